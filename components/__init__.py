@@ -1,0 +1,1 @@
+"""Typed Pulumi components for AWS event-driven workloads, and their shared core."""
