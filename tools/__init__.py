@@ -1,0 +1,1 @@
+"""Developer and operator tooling for the platform (offline preview, ops CLI)."""

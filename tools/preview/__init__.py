@@ -1,0 +1,1 @@
+"""Offline preview: run a Pulumi program under mocks and evaluate a policy pack on it."""
