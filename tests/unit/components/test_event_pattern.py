@@ -65,7 +65,6 @@ def test_valid_patterns_pass(pattern: dict[str, Any]) -> None:
 
 def test_valid_pattern_routes_only_matching_events() -> None:
     pattern = SEED_PATTERNS[0]
-    placed = "OrderPlaced"
     assert _matches(
         pattern, _event("myapp.orders", {"status": "pending", "amount": 150}, "OrderPlaced")
     )
