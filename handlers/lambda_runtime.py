@@ -1,0 +1,164 @@
+"""Invocation plumbing shared by the handlers: Lambda context, settings from the environment,
+and the Powertools SQS batch loop with structured logs and EMF metrics.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+# What Powertools' Logger reads from a Lambda context, plus what idempotency needs.
+_CONTEXT_ATTRIBUTES = (
+    "function_name",
+    "memory_limit_in_mb",
+    "invoked_function_arn",
+    "aws_request_id",
+)
+DEFAULT_TIMEOUT_MILLIS = 60_000
+
+
+class ConfigurationError(RuntimeError):
+    """The function's environment is missing or has malformed settings (lists every problem)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid function configuration:\n" + "\n".join(problems))
+        self.problems = problems
+
+
+class InvalidMessageError(ValueError):
+    """A record that can never be processed (poison message); lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """Stand-in Lambda context for invocations without a usable one (local runs, tools)."""
+
+    function_name: str = field(
+        default_factory=lambda: os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
+    )
+    memory_limit_in_mb: int = 128
+    invoked_function_arn: str = ""
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    timeout_millis: int = DEFAULT_TIMEOUT_MILLIS
+    started_at: float = field(default_factory=time.monotonic)
+
+    def get_remaining_time_in_millis(self) -> int:
+        elapsed = int((time.monotonic() - self.started_at) * 1000)
+        return max(self.timeout_millis - elapsed, 0)
+
+
+def usable_context(context: Any) -> Any:
+    """Return ``context`` if it is a complete Lambda context, else a ``LocalContext`` copying
+    whatever it has. Idempotency needs the remaining time: without it an interrupted attempt
+    would leave an in-progress record that blocks redelivery until the record expires."""
+    complete = all(hasattr(context, name) for name in _CONTEXT_ATTRIBUTES)
+    if complete and callable(getattr(context, "get_remaining_time_in_millis", None)):
+        return context
+    known = {name: getattr(context, name) for name in _CONTEXT_ATTRIBUTES if hasattr(context, name)}
+    return LocalContext(**known)
+
+
+def env_settings(
+    required: tuple[str, ...], integers: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """Read required strings and positive integers (with defaults) from the environment,
+    raising one ``ConfigurationError`` that names every missing or malformed variable."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name in required:
+        value = os.environ.get(name, "").strip()
+        if value:
+            values[name] = value
+        else:
+            problems.append(f"{name}: required environment variable is not set")
+    for name, default in (integers or {}).items():
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            values[name] = default
+        elif raw.isdigit() and int(raw) > 0:
+            values[name] = int(raw)
+        else:
+            problems.append(f"{name}: must be a positive integer of seconds or days, got {raw!r}")
+    if problems:
+        raise ConfigurationError(problems)
+    return values
+
+
+class SqsBatchFunction:
+    """An SQS-triggered function: Powertools ``BatchProcessor`` (partial batch responses),
+    ``Logger`` with the Lambda context and a per-record correlation id, and EMF ``Metrics``.
+
+    Service name and metrics namespace come from ``POWERTOOLS_SERVICE_NAME`` and
+    ``POWERTOOLS_METRICS_NAMESPACE`` at each invocation, falling back to the defaults given.
+    """
+
+    def __init__(
+        self,
+        *,
+        default_service: str,
+        default_namespace: str,
+        record_handler: Callable[[SQSRecord, Any], None],
+        on_invocation: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.default_service = default_service
+        self.default_namespace = default_namespace
+        self.logger = Logger(service=self._service())
+        self.metrics = Metrics(namespace=default_namespace, service=self._service())
+        self._record_handler = record_handler
+        self._on_invocation = on_invocation
+        self._processor = BatchProcessor(event_type=EventType.SQS)
+        self._observed = self.metrics.log_metrics(
+            self.logger.inject_lambda_context(self._run, clear_state=True)
+        )
+
+    def _service(self) -> str:
+        return os.environ.get("POWERTOOLS_SERVICE_NAME") or self.default_service
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        service = self._service()
+        self.metrics.service = service
+        self.metrics.namespace = (
+            os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or self.default_namespace
+        )
+        return self._observed(event, usable_context(context))
+
+    def _run(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.logger.append_keys(service=self._service())
+        if self._on_invocation is not None:
+            self._on_invocation(context)
+        return dict(
+            process_partial_response(
+                event=event,
+                record_handler=self._handle_record,
+                processor=self._processor,
+                context=context,
+            )
+        )
+
+    def _handle_record(self, record: SQSRecord, lambda_context: Any) -> None:
+        self.logger.set_correlation_id(record.message_id)
+        try:
+            self._record_handler(record, lambda_context)
+        finally:
+            self.logger.set_correlation_id(None)
+
+    def count(self, metric: str) -> None:
+        """Add one to an EMF count metric for this invocation."""
+        self.metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
