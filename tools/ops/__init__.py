@@ -1,0 +1,1 @@
+"""Operator CLI: runbook steps as commands (DLQ inspect and redrive, EventBridge archive replay)."""

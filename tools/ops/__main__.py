@@ -1,0 +1,5 @@
+"""Entry point: `python -m tools.ops`."""
+
+from tools.ops.cli import main
+
+raise SystemExit(main())
