@@ -1,0 +1,40 @@
+"""The pack's rule framework: plain unknown-aware props, policy documents, the `Rule` record."""
+
+from .policy_document import PolicyDocument, Statement, parse_policy
+from .rule import (
+    Category,
+    Context,
+    Enforcement,
+    Finding,
+    Resource,
+    Rule,
+    Severity,
+    resource_rule,
+    stack_rule,
+)
+from .stack import Stack, StackResource
+from .values import UNKNOWN, Props, Unknown, any_unknown, contains_unknown, is_unknown, plain
+
+__all__ = [
+    "UNKNOWN",
+    "Category",
+    "Context",
+    "Enforcement",
+    "Finding",
+    "PolicyDocument",
+    "Props",
+    "Resource",
+    "Rule",
+    "Severity",
+    "Stack",
+    "StackResource",
+    "Statement",
+    "Unknown",
+    "any_unknown",
+    "contains_unknown",
+    "is_unknown",
+    "parse_policy",
+    "plain",
+    "resource_rule",
+    "stack_rule",
+]

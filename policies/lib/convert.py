@@ -1,0 +1,130 @@
+"""Conversion of pulumi_policy's argument objects into the pack's plain views, with a cache.
+
+pulumi_policy rebuilds a resource's property bag for every policy it runs (protobuf Struct ->
+dict -> deserialised dict -> unknown-checking proxy), so a pack of N policies converts each
+resource N times per request. `install_conversion_cache` memoises those steps on the identity of
+the objects the servicer passes between them, for the lifetime of one request, so the work is
+done once per resource per request. It is opt-out (``AWS_PLATFORM_POLICY_CACHE=0``) and a no-op
+when pulumi_policy's internals do not have the expected shape.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .stack import Stack, StackResource
+from .values import Props, plain
+
+_CACHE_SIZE = 8192
+
+
+class _IdentityCache:
+    """A bounded LRU keyed on object identity; holds the key object so its id stays unique."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[object, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: object, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            entry = self._entries.get(id(key))
+            if entry is not None and entry[0] is key:
+                self._entries.move_to_end(id(key))
+                return entry[1]
+        value = compute()
+        with self._lock:
+            self._entries[id(key)] = (key, value)
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+
+_PROPS_CACHE = _IdentityCache(_CACHE_SIZE)
+_installed = False
+
+
+def resource_props(props: Mapping[str, Any]) -> Props:
+    """Plain `Props` of a pulumi_policy property bag (memoised on the bag's identity)."""
+    if not _installed:
+        return Props(plain(props))
+    result: Props = _PROPS_CACHE.get_or_compute(props, lambda: Props(plain(props)))
+    return result
+
+
+def stack_resources(resources: Iterable[Any]) -> Stack:
+    """A `Stack` view of StackValidationArgs.resources (pulumi_policy PolicyResource objects)."""
+    views = []
+    for r in resources:
+        views.append(
+            StackResource(
+                type=r.resource_type,
+                name=r.name,
+                urn=r.urn,
+                props=resource_props(r.props),
+                parent=r.parent.urn if r.parent is not None else None,
+                dependencies=tuple(d.urn for d in r.dependencies),
+                property_dependencies={
+                    k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()
+                },
+            )
+        )
+    return Stack(views)
+
+
+class _CachingJsonFormat:
+    """Stands in for google.protobuf.json_format inside pulumi_policy.policy."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._cache = _IdentityCache(_CACHE_SIZE)
+
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return self._real.MessageToDict(message, *args, **kwargs)
+        return self._cache.get_or_compute(message, lambda: self._real.MessageToDict(message))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def install_conversion_cache() -> bool:
+    """Make pulumi_policy convert each resource's properties once per request.
+
+    Returns whether the cache is active. Only the read-only path is cached (validation);
+    remediation, which deserialises secrets differently, is left alone.
+    """
+    global _installed
+    if _installed:
+        return True
+    if os.environ.get("AWS_PLATFORM_POLICY_CACHE", "1") == "0":
+        return False
+    from pulumi_policy import policy as servicer_module
+
+    needed = ("json_format", "deserialize_properties", "unknown_checking_proxy")
+    if not all(hasattr(servicer_module, name) for name in needed):
+        return False
+    real_deserialize = servicer_module.deserialize_properties
+    real_proxy = servicer_module.unknown_checking_proxy
+    deserialized_cache = _IdentityCache(_CACHE_SIZE)
+    proxy_cache = _IdentityCache(_CACHE_SIZE)
+
+    def deserialize(props: Any, proxy_secrets: bool = False) -> Any:
+        if proxy_secrets:
+            return real_deserialize(props, proxy_secrets)
+        return deserialized_cache.get_or_compute(props, lambda: real_deserialize(props))
+
+    def proxy(props: Any) -> Any:
+        if type(props) is not dict:  # a secrets-preserving proxy: remediation, not cached
+            return real_proxy(props)
+        return proxy_cache.get_or_compute(props, lambda: real_proxy(props))
+
+    servicer_module.json_format = _CachingJsonFormat(servicer_module.json_format)
+    servicer_module.deserialize_properties = deserialize
+    servicer_module.unknown_checking_proxy = proxy
+    _installed = True
+    return True

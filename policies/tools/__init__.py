@@ -1,0 +1,1 @@
+"""Maintenance scripts of the policy pack (not loaded by the engine)."""
