@@ -249,7 +249,9 @@ def render_key_policy(
     account_id: str, region: str, partition: str, uses: Collection[KeyUse]
 ) -> str:
     """``key_policy`` as deterministic JSON."""
-    return json.dumps(key_policy(account_id, region, partition, uses), sort_keys=True)
+    return json.dumps(
+        key_policy(account_id, region, partition, uses), sort_keys=True, separators=(",", ":")
+    )
 
 
 def key_policy_json(

@@ -1,0 +1,183 @@
+"""``AlarmTopics``: one encrypted SNS topic per alarm severity."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.core.context import PlatformContext
+from components.core.errors import ProblemCollector
+from components.core.iam import Statement, policy_document
+from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.naming import Service, physical_name
+from components.core.settings import StackSettings
+from components.core.severity import Severity
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmSubscription:
+    """An email or HTTPS endpoint notified for some severities (all by default)."""
+
+    protocol: Literal["email", "https"]
+    endpoint: str
+    severities: Collection[Severity] = frozenset(Severity)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmTopicsArgs:
+    """Arguments of ``AlarmTopics``.
+
+    ``allow_eventbridge`` also lets EventBridge rules of this account publish (and adds
+    ``KeyUse.SNS_FROM_EVENTS`` to each topic's key); otherwise only CloudWatch alarms of this
+    account and the account's own principals may publish.
+    """
+
+    subscriptions: Sequence[AlarmSubscription] = ()
+    allow_eventbridge: bool = False
+    severities: Collection[Severity] = field(default_factory=lambda: frozenset(Severity))
+
+    @classmethod
+    def from_settings(cls, settings: StackSettings) -> AlarmTopicsArgs:
+        """Email/HTTPS subscriptions from the stack's ``alarmEmail``/``alarmHttpsEndpoint``."""
+        subscriptions: list[AlarmSubscription] = []
+        if settings.alarm_email:
+            subscriptions.append(AlarmSubscription(protocol="email", endpoint=settings.alarm_email))
+        if settings.alarm_https_endpoint:
+            subscriptions.append(
+                AlarmSubscription(protocol="https", endpoint=settings.alarm_https_endpoint)
+            )
+        return cls(subscriptions=tuple(subscriptions))
+
+    def validate(self) -> None:
+        p = ProblemCollector("AlarmTopics")
+        p.check(bool(self.severities), "severities: at least one severity")
+        for index, sub in enumerate(self.subscriptions):
+            where = f"subscriptions[{index}]"
+            p.check(sub.protocol in ("email", "https"), f"{where}.protocol: email or https")
+            if sub.protocol == "email":
+                p.check("@" in sub.endpoint, f"{where}.endpoint: not an email address")
+            else:
+                p.check(sub.endpoint.startswith("https://"), f"{where}.endpoint: needs https://")
+            missing = set(sub.severities) - set(self.severities)
+            p.check(
+                not missing,
+                f"{where}.severities: {', '.join(sorted(missing))} have no topic here",
+            )
+        p.raise_if_any()
+
+
+def topic_policy(
+    topic_arn: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    partition: pulumi.Input[str],
+    *,
+    allow_eventbridge: bool,
+) -> pulumi.Output[str]:
+    """Publish for CloudWatch (this account), the account itself, optionally EventBridge;
+    deny every request that does not use TLS."""
+    root = pulumi.Output.concat("arn:", partition, ":iam::", account_id, ":root")
+    source = {"StringEquals": {"aws:SourceAccount": account_id}}
+    statements = [
+        Statement(
+            ["sns:Publish"],
+            [topic_arn],
+            source,
+            sid="AllowCloudWatchAlarms",
+            principals={"Service": ["cloudwatch.amazonaws.com"]},
+        ),
+        Statement(["sns:Publish"], [topic_arn], sid="AllowAccount", principals={"AWS": [root]}),
+    ]
+    if allow_eventbridge:
+        statements.append(
+            Statement(
+                ["sns:Publish"],
+                [topic_arn],
+                source,
+                sid="AllowEventBridgeRules",
+                principals={"Service": ["events.amazonaws.com"]},
+            )
+        )
+    statements.append(
+        Statement(
+            ["sns:Publish"],
+            [topic_arn],
+            {"Bool": {"aws:SecureTransport": "false"}},
+            effect="Deny",
+            sid="DenyInsecureTransport",
+            principals="*",
+        )
+    )
+    return policy_document(statements, component="AlarmTopics")
+
+
+class AlarmTopics(pulumi.ComponentResource):
+    """One SNS topic per severity, each encrypted with its own ``CustomerManagedKey``.
+
+    ``arns`` maps each severity to its topic ARN: pass it to ``context.with_alarm_topics``.
+    """
+
+    TYPE = "platform:observability:AlarmTopics"
+
+    def __init__(
+        self,
+        name: str,
+        context: PlatformContext,
+        args: AlarmTopicsArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        args = args or AlarmTopicsArgs()
+        args.validate()
+        super().__init__(self.TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        partition = aws.get_partition_output(opts=invoke).partition
+        uses = {KeyUse.SNS_FROM_CLOUDWATCH}
+        if args.allow_eventbridge:
+            uses.add(KeyUse.SNS_FROM_EVENTS)
+
+        self.keys: dict[Severity, CustomerManagedKey] = {}
+        self.topics: dict[Severity, aws.sns.Topic] = {}
+        self.arns: dict[Severity, pulumi.Output[str]] = {}
+        for severity in sorted(args.severities):
+            label = f"{name}-{severity.value.lower()}"
+            key = CustomerManagedKey(
+                f"{label}-key",
+                context,
+                uses,
+                child,
+                description=f"{context.name_prefix} {severity.value} alarm topic",
+            )
+            topic = aws.sns.Topic(
+                label,
+                name=physical_name(context, label, Service.SNS_TOPIC),
+                display_name=f"{context.name_prefix} {severity.value} alarms",
+                kms_master_key_id=key.arn,
+                tags={**context.tags, "Severity": severity.value},
+                opts=child,
+            )
+            aws.sns.TopicPolicy(
+                f"{label}-policy",
+                arn=topic.arn,
+                policy=topic_policy(
+                    topic.arn, account_id, partition, allow_eventbridge=args.allow_eventbridge
+                ),
+                opts=child,
+            )
+            for index, sub in enumerate(args.subscriptions):
+                if severity in sub.severities:
+                    aws.sns.TopicSubscription(
+                        f"{label}-{sub.protocol}-{index}",
+                        topic=topic.arn,
+                        protocol=sub.protocol,
+                        endpoint=sub.endpoint,
+                        opts=child,
+                    )
+            self.keys[severity] = key
+            self.topics[severity] = topic
+            self.arns[severity] = topic.arn
+        self.register_outputs({f"{s.value.lower()}Arn": arn for s, arn in self.arns.items()})
