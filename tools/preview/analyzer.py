@@ -1,0 +1,467 @@
+"""Running a policy pack as its own process, the way the Pulumi engine does, and asking it
+about resources over the Analyzer gRPC protocol."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import grpc
+import yaml
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from tools.preview.policy_config import PolicyInfo, ResolvedPolicyConfig, reconcile
+from tools.preview.program import RegisteredResource
+
+__all__ = [
+    "AnalyzerInfo",
+    "PackStartError",
+    "PolicyInfo",
+    "PolicyPackProcess",
+    "Violation",
+]
+
+_ENGINE_ADDRESS = "127.0.0.1:0"
+"""The engine address argument a pack expects; the preview has no engine to call back."""
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+
+
+class PackStartError(Exception):
+    """The policy pack could not be started; the message carries its stderr."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Violation:
+    """A policy violation reported by a pack."""
+
+    policy: str
+    pack: str
+    enforcement: str
+    urn: str | None
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalyzerInfo:
+    """A pack's name, version, policies and initial config (GetAnalyzerInfo)."""
+
+    name: str
+    version: str
+    policies: list[PolicyInfo]
+    initial_config: dict[str, Any]
+
+    def policy(self, name: str) -> PolicyInfo:
+        return next(p for p in self.policies if p.name == name)
+
+
+def _level_name(level: int) -> str:
+    return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()
+
+
+def _level_value(name: str) -> analyzer_pb2.EnforcementLevel.ValueType:
+    return analyzer_pb2.EnforcementLevel.Value(name.upper())
+
+
+def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(dict(values))
+    return struct
+
+
+def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
+    """The command line the engine's policy analyzer plugin runs for this pack, and its runtime."""
+    spec_path = pack_dir / "PulumiPolicy.yaml"
+    if not spec_path.is_file():
+        raise PackStartError(f"{spec_path} not found: {pack_dir} is not a policy pack")
+    try:
+        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise PackStartError(f"{spec_path}: invalid YAML: {error}") from error
+    runtime = spec.get("runtime") if isinstance(spec, dict) else None
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    options = (runtime.get("options") or {}) if isinstance(runtime, dict) else {}
+    if name == "python":
+        interpreter = sys.executable
+        virtualenv = options.get("virtualenv")
+        if virtualenv:
+            candidate = (pack_dir / str(virtualenv) / "bin" / "python").absolute()
+            if candidate.exists():
+                interpreter = str(candidate)
+        # pulumi-analyzer-policy-python: `python -u -m pulumi.policy <engine> <pack dir>`
+        return [interpreter, "-u", "-m", "pulumi.policy", _ENGINE_ADDRESS, "."], "python"
+    if name == "nodejs":
+        # pulumi-analyzer-policy: node runs @pulumi/pulumi/cmd/run-policy-pack from the pack.
+        script = pack_dir / "node_modules" / "@pulumi" / "pulumi" / "cmd" / "run-policy-pack"
+        if not script.is_dir():
+            raise PackStartError(
+                f"{script} not found: the pack's dependencies are not installed; "
+                f"run npm install in {pack_dir}"
+            )
+        return ["node", str(script), _ENGINE_ADDRESS, "."], "nodejs"
+    raise PackStartError(f"{spec_path}: runtime {name!r} is not supported (python or nodejs)")
+
+
+def _default_provider(
+    package: str, stack_config: Mapping[str, str], project: str, stack: str
+) -> analyzer_pb2.AnalyzerProviderResource:
+    """The default provider the engine would create for `package`."""
+    try:
+        version = metadata.version(f"pulumi_{package}")
+    except metadata.PackageNotFoundError:
+        version = "0.0.0"
+    name = "default_" + version.replace(".", "_")
+    properties: dict[str, Any] = {"version": version}
+    for key, value in stack_config.items():
+        namespace, _, short = key.partition(":")
+        if namespace == package:
+            properties[short] = value
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=f"pulumi:providers:{package}",
+        name=name,
+        urn=f"urn:pulumi:{stack}::{project}::pulumi:providers:{package}::{name}",
+        properties=_struct(properties),
+    )
+
+
+class PolicyPackProcess:
+    """A policy pack running as its own process, started and configured the way the engine
+    does (PulumiPolicy.yaml runtime, ConfigureStack, GetAnalyzerInfo, Configure).
+
+    Use as a context manager: the process is always stopped on exit.
+    """
+
+    def __init__(
+        self,
+        pack_dir: Path | str,
+        config: Mapping[str, Any] | None = None,
+        *,
+        project: str = "aws-platform",
+        stack: str = "dev",
+        stack_config: Mapping[str, str] | None = None,
+        start_timeout: float = 120.0,
+    ) -> None:
+        self.pack_dir = Path(pack_dir).resolve()
+        self.policy_config = dict(config or {})
+        self.project = project
+        self.stack = stack
+        self.stack_config = dict(stack_config or {})
+        self.start_timeout = start_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._channel: grpc.Channel | None = None
+        self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+        self._info: AnalyzerInfo | None = None
+        self._resolved: dict[str, ResolvedPolicyConfig] = {}
+        self._providers: dict[str, RegisteredResource] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> PolicyPackProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start the pack, connect and configure it; PackStartError carries its stderr."""
+        command, runtime = _pack_command(self.pack_dir)
+        try:
+            self._launch(command, runtime)
+            self._configure()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _environment(self, runtime: str) -> dict[str, str]:
+        env = dict(os.environ)
+        run = {
+            "PULUMI_PROJECT": self.project,
+            "PULUMI_STACK": self.stack,
+            "PULUMI_DRY_RUN": "true",
+            "PULUMI_ORGANIZATION": "organization",
+        }
+        if self.stack_config:
+            env["PULUMI_CONFIG"] = json.dumps(self.stack_config)
+        env.update(run)
+        if runtime == "nodejs":
+            env.update({k.replace("PULUMI_", "PULUMI_NODEJS_"): v for k, v in run.items()})
+        return env
+
+    def _launch(self, command: list[str], runtime: str) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the pack)
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=self.pack_dir,
+                env=self._environment(runtime),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        except OSError as error:
+            raise PackStartError(f"cannot run {command[0]} for {self.pack_dir}: {error}") from error
+        port = self._read_port(self._process)
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_GRPC_OPTIONS)
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+        except grpc.FutureTimeoutError as error:
+            raise PackStartError(self._failure("did not accept connections")) from error
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+
+    def _read_port(self, process: subprocess.Popen[bytes]) -> int:
+        lines: queue.Queue[bytes] = queue.Queue()
+        stdout = process.stdout
+        assert stdout is not None
+
+        def pump() -> None:
+            # Keep draining stdout for the life of the pack so it never blocks on a full pipe.
+            for line in iter(stdout.readline, b""):
+                lines.put(line)
+            lines.put(b"")
+
+        threading.Thread(target=pump, name="policy-pack-stdout", daemon=True).start()
+        while True:
+            try:
+                line = lines.get(timeout=self.start_timeout)
+            except queue.Empty as error:
+                raise PackStartError(self._failure("printed no port")) from error
+            if not line:
+                process.wait(timeout=10)
+                raise PackStartError(self._failure(f"exited with status {process.returncode}"))
+            text = line.decode(errors="replace").strip()
+            if text.isdigit():
+                return int(text)
+
+    def _failure(self, what: str) -> str:
+        stderr = ""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            stderr = _ANSI.sub("", self._stderr.read().decode(errors="replace")).strip()
+        return f"policy pack {self.pack_dir} {what}" + (f":\n{stderr}" if stderr else "")
+
+    def _configure(self) -> None:
+        stub = self._require_stub()
+        try:
+            stub.Handshake(
+                analyzer_pb2.AnalyzerHandshakeRequest(
+                    engine_address=_ENGINE_ADDRESS,
+                    root_directory=str(self.pack_dir),
+                    program_directory=str(self.pack_dir),
+                )
+            )
+        except grpc.RpcError as error:
+            self._unless_unimplemented(error)
+        try:
+            stub.ConfigureStack(
+                analyzer_pb2.AnalyzerStackConfigureRequest(
+                    stack=self.stack,
+                    project=self.project,
+                    organization="organization",
+                    dry_run=True,
+                    config=_struct(self.stack_config),
+                )
+            )
+        except grpc.RpcError as error:
+            self._unless_unimplemented(error)
+        info = self._fetch_info()
+        self._resolved = reconcile(info.policies, info.initial_config, self.policy_config)
+        stub.Configure(
+            analyzer_pb2.ConfigureAnalyzerRequest(
+                policyConfig={
+                    name: analyzer_pb2.PolicyConfig(
+                        enforcementLevel=_level_value(resolved.enforcement),
+                        properties=_struct(resolved.properties),
+                    )
+                    for name, resolved in self._resolved.items()
+                }
+            )
+        )
+
+    @staticmethod
+    def _unless_unimplemented(error: grpc.RpcError) -> None:
+        if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+            raise error
+
+    def _fetch_info(self) -> AnalyzerInfo:
+        response = self._require_stub().GetAnalyzerInfo(empty_pb2.Empty())
+        policies = [
+            PolicyInfo(
+                name=p.name,
+                description=p.description,
+                enforcement=_level_name(p.enforcementLevel),
+                kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                config_properties=json_format.MessageToDict(p.configSchema.properties),
+                config_required=list(p.configSchema.required),
+            )
+            for p in response.policies
+        ]
+        initial: dict[str, Any] = {}
+        for key, value in response.initialConfig.items():
+            entry = json_format.MessageToDict(value.properties)
+            entry["enforcementLevel"] = _level_name(value.enforcementLevel)
+            initial[key] = entry
+        self._info = AnalyzerInfo(
+            name=response.name,
+            version=response.version,
+            policies=policies,
+            initial_config=initial,
+        )
+        return self._info
+
+    def stop(self) -> None:
+        """Close the connection and stop the pack process (idempotent)."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        self._stub = None
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process is not None and process.stdout is not None:
+            process.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    # -- analysis --------------------------------------------------------------------------
+
+    def _require_stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        if self._stub is None:
+            raise RuntimeError("the policy pack is not running; use PolicyPackProcess as a context")
+        return self._stub
+
+    def info(self) -> AnalyzerInfo:
+        """The pack's name, version and policies (with their configured enforcement levels)."""
+        if self._info is None:
+            raise RuntimeError("the policy pack is not running; use PolicyPackProcess as a context")
+        policies = [
+            PolicyInfo(
+                **{
+                    **p.__dict__,
+                    "enforcement": self._resolved[p.name].enforcement
+                    if p.name in self._resolved
+                    else p.enforcement,
+                }
+            )
+            for p in self._info.policies
+        ]
+        return AnalyzerInfo(**{**self._info.__dict__, "policies": policies})
+
+    def _provider(self, resource: RegisteredResource) -> analyzer_pb2.AnalyzerProviderResource:
+        if resource.provider:
+            urn = resource.provider.rsplit("::", 1)[0]
+            explicit = self._providers.get(urn)
+            if explicit is not None:
+                return analyzer_pb2.AnalyzerProviderResource(
+                    type=explicit.type,
+                    name=explicit.name,
+                    urn=explicit.urn,
+                    properties=_struct(explicit.inputs),
+                )
+        if resource.custom or resource.type.startswith("awsx:"):
+            package = resource.type.split(":", 1)[0]
+            return _default_provider(package, self.stack_config, self.project, self.stack)
+        # Not nil: the Node policy server reads `provider.properties` unconditionally.
+        return analyzer_pb2.AnalyzerProviderResource(properties=struct_pb2.Struct())
+
+    @staticmethod
+    def _options(resource: RegisteredResource) -> analyzer_pb2.AnalyzerResourceOptions:
+        return analyzer_pb2.AnalyzerResourceOptions(
+            parent=resource.parent or "",
+            customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(),
+        )
+
+    def _violations(
+        self, diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic], default_urn: str | None
+    ) -> list[Violation]:
+        return [
+            Violation(
+                policy=d.policyName,
+                pack=d.policyPackName,
+                enforcement=_level_name(d.enforcementLevel),
+                urn=d.urn or default_urn,
+                message=d.message,
+            )
+            for d in diagnostics
+        ]
+
+    def _remember_providers(self, resources: Iterable[RegisteredResource]) -> None:
+        for resource in resources:
+            if resource.type.startswith("pulumi:providers:"):
+                self._providers[resource.urn] = resource
+
+    def analyze(self, resource: RegisteredResource) -> list[Violation]:
+        """Violations of resource policies by one resource (its inputs, like a preview)."""
+        response = self._require_stub().Analyze(
+            analyzer_pb2.AnalyzeRequest(
+                urn=resource.urn,
+                type=resource.type,
+                name=resource.name,
+                properties=_struct(resource.inputs),
+                options=self._options(resource),
+                provider=self._provider(resource),
+            )
+        )
+        return self._violations(response.diagnostics, resource.urn)
+
+    def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """Analyze every resource, in order."""
+        self._remember_providers(resources)
+        return [v for resource in resources for v in self.analyze(resource)]
+
+    def analyze_stack(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """Violations of stack policies, given every resource with parents and dependencies.
+        A violation that names no resource has `urn=None`."""
+        self._remember_providers(resources)
+        request = analyzer_pb2.AnalyzeStackRequest(
+            resources=[
+                analyzer_pb2.AnalyzerResource(
+                    urn=r.urn,
+                    type=r.type,
+                    name=r.name,
+                    properties=_struct(r.outputs),
+                    options=self._options(r),
+                    provider=self._provider(r),
+                    parent=r.parent or "",
+                    dependencies=r.dependencies,
+                    propertyDependencies={
+                        key: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
+                        for key, urns in r.property_dependencies.items()
+                        if urns
+                    },
+                )
+                for r in resources
+            ]
+        )
+        try:
+            response = self._require_stub().AnalyzeStack(request)
+        except grpc.RpcError as error:
+            self._unless_unimplemented(error)
+            return []
+        return self._violations(response.diagnostics, None)
