@@ -1,0 +1,220 @@
+"""KMS rules: customer-managed keys, their key policies, and IAM grants of decrypt on all keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..lib.iam_actions import is_broad_resource
+from ..lib.policy_document import NARROWING_CONDITION_KEYS, PolicyDocument, parse_policy
+from ..lib.rule import Category, Context, Resource, Severity, resource_rule
+from ..lib.values import is_unknown
+from .iam import PERMISSION_POLICY_TYPES, allow_statements
+
+KEY = "aws:kms/key:Key"
+REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+
+# Conditions that narrow a `*` principal in a key policy to the account's own callers.
+_KEY_NARROWING = NARROWING_CONDITION_KEYS | {"kms:calleraccount", "kms:viaservice"}
+_DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
+
+
+@resource_rule(
+    name="kms-key-rotation-enabled",
+    types=(KEY,),
+    description="Symmetric customer-managed keys rotate their key material automatically.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    rationale="Rotation limits how much data one key version protects (AwsSolutions-KMS5,"
+    " awsguard cmk-backing-key-rotation-enabled, crp:aws-kms-key-enable-key-rotation,"
+    " CKV_AWS_7, SH KMS.4).",
+    fix="Set enable_key_rotation=True on the aws.kms.Key.",
+    unknown="Skips the key while enableKeyRotation or its key spec is unknown.",
+    anchors=(
+        "AwsSolutions-KMS5",
+        "awsguard:cmk-backing-key-rotation-enabled",
+        "crp:aws-kms-key-enable-key-rotation",
+        "CKV_AWS_7",
+        "SH KMS.4",
+    ),
+)
+def key_rotation_enabled(resource: Resource, context: Context) -> Iterable[str]:
+    spec = resource.props.string("customerMasterKeySpec")
+    usage = resource.props.string("keyUsage")
+    rotation = resource.props.flag("enableKeyRotation")
+    if is_unknown(spec) or is_unknown(usage) or is_unknown(rotation):
+        return
+    if (spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" or (
+        usage or "ENCRYPT_DECRYPT"
+    ) != "ENCRYPT_DECRYPT":
+        return  # asymmetric and HMAC keys cannot rotate automatically
+    if rotation is not True:
+        yield "automatic key rotation is off: set enable_key_rotation=True"
+
+
+@resource_rule(
+    name="kms-key-policy-no-public-principal",
+    types=(KEY, REPLICA_KEY, KEY_POLICY),
+    description="A key policy never allows a `*` principal without a condition naming the"
+    " caller's account, organization or service.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    rationale="A public key policy lets any AWS account use or manage the key (CKV_AWS_33,"
+    " SH KMS.5, CKV_AWS_283).",
+    fix="Name the principals (account root, role ARNs, service principals) or add"
+    " kms:CallerAccount / aws:PrincipalOrgID / aws:SourceArn conditions.",
+    unknown="Skips the key policy while it (or any part of it) is unknown.",
+    anchors=("CKV_AWS_33", "SH KMS.5", "CKV_AWS_283"),
+)
+def key_policy_no_public_principal(resource: Resource, context: Context) -> Iterable[str]:
+    document = parse_policy(resource.props.get("policy"))
+    if not isinstance(document, PolicyDocument):
+        return
+    for index, statement in enumerate(document.statements):
+        if (
+            statement.allows
+            and statement.has_wildcard_principal
+            and not statement.condition_keys() & _KEY_NARROWING
+        ):
+            sid = f" ({statement.sid})" if statement.sid else ""
+            yield f"key policy statement {index}{sid} allows every principal (`*`)"
+
+
+@resource_rule(
+    name="kms-key-policy-explicit",
+    types=(KEY, REPLICA_KEY),
+    description="Every customer-managed key is created with an explicit key policy.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    rationale="The default key policy delegates all use of the key to IAM in the whole account;"
+    " an explicit one says who may use it (CKV2_AWS_64).",
+    fix="Pass policy= to the key (a least-privilege key policy). A key whose policy is managed"
+    " by a separate aws.kms.KeyPolicy is reported too: prefer the key's own policy argument.",
+    unknown="A policy that is unknown during the preview counts as present. The rule reads the"
+    " key's inputs, not its outputs: AWS fills in the default policy after creation.",
+    anchors=("CKV2_AWS_64",),
+)
+def key_policy_explicit(resource: Resource, context: Context) -> Iterable[str]:
+    policy = resource.props.get("policy")
+    if is_unknown(policy):
+        return
+    if not policy or (isinstance(policy, str) and not policy.strip()):
+        yield "key has no explicit key policy (the default one grants the account's IAM)"
+
+
+@resource_rule(
+    name="kms-key-enabled",
+    types=(KEY,),
+    description="Keys are not created disabled.",
+    severity=Severity.MEDIUM,
+    category=Category.RELIABILITY,
+    rationale="A disabled key makes everything encrypted with it unreadable (CKV_AWS_227).",
+    fix="Remove is_enabled=False (or set it to True).",
+    unknown="Skips the key while isEnabled is unknown.",
+    anchors=("CKV_AWS_227",),
+)
+def key_enabled(resource: Resource, context: Context) -> Iterable[str]:
+    if resource.props.flag("isEnabled") is False:
+        yield "key is disabled (isEnabled=false)"
+
+
+@resource_rule(
+    name="kms-key-deletion-window",
+    types=(KEY, REPLICA_KEY),
+    description="A key's deletion waiting period is at least `minimumDays` (default 7, the"
+    " AWS minimum; production config raises it to 30).",
+    severity=Severity.HIGH,
+    category=Category.DATA_LOSS,
+    rationale="Deleting a key destroys every ciphertext made with it; the waiting period is the"
+    " only undo (SH KMS.3).",
+    fix="Set deletion_window_in_days to at least the configured minimum (AWS default: 30).",
+    unknown="Skips the key while deletionWindowInDays is unknown; unset means AWS's 30 days.",
+    anchors=("SH KMS.3",),
+    config_schema={
+        "minimumDays": {
+            "type": "integer",
+            "minimum": 7,
+            "maximum": 30,
+            "description": "Smallest accepted deletion window in days.",
+        }
+    },
+    config_defaults={"minimumDays": 7},
+)
+def key_deletion_window(resource: Resource, context: Context) -> Iterable[str]:
+    days = resource.props.number("deletionWindowInDays")
+    if is_unknown(days) or days is None:
+        return
+    minimum = int(context.config.get("minimumDays", 7))
+    if days < minimum:
+        yield f"deletion window is {int(days)} days; at least {minimum} are required"
+
+
+@resource_rule(
+    name="kms-key-no-bypass-policy-lockout-check",
+    types=(KEY, REPLICA_KEY, KEY_POLICY),
+    description="bypassPolicyLockoutSafetyCheck is never set.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Bypassing the safety check can make a key unmanageable by anyone"
+    " (crp:aws-kms-key-disallow-bypass-policy-lockout-safety-check).",
+    fix="Remove bypass_policy_lockout_safety_check=True.",
+    unknown="Skips the resource while the flag is unknown.",
+    anchors=("crp:aws-kms-key-disallow-bypass-policy-lockout-safety-check",),
+)
+def key_no_bypass_lockout_check(resource: Resource, context: Context) -> Iterable[str]:
+    if resource.props.flag("bypassPolicyLockoutSafetyCheck") is True:
+        yield "bypassPolicyLockoutSafetyCheck is true"
+
+
+@resource_rule(
+    name="kms-key-description",
+    types=(KEY, REPLICA_KEY),
+    description="Keys say what they protect in their description.",
+    severity=Severity.LOW,
+    category=Category.HYGIENE,
+    rationale="A key without a description cannot be told apart in the console or audited"
+    " (crp:aws-kms-key-missing-description).",
+    fix="Set description= on the key, e.g. 'orders queue encryption (prod)'.",
+    unknown="Skips the key while the description is unknown.",
+    anchors=("crp:aws-kms-key-missing-description",),
+)
+def key_description(resource: Resource, context: Context) -> Iterable[str]:
+    description = resource.props.string("description")
+    if is_unknown(description):
+        return
+    if not (description or "").strip():
+        yield "key has no description"
+
+
+@resource_rule(
+    name="iam-policy-no-kms-decrypt-on-all-keys",
+    types=PERMISSION_POLICY_TYPES,
+    description="IAM policies do not allow kms:Decrypt or kms:ReEncryptFrom on all keys.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Decrypt on every key reads any data encrypted under any key of the account"
+    " (SH KMS.1 managed policies, SH KMS.2 inline policies).",
+    fix="Scope the statement's Resource to the key ARNs the workload uses.",
+    unknown="Skips a policy document while it (or any part of it) is unknown.",
+    anchors=("SH KMS.1", "SH KMS.2"),
+)
+def no_decrypt_on_all_keys(resource: Resource, context: Context) -> Iterable[str]:
+    for label, index, statement in allow_statements(resource):
+        broad = bool(statement.not_resources) or any(
+            is_broad_resource(r) and (r == "*" or ":kms:" in r) for r in statement.resources
+        )
+        granted = [a for a in _DECRYPT_ACTIONS if statement.covers_action(a)]
+        if broad and granted:
+            yield f"{label} statement {index} allows {', '.join(granted)} on all KMS keys"
+
+
+RULES = [
+    key_rotation_enabled,
+    key_policy_no_public_principal,
+    key_policy_explicit,
+    key_enabled,
+    key_deletion_window,
+    key_no_bypass_lockout_check,
+    key_description,
+    no_decrypt_on_all_keys,
+]
