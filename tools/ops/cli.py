@@ -381,6 +381,8 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
     if result.task_status:
         table.add_row("move task", result.task_status)
     io.out.print(table)
+    for note in result.notes:
+        io.err.print(f"[yellow]note:[/] {escape(note)}")
     for error in result.errors:
         io.err.print(f"[red]{escape(error)}[/]")
     if not result.ok:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -34,9 +34,16 @@ MAX_BATCH = 10
 MAX_BATCH_BYTES = 256 * 1024
 NATIVE_MAX_RATE = 500
 TERMINAL_TASK_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED"})
-# Error codes that mean the endpoint has no native message move task (method auto falls back).
-_NATIVE_UNSUPPORTED = frozenset(
-    {"InvalidAction", "UnsupportedOperation", "NotImplemented", "UnknownOperationException"}
+# Errors about a message's content: the destination refuses that message, not every message.
+_CONTENT_ERRORS = frozenset(
+    {
+        "InvalidParameterValue",
+        "InvalidMessageContents",
+        "BatchRequestTooLong",
+        "AWS.SimpleQueueService.BatchRequestTooLong",
+        "InvalidAttributeValue",
+        "InvalidAttributeName",
+    }
 )
 
 
@@ -166,6 +173,7 @@ class RedriveResult:
     not_deleted: int
     left: int
     errors: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     task_status: str | None = None
 
     @property
@@ -331,35 +339,33 @@ def redrive(
             not_deleted=0,
             left=plan.dlq.visible + plan.dlq.in_flight,
         )
-    if plan.method is RedriveMethod.NATIVE:
-        try:
-            return _native(sqs, plan, options, on_progress, sleep)
-        except ClientError as exc:
-            if options.method is not RedriveMethod.AUTO or _code(exc) not in _NATIVE_UNSUPPORTED:
-                raise
-            fallback = RedrivePlan(
-                dlq=plan.dlq,
-                sources=plan.sources,
-                destination=plan.destination,
-                method=RedriveMethod.COPY,
-                would_move=plan.would_move,
-            )
-            if fallback.destination is None:
-                raise RedriveError(
-                    "this endpoint has no native move task and several queues use this DLQ; "
-                    "pass --to"
-                ) from exc
-            return _copy(sqs, fallback, options, on_progress, sleep, clock)
-    return _copy(sqs, plan, options, on_progress, sleep, clock)
+    if plan.method is RedriveMethod.COPY:
+        return _copy(sqs, plan, options, on_progress, sleep, clock)
+    try:
+        handle = _start_native(sqs, plan, options)
+    except ClientError as exc:
+        if options.method is not RedriveMethod.AUTO:
+            raise
+        # Nothing has moved yet, so copying instead is safe (emulators lack the move task).
+        if plan.destination is None:
+            raise RedriveError(
+                f"the native move task is unavailable ({_code(exc)}) and several queues use "
+                "this DLQ; pass --to to copy instead"
+            ) from exc
+        copy_plan = RedrivePlan(
+            dlq=plan.dlq,
+            sources=plan.sources,
+            destination=plan.destination,
+            method=RedriveMethod.COPY,
+            would_move=plan.would_move,
+        )
+        result = _copy(sqs, copy_plan, options, on_progress, sleep, clock)
+        note = f"native move task unavailable ({_code(exc)}): copied instead"
+        return replace(result, notes=(note, *result.notes))
+    return _follow_native(sqs, plan, handle, options, on_progress, sleep)
 
 
-def _native(
-    sqs: SQSClient,
-    plan: RedrivePlan,
-    options: RedriveOptions,
-    on_progress: ProgressCallback | None,
-    sleep: Callable[[float], None],
-) -> RedriveResult:
+def _start_native(sqs: SQSClient, plan: RedrivePlan, options: RedriveOptions) -> str:
     running = [
         t
         for t in sqs.list_message_move_tasks(SourceArn=plan.dlq.arn, MaxResults=10).get(
@@ -378,7 +384,17 @@ def _native(
         request["DestinationArn"] = plan.destination.arn
     if options.rate is not None:
         request["MaxNumberOfMessagesPerSecond"] = int(options.rate)
-    handle = sqs.start_message_move_task(**request)["TaskHandle"]
+    return sqs.start_message_move_task(**request)["TaskHandle"]
+
+
+def _follow_native(
+    sqs: SQSClient,
+    plan: RedrivePlan,
+    handle: str,
+    options: RedriveOptions,
+    on_progress: ProgressCallback | None,
+    sleep: Callable[[float], None],
+) -> RedriveResult:
     while True:
         sleep(options.poll_seconds)
         tasks = sqs.list_message_move_tasks(SourceArn=plan.dlq.arn, MaxResults=10).get(
@@ -495,9 +511,17 @@ def _move_batch(
     for index, chunk in enumerate(chunks):
         try:
             response = sqs.send_message_batch(QueueUrl=destination.url, Entries=chunk)
-        except (ClientError, BotoCoreError) as exc:
-            unsent = [by_id[e["Id"]] for later in chunks[index:] for e in later]
-            _record_failures(state, unsent, f"send to {destination.name} failed: {exc}")
+        except ClientError as exc:
+            if _code(exc) in _CONTENT_ERRORS and len(chunk) > 1:
+                # One message the destination refuses fails the whole batch: send one by one.
+                if _send_singly(sqs, destination, chunk, by_id, sent, state):
+                    continue
+            else:
+                _record_failures(state, _unsent(chunks[index:], by_id), _failed(destination, exc))
+            _delete(sqs, dlq_url, sent, state)
+            return False
+        except BotoCoreError as exc:
+            _record_failures(state, _unsent(chunks[index:], by_id), _failed(destination, exc))
             _delete(sqs, dlq_url, sent, state)
             return False
         for failure in response.get("Failed", []):
@@ -510,6 +534,67 @@ def _move_batch(
             )
         sent.extend(by_id[s["Id"]] for s in response.get("Successful", []))
     return _delete(sqs, dlq_url, sent, state)
+
+
+def _send_singly(
+    sqs: SQSClient,
+    destination: QueueInfo,
+    chunk: Sequence[SendMessageBatchRequestEntryTypeDef],
+    by_id: Mapping[str, MessageTypeDef],
+    sent: list[MessageTypeDef],
+    state: _CopyState,
+) -> bool:
+    """Send a refused batch entry by entry; False when a failure is not about one message."""
+    for position, entry in enumerate(chunk):
+        message = by_id[entry["Id"]]
+        try:
+            _send_one(sqs, destination.url, entry)
+        except ClientError as exc:
+            if _code(exc) not in _CONTENT_ERRORS:
+                rest = _unsent([chunk[position:]], by_id)
+                _record_failures(state, rest, _failed(destination, exc))
+                return False
+            _record_failures(
+                state,
+                [message],
+                f"message {message['MessageId']} rejected by {destination.name}: {_code(exc)} "
+                f"{exc.response.get('Error', {}).get('Message', '')}".rstrip(),
+            )
+            continue
+        sent.append(message)
+    return True
+
+
+def _send_one(sqs: SQSClient, url: str, entry: SendMessageBatchRequestEntryTypeDef) -> None:
+    attributes = entry.get("MessageAttributes", {})
+    system = entry.get("MessageSystemAttributes", {})
+    if "MessageGroupId" in entry:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=entry["MessageBody"],
+            MessageAttributes=attributes,
+            MessageSystemAttributes=system,
+            MessageGroupId=entry["MessageGroupId"],
+            MessageDeduplicationId=entry["MessageDeduplicationId"],
+        )
+    else:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=entry["MessageBody"],
+            MessageAttributes=attributes,
+            MessageSystemAttributes=system,
+        )
+
+
+def _unsent(
+    chunks: Sequence[Sequence[SendMessageBatchRequestEntryTypeDef]],
+    by_id: Mapping[str, MessageTypeDef],
+) -> list[MessageTypeDef]:
+    return [by_id[e["Id"]] for chunk in chunks for e in chunk]
+
+
+def _failed(destination: QueueInfo, exc: Exception) -> str:
+    return f"send to {destination.name} failed: {exc}"
 
 
 def _delete(
