@@ -434,7 +434,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         for target in every:
             tprefix = f"{prefix}-{target.name}"
             dlq = create_delivery_dlq(
-                f"{tprefix}-dlq",
+                f"{tprefix}-target-dlq",
                 context,
                 producer=producer,
                 kms_key=self.queue_key,
