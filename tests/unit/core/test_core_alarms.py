@@ -1,0 +1,279 @@
+import dataclasses
+import json
+
+import pytest
+
+from components.core.alarms import (
+    AlarmSpec,
+    AlarmSubscription,
+    AlarmTopics,
+    AlarmTopicsArgs,
+    CompositeAlarmSpec,
+    Severity,
+    create_alarm,
+    create_composite_alarm,
+)
+from components.core.context import PlatformContext
+from components.core.errors import ComponentArgumentsError
+from components.core.kms import KeyUse, key_policy
+from tools.preview.program import run_in_mocks
+
+TOPICS = {
+    Severity.P1: "arn:aws:sns:us-east-1:123456789012:p1",
+    Severity.P3: "arn:aws:sns:us-east-1:123456789012:p3",
+}
+SPEC = AlarmSpec(
+    metric_name="ApproximateNumberOfMessagesVisible",
+    namespace="AWS/SQS",
+    dimensions={"QueueName": "orders-dlq"},
+    statistic="Maximum",
+    period_seconds=60,
+    evaluation_periods=5,
+    datapoints_to_alarm=3,
+    threshold=0,
+    comparison="GreaterThanThreshold",
+    treat_missing_data="notBreaching",
+    severity=Severity.P1,
+    runbook_page="dead-letter-queues",
+    runbook_anchor="dlq-has-messages",
+    description="The dead-letter queue holds messages.",
+)
+
+
+def _alarm(spec: AlarmSpec, **context_overrides):
+    context = PlatformContext.for_tests(
+        alarm_topic_arns=TOPICS,
+        runbook_base_url="https://git.example.com/platform/",
+        **context_overrides,
+    )
+
+    def program() -> None:
+        create_alarm("orders-dlq-depth", context, spec)
+
+    (alarm,) = run_in_mocks(program).of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    return alarm.inputs
+
+
+def test_alarm_has_explicit_missing_data_actions_and_runbook_link():
+    inputs = _alarm(SPEC)
+    assert inputs["name"] == "aws-platform-dev-orders-dlq-depth"
+    assert inputs["treatMissingData"] == "notBreaching"
+    assert inputs["alarmActions"] == [TOPICS[Severity.P1]]
+    assert inputs["okActions"] == [TOPICS[Severity.P1]]
+    assert inputs["actionsEnabled"] is True
+    assert inputs["alarmDescription"] == (
+        "The dead-letter queue holds messages. Severity: P1. Runbook: "
+        "https://git.example.com/platform/docs/runbooks/dead-letter-queues.md#dlq-has-messages"
+    )
+    assert inputs["evaluationPeriods"] == 5 and inputs["datapointsToAlarm"] == 3
+    assert inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert inputs["statistic"] == "Maximum" and "extendedStatistic" not in inputs
+    assert inputs["tags"]["Severity"] == "P1" and inputs["tags"]["ManagedBy"] == "pulumi"
+
+
+def test_lower_severities_do_not_notify_recovery_and_missing_topics_mean_no_actions():
+    p3 = _alarm(dataclasses.replace(SPEC, severity=Severity.P3))
+    assert p3["alarmActions"] == [TOPICS[Severity.P3]]
+    assert p3.get("okActions", []) == []
+    p2 = _alarm(dataclasses.replace(SPEC, severity=Severity.P2))
+    assert p2.get("alarmActions", []) == [] and p2.get("okActions", []) == []
+
+
+def test_datapoints_default_to_evaluation_periods_and_extended_statistics_work():
+    inputs = _alarm(
+        dataclasses.replace(
+            SPEC, statistic=None, extended_statistic="p95", datapoints_to_alarm=None
+        )
+    )
+    assert inputs["extendedStatistic"] == "p95" and "statistic" not in inputs
+    assert inputs["datapointsToAlarm"] == 5
+
+
+def test_every_spec_problem_is_reported_at_once():
+    bad = dataclasses.replace(
+        SPEC,
+        statistic="Median",
+        period_seconds=45,
+        evaluation_periods=2,
+        datapoints_to_alarm=3,
+        comparison="Bigger",
+        treat_missing_data="zero",
+        runbook_page="Dead Letter",
+        runbook_anchor="",
+        description=" ",
+    )
+    with pytest.raises(ComponentArgumentsError) as raised:
+        create_alarm("x", PlatformContext.for_tests(), bad)
+    assert raised.value.problems == (
+        "statistic: 'Median' is not one of Average, Maximum, Minimum, SampleCount, Sum",
+        "period_seconds: 45 must be 10, 20, 30 or a multiple of 60",
+        "datapoints_to_alarm: must be between 1 and evaluation_periods",
+        "comparison: 'Bigger' is not one of GreaterThanOrEqualToThreshold, GreaterThanThreshold,"
+        " LessThanThreshold, LessThanOrEqualToThreshold",
+        "treat_missing_data: 'zero' is not one of breaching, notBreaching, ignore, missing",
+        "runbook_page: 'Dead Letter' must be a lowercase slug naming docs/runbooks/<page>.md",
+        "runbook_anchor: '' must be a lowercase slug",
+        "description: must not be empty",
+    )
+
+
+def test_treat_missing_data_has_no_default():
+    fields = {f.name: f for f in dataclasses.fields(AlarmSpec)}
+    assert fields["treat_missing_data"].default is dataclasses.MISSING
+
+
+def test_statistic_and_extended_statistic_are_exclusive():
+    both = dataclasses.replace(SPEC, extended_statistic="p99")
+    with pytest.raises(ComponentArgumentsError, match="give exactly one"):
+        create_alarm("x", PlatformContext.for_tests(), both)
+
+
+def test_composite_alarm():
+    context = PlatformContext.for_tests(alarm_topic_arns=TOPICS)
+    spec = CompositeAlarmSpec(
+        alarm_rule='ALARM("a") AND ALARM("b")',
+        severity=Severity.P1,
+        runbook_page="orders",
+        runbook_anchor="pipeline-down",
+        description="Both stages fail.",
+    )
+
+    def program() -> None:
+        create_composite_alarm("orders-pipeline", context, spec)
+
+    (alarm,) = run_in_mocks(program).of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    assert alarm.inputs["alarmName"] == "aws-platform-dev-orders-pipeline"
+    assert alarm.inputs["alarmRule"] == 'ALARM("a") AND ALARM("b")'
+    assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [TOPICS[Severity.P1]]
+    assert alarm.inputs["alarmDescription"].endswith("docs/runbooks/orders.md#pipeline-down")
+
+
+def _topics(args: AlarmTopicsArgs):
+    def program() -> None:
+        AlarmTopics("alarms", PlatformContext.for_tests("prod"), args)
+
+    return run_in_mocks(program, stack="prod")
+
+
+def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
+    run = _topics(
+        AlarmTopicsArgs(
+            subscriptions=[
+                AlarmSubscription(protocol="email", endpoint="oncall@example.com"),
+                AlarmSubscription(
+                    protocol="https",
+                    endpoint="https://pager.example.com/hook",
+                    severities={Severity.P1, Severity.P2},
+                ),
+            ]
+        )
+    )
+    component = run.of_type("platform:observability:AlarmTopics")[0]
+    topics = {t.name: t for t in run.of_type("aws:sns/topic:Topic")}
+    keys = {k.name: k for k in run.of_type("aws:kms/key:Key")}
+    assert sorted(topics) == ["alarms-p1", "alarms-p2", "alarms-p3", "alarms-p4"]
+    assert sorted(keys) == [f"{t}-key" for t in sorted(topics)]
+    key_arns = {k.outputs["arn"] for k in keys.values()}
+    assert {t.inputs["kmsMasterKeyId"] for t in topics.values()} == key_arns
+    assert len(key_arns) == 4
+    for topic in topics.values():
+        assert topic.parent == component.urn
+        assert topic.inputs["name"] == f"aws-platform-prod-{topic.name}"
+    for key in keys.values():
+        assert json.loads(key.inputs["policy"]) == key_policy(
+            "123456789012", "us-east-1", "aws", {KeyUse.SNS_FROM_CLOUDWATCH}
+        )
+        assert key.inputs["deletionWindowInDays"] == 30
+    subscriptions = sorted(
+        (s.name, s.inputs["protocol"])
+        for s in run.of_type("aws:sns/topicSubscription:TopicSubscription")
+    )
+    assert subscriptions == [
+        ("alarms-p1-email-0", "email"),
+        ("alarms-p1-https-1", "https"),
+        ("alarms-p2-email-0", "email"),
+        ("alarms-p2-https-1", "https"),
+        ("alarms-p3-email-0", "email"),
+        ("alarms-p4-email-0", "email"),
+    ]
+
+
+def test_alarm_topic_policy_admits_cloudwatch_and_the_account_and_denies_plain_http():
+    run = _topics(AlarmTopicsArgs())
+    policy = run.named("alarms-p1-policy")
+    arn = "arn:aws:sns:us-east-1:123456789012:aws-platform-prod-alarms-p1"
+    assert policy.inputs["arn"] == arn
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowCloudWatchAlarms",
+                "Effect": "Allow",
+                "Principal": {"Service": ["cloudwatch.amazonaws.com"]},
+                "Action": ["sns:Publish"],
+                "Resource": [arn],
+                "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+            },
+            {
+                "Sid": "AllowAccount",
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::123456789012:root"]},
+                "Action": ["sns:Publish"],
+                "Resource": [arn],
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": ["sns:Publish"],
+                "Resource": [arn],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
+
+
+def test_alarm_topics_can_admit_eventbridge_on_topic_and_key():
+    run = _topics(AlarmTopicsArgs(allow_eventbridge=True, severities={Severity.P1}))
+    (key,) = run.of_type("aws:kms/key:Key")
+    assert json.loads(key.inputs["policy"]) == key_policy(
+        "123456789012",
+        "us-east-1",
+        "aws",
+        {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.SNS_FROM_EVENTS},
+    )
+    policy = json.loads(run.named("alarms-p1-policy").inputs["policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AllowCloudWatchAlarms",
+        "AllowAccount",
+        "AllowEventBridgeRules",
+        "DenyInsecureTransport",
+    ]
+
+
+def test_alarm_topics_arguments_are_validated_together():
+    args = AlarmTopicsArgs(
+        severities={Severity.P1},
+        subscriptions=[
+            AlarmSubscription(protocol="email", endpoint="nobody"),
+            AlarmSubscription(protocol="https", endpoint="http://x", severities={Severity.P1}),
+        ],
+    )
+    with pytest.raises(ComponentArgumentsError) as raised:
+        AlarmTopics("alarms", PlatformContext.for_tests(), args)
+    assert raised.value.problems == (
+        "subscriptions[0].endpoint: not an email address",
+        "subscriptions[0].severities: P2, P3, P4 have no topic here",
+        "subscriptions[1].endpoint: needs https://",
+    )
+
+
+def test_alarm_topic_arns_feed_the_context():
+    def program() -> None:
+        context = PlatformContext.for_tests()
+        topics = AlarmTopics("alarms", context, AlarmTopicsArgs())
+        create_alarm("dlq", context.with_alarm_topics(topics.arns), SPEC)
+
+    run = run_in_mocks(program)
+    (alarm,) = run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarm.inputs["alarmActions"] == [run.named("alarms-p1").outputs["arn"]]
