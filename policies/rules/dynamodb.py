@@ -1,0 +1,127 @@
+"""DynamoDB tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..lib import Category, Context, Resource, Severity, is_unknown, resource_rule
+from ._common import TABLE
+
+
+@resource_rule(
+    name="dynamodb-table-point-in-time-recovery",
+    types=(TABLE,),
+    description="DynamoDB tables have point-in-time recovery on.",
+    severity=Severity.HIGH,
+    category=Category.DATA_LOSS,
+    anchors=("AwsSolutions-DDB3", "CKV_AWS_28", "SH DynamoDB.2"),
+    rationale="PITR is the only way back from a bad write or delete in the last 35 days.",
+    fix="Set point_in_time_recovery={'enabled': True}.",
+    unknown="Skips the table while pointInTimeRecovery.enabled is unknown.",
+)
+def dynamodb_table_pitr(r: Resource, ctx: Context) -> Iterator[str]:
+    enabled = r.props.flag("pointInTimeRecovery.enabled")
+    if not is_unknown(enabled) and enabled is not True:
+        yield f"table {r.name} has no point-in-time recovery"
+
+
+@resource_rule(
+    name="dynamodb-table-encryption-not-disabled",
+    types=(TABLE,),
+    description="DynamoDB tables do not turn server-side encryption off explicitly.",
+    severity=Severity.LOW,
+    category=Category.SECURITY,
+    anchors=("awsguard:dynamodb-table-encryption-enabled",),
+    rationale="awsguard flags serverSideEncryption.enabled=false (AWS-owned key, no audit).",
+    fix="Set server_side_encryption={'enabled': True, 'kms_key_arn': <CMK ARN>}.",
+    unknown="Skips the table while serverSideEncryption.enabled is unknown.",
+)
+def dynamodb_table_encryption_not_disabled(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.props.flag("serverSideEncryption.enabled") is False:
+        yield f"table {r.name} sets server_side_encryption.enabled to false"
+
+
+@resource_rule(
+    name="dynamodb-table-customer-managed-key",
+    types=(TABLE,),
+    description="DynamoDB tables are encrypted with a customer-managed KMS key.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    anchors=("CKV_AWS_119",),
+    rationale="A CMK puts reads of the data under a key policy we control and audit.",
+    fix="Set server_side_encryption={'enabled': True, 'kms_key_arn': <CMK ARN>}.",
+    unknown="Skips the table while serverSideEncryption is unknown.",
+)
+def dynamodb_table_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
+    enabled = r.props.flag("serverSideEncryption.enabled")
+    key = r.props.get("serverSideEncryption.kmsKeyArn")
+    if is_unknown(enabled) or is_unknown(key):
+        return
+    if enabled is not True or not key or str(key).endswith("alias/aws/dynamodb"):
+        yield f"table {r.name} is not encrypted with a customer-managed KMS key"
+
+
+@resource_rule(
+    name="dynamodb-table-deletion-protection",
+    types=(TABLE,),
+    description="DynamoDB tables have deletion protection on.",
+    severity=Severity.HIGH,
+    category=Category.DATA_LOSS,
+    anchors=("SH DynamoDB.6",),
+    rationale="A replaced or deleted table loses its data with it (FSBP DynamoDB.6).",
+    fix="Set deletion_protection_enabled=True.",
+    unknown="Skips the table while deletionProtectionEnabled is unknown.",
+)
+def dynamodb_table_deletion_protection(r: Resource, ctx: Context) -> Iterator[str]:
+    enabled = r.props.flag("deletionProtectionEnabled")
+    if not is_unknown(enabled) and enabled is not True:
+        yield f"table {r.name} has no deletion protection"
+
+
+def _looks_like_idempotency_table(r: Resource) -> bool:
+    if r.props.get("hashKey") != "id":
+        return False
+    names = r.props.array("attributes")
+    attributes = (
+        {a.get("name") for a in names if isinstance(a, dict)} if isinstance(names, list) else set()
+    )
+    table_name = r.props.get("name")
+    hints = [r.name, table_name if isinstance(table_name, str) else ""]
+    return "expiration" in attributes or any("idempot" in h.lower() for h in hints)
+
+
+@resource_rule(
+    name="dynamodb-idempotency-table-ttl",
+    types=(TABLE,),
+    description="An idempotency table (hash key `id`) expires records through TTL `expiration`.",
+    severity=Severity.MEDIUM,
+    category=Category.COST,
+    anchors=("stack-gap", "seed:003_8c92289b843c3960.txt"),
+    rationale="Powertools idempotency writes one record per event with an `expiration` "
+    "attribute; without TTL the table grows forever (DESIGN contract 4).",
+    fix="Set ttl={'enabled': True, 'attribute_name': 'expiration'}.",
+    unknown="Skips the table while its ttl block is unknown.",
+)
+def dynamodb_idempotency_table_ttl(r: Resource, ctx: Context) -> Iterator[str]:
+    if not _looks_like_idempotency_table(r):
+        return
+    enabled, attribute = r.props.flag("ttl.enabled"), r.props.get("ttl.attributeName")
+    if is_unknown(enabled) or is_unknown(attribute):
+        return
+    if enabled is not True or attribute != "expiration":
+        yield f"idempotency table {r.name} has no TTL on `expiration`"
+
+
+RULES = [
+    dynamodb_table_pitr,
+    dynamodb_table_encryption_not_disabled,
+    dynamodb_table_customer_managed_key,
+    dynamodb_table_deletion_protection,
+    dynamodb_idempotency_table_ttl,
+]
+
+EXCLUDED_ANCHORS = {
+    "pk:DynamoDBInBackupPlan": "Backup plans select resources by tag from outside the program "
+    "(AWS Backup is run by the account's platform team); the program cannot show it.",
+    "SH DynamoDB.4": "Same as pk:DynamoDBInBackupPlan: assigned outside the program.",
+}

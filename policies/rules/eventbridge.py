@@ -1,0 +1,183 @@
+"""EventBridge buses, bus policies, archives, rules and targets (aws.cloudwatch.Event*)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..lib import (
+    UNKNOWN,
+    Category,
+    Context,
+    Resource,
+    Severity,
+    is_unknown,
+    parse_policy,
+    resource_rule,
+)
+from ..lib.values import contains_unknown, parse_json
+from ._common import (
+    EVENT_ARCHIVE,
+    EVENT_BUS,
+    EVENT_BUS_POLICY,
+    EVENT_PERMISSION,
+    EVENT_RULE,
+    EVENT_TARGET,
+)
+
+_NARROWING_KEYS = ("source", "detail-type", "detail", "resources", "account")
+
+
+@resource_rule(
+    name="eventbridge-bus-policy-not-open",
+    types=(EVENT_BUS_POLICY, EVENT_PERMISSION),
+    description="Event bus policies do not let every account put events.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    anchors=("AwsSolutions-EVB1",),
+    rationale="An open bus accepts forged events from anyone (cdk-nag EVB1).",
+    fix="Name the accounts, or condition `*` on aws:PrincipalOrgID.",
+    unknown="Skips a policy document or permission field that is unknown.",
+)
+def eventbridge_bus_policy_not_open(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.type == EVENT_PERMISSION:
+        principal, condition = r.props.get("principal"), r.props.get("condition")
+        known = not any(is_unknown(v) for v in (principal, condition))
+        if known and principal == "*" and not condition:
+            yield f"event permission {r.name} lets every account put events"
+        return
+    doc = parse_policy(r.props.get("policy"))
+    if doc is None or doc is UNKNOWN:
+        return
+    for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
+        if s.is_public:
+            yield f"statement {s.sid or i} allows a wildcard principal with no narrowing condition"
+
+
+@resource_rule(
+    name="eventbridge-bus-customer-managed-key",
+    types=(EVENT_BUS,),
+    description="Custom event buses are encrypted with a customer-managed KMS key.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    anchors=("stack-gap",),
+    rationale="Events carry business data; kms_key_identifier puts them under our key policy.",
+    fix="Set kms_key_identifier to a CMK whose policy grants events.amazonaws.com.",
+    unknown="Skips the bus while kmsKeyIdentifier is unknown.",
+)
+def eventbridge_bus_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
+    key = r.props.get("kmsKeyIdentifier")
+    if not is_unknown(key) and not key:
+        yield f"event bus {r.name} is not encrypted with a customer-managed key"
+
+
+@resource_rule(
+    name="eventbridge-archive-retention-and-pattern",
+    types=(EVENT_ARCHIVE,),
+    description="Event archives have a finite retention and a non-empty event pattern.",
+    severity=Severity.MEDIUM,
+    category=Category.COST,
+    anchors=("stack-gap",),
+    rationale="retention_days 0 keeps events (and their cost and personal data) forever; an "
+    "archive should state which events it keeps for replay.",
+    fix="Set retention_days (e.g. the tier's archive retention) and event_pattern.",
+    unknown="Skips a field that is unknown.",
+)
+def eventbridge_archive_retention_and_pattern(r: Resource, ctx: Context) -> Iterator[str]:
+    days = r.props.number("retentionDays")
+    if not is_unknown(days) and not days:
+        yield f"archive {r.name} keeps events forever: set retention_days"
+    pattern = r.props.json("eventPattern")
+    if pattern is not UNKNOWN and not contains_unknown(pattern) and not pattern:
+        yield f"archive {r.name} has no event pattern"
+
+
+def _is_catch_all(pattern: Mapping[str, Any]) -> bool:
+    """True when no field of the pattern restricts which events match."""
+    for key in _NARROWING_KEYS:
+        values = pattern.get(key)
+        if isinstance(values, Mapping) and values:
+            return False  # nested pattern (e.g. detail) restricts
+        if isinstance(values, list) and any(_restricts(v) for v in values):
+            return False
+    return True
+
+
+def _restricts(value: Any) -> bool:
+    if isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, Mapping):
+        if value.get("prefix") == "" or value.get("wildcard") == "*" or value.get("exists") is True:
+            return False
+        return bool(value)
+    return False
+
+
+@resource_rule(
+    name="eventbridge-rule-pattern-not-catch-all",
+    types=(EVENT_RULE,),
+    description="Event rules match specific events, not everything on the bus.",
+    severity=Severity.MEDIUM,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap",),
+    rationale="A catch-all rule sends every event (including other teams' and AWS's) to the "
+    "target: cost, load and data exposure.",
+    fix="Match on source and detail-type at least.",
+    unknown="Skips the rule while its pattern (or a part of it) is unknown; schedule rules "
+    "have no pattern.",
+)
+def eventbridge_rule_pattern_not_catch_all(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.props.get("scheduleExpression") is not None:
+        return
+    pattern = parse_json(r.props.get("eventPattern"))
+    if pattern is UNKNOWN or contains_unknown(pattern):
+        return
+    if not isinstance(pattern, Mapping) or _is_catch_all(pattern):
+        yield f"rule {r.name} matches every event: restrict source / detail-type"
+
+
+@resource_rule(
+    name="eventbridge-target-dead-letter-queue",
+    types=(EVENT_TARGET,),
+    description="Event rule targets have a dead-letter queue.",
+    severity=Severity.HIGH,
+    category=Category.RELIABILITY,
+    anchors=("Srv:EventBusDLQ",),
+    rationale="Events EventBridge cannot deliver after its retries are dropped without a DLQ.",
+    fix="Set dead_letter_config={'arn': <queue ARN>} (and let events.amazonaws.com send to it).",
+    unknown="Counts an unknown DLQ ARN as set.",
+)
+def eventbridge_target_dead_letter_queue(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.props.get("deadLetterConfig.arn") is None:
+        yield f"rule target {r.name} has no dead-letter queue"
+
+
+@resource_rule(
+    name="eventbridge-target-retry-policy",
+    types=(EVENT_TARGET,),
+    description="Event rule targets set a retry policy (attempts and maximum event age).",
+    severity=Severity.LOW,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap",),
+    rationale="The default (185 attempts over 24 h) hides failures for a day; state the budget.",
+    fix="Set retry_policy={'maximum_retry_attempts': N, 'maximum_event_age_in_seconds': S}.",
+    unknown="Counts unknown values as set.",
+)
+def eventbridge_target_retry_policy(r: Resource, ctx: Context) -> Iterator[str]:
+    missing = [
+        k
+        for k in ("maximumRetryAttempts", "maximumEventAgeInSeconds")
+        if r.props.get(f"retryPolicy.{k}") is None
+    ]
+    if missing:
+        yield f"rule target {r.name} has no retry policy {' / '.join(missing)}"
+
+
+RULES = [
+    eventbridge_bus_policy_not_open,
+    eventbridge_bus_customer_managed_key,
+    eventbridge_archive_retention_and_pattern,
+    eventbridge_rule_pattern_not_catch_all,
+    eventbridge_target_dead_letter_queue,
+    eventbridge_target_retry_policy,
+]
