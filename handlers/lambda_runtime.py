@@ -19,14 +19,15 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 # What Powertools' Logger reads from a Lambda context, plus what idempotency needs.
-_CONTEXT_ATTRIBUTES = (
-    "function_name",
-    "memory_limit_in_mb",
-    "invoked_function_arn",
-    "aws_request_id",
-)
+_CONTEXT_ATTRIBUTES: dict[str, type | tuple[type, ...]] = {
+    "function_name": str,
+    "memory_limit_in_mb": (int, str),  # the Python runtime passes a string
+    "invoked_function_arn": str,
+    "aws_request_id": str,
+}
 DEFAULT_TIMEOUT_MILLIS = 60_000
 
 
@@ -36,6 +37,20 @@ class ConfigurationError(RuntimeError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("invalid function configuration:\n" + "\n".join(problems))
         self.problems = problems
+
+
+class EndpointUnavailableError(RuntimeError):
+    """An earlier record of this batch could not connect to AWS, so this one was not tried."""
+
+
+def _caused_by_unreachable_endpoint(error: BaseException | None) -> bool:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, EndpointUnreachable):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class InvalidMessageError(ValueError):
@@ -53,7 +68,7 @@ class LocalContext:
     function_name: str = field(
         default_factory=lambda: os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
     )
-    memory_limit_in_mb: int = 128
+    memory_limit_in_mb: int | str = 128
     invoked_function_arn: str = ""
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     timeout_millis: int = DEFAULT_TIMEOUT_MILLIS
@@ -66,12 +81,21 @@ class LocalContext:
 
 def usable_context(context: Any) -> Any:
     """Return ``context`` if it is a complete Lambda context, else a ``LocalContext`` copying
-    whatever it has. Idempotency needs the remaining time: without it an interrupted attempt
-    would leave an in-progress record that blocks redelivery until the record expires."""
-    complete = all(hasattr(context, name) for name in _CONTEXT_ATTRIBUTES)
-    if complete and callable(getattr(context, "get_remaining_time_in_millis", None)):
+    what it has. Idempotency needs the remaining time: without it an interrupted attempt would
+    leave an in-progress record that blocks redelivery until the record expires."""
+    try:
+        remaining = context.get_remaining_time_in_millis()
+    except Exception:  # no context, or not a Lambda one
+        remaining = None
+    known: dict[str, Any] = {
+        name: value
+        for name, kind in _CONTEXT_ATTRIBUTES.items()
+        if isinstance(value := getattr(context, name, None), kind)
+    }
+    if isinstance(remaining, int) and len(known) == len(_CONTEXT_ATTRIBUTES):
         return context
-    known = {name: getattr(context, name) for name in _CONTEXT_ATTRIBUTES if hasattr(context, name)}
+    if isinstance(remaining, int):
+        known["timeout_millis"] = remaining
     return LocalContext(**known)
 
 
@@ -105,6 +129,10 @@ class SqsBatchFunction:
     """An SQS-triggered function: Powertools ``BatchProcessor`` (partial batch responses),
     ``Logger`` with the Lambda context and a per-record correlation id, and EMF ``Metrics``.
 
+    Once a record fails because AWS cannot be reached (connection refused or timed out), the
+    rest of the batch fails at once without calls: SQS redelivers it all after the visibility
+    timeout, and an outage costs one record's timeouts per invocation, not the whole batch's.
+
     Service name and metrics namespace come from ``POWERTOOLS_SERVICE_NAME`` and
     ``POWERTOOLS_METRICS_NAMESPACE`` at each invocation, falling back to the defaults given.
     """
@@ -124,6 +152,7 @@ class SqsBatchFunction:
         self._record_handler = record_handler
         self._on_invocation = on_invocation
         self._processor = BatchProcessor(event_type=EventType.SQS)
+        self._endpoint_unreachable = False
         self._observed = self.metrics.log_metrics(
             self.logger.inject_lambda_context(self._run, clear_state=True)
         )
@@ -141,6 +170,7 @@ class SqsBatchFunction:
 
     def _run(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         self.logger.append_keys(service=self._service())
+        self._endpoint_unreachable = False
         if self._on_invocation is not None:
             self._on_invocation(context)
         return dict(
@@ -155,7 +185,13 @@ class SqsBatchFunction:
     def _handle_record(self, record: SQSRecord, lambda_context: Any) -> None:
         self.logger.set_correlation_id(record.message_id)
         try:
+            if self._endpoint_unreachable:
+                self.count("RecordsNotAttempted")
+                raise EndpointUnavailableError("AWS endpoint unreachable earlier in this batch")
             self._record_handler(record, lambda_context)
+        except Exception as error:
+            self._endpoint_unreachable |= _caused_by_unreachable_endpoint(error)
+            raise
         finally:
             self.logger.set_correlation_id(None)
 

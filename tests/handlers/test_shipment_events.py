@@ -7,10 +7,12 @@ import json
 import time
 from decimal import Decimal
 from typing import Any
+from unittest.mock import MagicMock
 
 import pytest
 import shipment_events
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from call_counter import DynamoDBCalls
 from lambda_runtime import ConfigurationError
 from moto_server import ShipmentTables, create_events_table, free_port
 from sqs_events import (
@@ -191,21 +193,25 @@ def test_batch_of_one_hundred_with_replays(shipment_tables: ShipmentTables):
     assert len(shipment_tables.idempotency_items()) == 90
 
 
-def test_unreachable_endpoint_fails_the_batch_then_redelivery_stores_once(
+def test_unreachable_endpoint_fails_the_batch_fast_then_redelivery_stores_once(
     shipment_tables: ShipmentTables, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ):
-    batch = sqs_event(shipment_event("SHP-A"), shipment_event("SHP-B"))
+    batch = sqs_event(*(shipment_event(f"SHP-{letter}") for letter in "ABCDE"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
 
-    with pytest.raises(BatchProcessingError):
+    with (
+        DynamoDBCalls(shipment_events.dynamodb_client()) as calls,
+        pytest.raises(BatchProcessingError),
+    ):
         invoke(batch)
+    # The first record's call fails to connect; the other four fail without a call.
+    assert calls.take() == [("PutItem", shipment_tables.idempotency)]
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     assert invoke(batch) == {"batchItemFailures": []}
     assert invoke(batch) == {"batchItemFailures": []}
-    assert keys(shipment_tables.events_items()) == [
-        ("SHP-A", "2025-10-13T10:30:00Z"),
-        ("SHP-B", "2025-10-13T10:30:00Z"),
+    assert [shipment_id for shipment_id, _ in keys(shipment_tables.events_items())] == [
+        f"SHP-{letter}" for letter in "ABCDE"
     ]
 
 
@@ -338,11 +344,14 @@ def test_missing_configuration_names_every_variable(aws: Any, monkeypatch: pytes
     ]
 
 
-def test_works_without_a_lambda_context(shipment_tables: ShipmentTables):
+@pytest.mark.parametrize("context", [None, MagicMock()], ids=["none", "mock"])
+def test_works_without_a_real_lambda_context(shipment_tables: ShipmentTables, context: Any):
     batch = sqs_event(shipment_event("SHP-N"))
 
-    assert shipment_events.handler(batch, None) == {"batchItemFailures": []}
+    assert shipment_events.handler(batch, context) == {"batchItemFailures": []}
     assert len(shipment_tables.events_items()) == 1
+    [record] = shipment_tables.idempotency_items()
+    assert record["in_progress_expiration"] > time.time() * 1000  # an invocation deadline
 
 
 def test_logs_are_json_with_the_eventbridge_id_as_correlation_id(
