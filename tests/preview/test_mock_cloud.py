@@ -213,3 +213,22 @@ def test_config_reaches_the_program() -> None:
         program, config={"aws-platform:owner": "team", "aws-platform:limits": '{"a": 1}'}
     ).stack_outputs
     assert outputs == {"owner": "team", "limits": {"a": 1}}
+
+
+def test_urns_follow_the_engine_parent_type_chain() -> None:
+    class Outer(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Outer", name)
+            inner = pulumi.ComponentResource(
+                "test:index:Inner", f"{name}-inner", opts=pulumi.ResourceOptions(parent=self)
+            )
+            aws.sqs.Queue(f"{name}-q", opts=pulumi.ResourceOptions(parent=inner))
+
+    run = run_in_mocks(lambda: (Outer("o"), aws.sqs.Queue("top")))
+    prefix = "urn:pulumi:dev::aws-platform::"
+    assert run.named("top").urn == prefix + "aws:sqs/queue:Queue::top"
+    assert run.named("o").urn == prefix + "test:index:Outer::o"
+    assert run.named("o-q").urn == (
+        prefix + "test:index:Outer$test:index:Inner$aws:sqs/queue:Queue::o-q"
+    )
+    assert run.stack_urn == prefix + "pulumi:pulumi:Stack::aws-platform-dev"

@@ -105,6 +105,16 @@ class _RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self._lock = threading.Lock()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: the full chain of parent types, without the stack's
+        (the SDK's mock keeps only the last parent type and adds the stack's)."""
+        qualified = type_
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != STACK_TYPE:
+                qualified = f"{parent_type}${type_}"
+        return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{qualified}::{name}"
+
     def RegisterResource(self, request: Any) -> Any:
         if request.transforms:
             raise TransformsNotSupportedError(

@@ -1,0 +1,250 @@
+"""`python -m tools.preview`: exit codes, JSON contract, messages for every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools.preview.cli import main
+
+HERE = Path(__file__).parent
+REPO = HERE.parent.parent
+PROGRAMS = HERE / "programs"
+PACK = HERE / "packs" / "basic"
+
+
+def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "tools.preview", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _json_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    status = main([*args, "--policy-pack", str(PACK), "--json"])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def _write_program(folder: Path, main_py: str, stack_yaml: str = "config: {}\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Pulumi.yaml").write_text("name: outside\nruntime: python\n")
+    (folder / "Pulumi.dev.yaml").write_text(stack_yaml)
+    (folder / "__main__.py").write_text(textwrap.dedent(main_py))
+    return folder
+
+
+def test_clean_program_exits_0_with_the_exact_json_contract(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, document = _json_run(capsys, "--program", str(PROGRAMS / "clean"))
+    assert status == 0
+    assert set(document) == {"project", "stack", "resources", "violations"}
+    assert (document["project"], document["stack"]) == ("clean-app", "dev")
+    assert all(set(r) == {"urn", "type", "name", "parent"} for r in document["resources"])
+    types = sorted(r["type"] for r in document["resources"])
+    assert types == [
+        "aws:kms/key:Key",
+        "aws:sqs/queue:Queue",
+        "aws:sqs/queue:Queue",
+        "pulumi:pulumi:Stack",
+    ]
+    assert document["violations"] == []
+
+
+def test_unencrypted_queue_exits_1_with_the_policy_on_its_urn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, document = _json_run(capsys, "--program", str(PROGRAMS / "unencrypted"))
+    assert status == 1
+    queue_urn = (
+        "urn:pulumi:dev::unencrypted-app::test:messaging:Inbox$aws:sqs/queue:Queue::orders-queue"
+    )
+    [violation] = document["violations"]
+    assert set(violation) == {"policy", "pack", "enforcement", "urn", "message"}
+    assert violation["policy"] == "sqs-encrypted"
+    assert violation["pack"] == "preview-test-pack"
+    assert violation["enforcement"] == "mandatory"
+    assert violation["urn"] == queue_urn
+    inbox = next(r for r in document["resources"] if r["name"] == "orders")
+    queue = next(r for r in document["resources"] if r["urn"] == queue_urn)
+    assert queue["parent"] == inbox["urn"]
+
+
+def test_stack_level_violation_has_null_urn(capsys: pytest.CaptureFixture[str]) -> None:
+    config = PROGRAMS.parent / "packs" / "basic-config.json"
+    status = main(
+        [
+            "--program",
+            str(PROGRAMS / "clean"),
+            "--policy-pack",
+            str(PACK),
+            "--policy-config",
+            str(config),
+            "--json",
+        ]
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert [(v["policy"], v["enforcement"], v["urn"]) for v in document["violations"]] == [
+        ("queue-budget", "mandatory", None)
+    ]
+
+
+def test_human_report_shows_tree_violations_and_mandatory_count() -> None:
+    result = _cli("--program", str(PROGRAMS / "unencrypted"), "--policy-pack", str(PACK))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "orders (test:messaging:Inbox)" in out
+    assert "1 x aws:sqs/queue:Queue" in out
+    assert "mandatory sqs-encrypted (preview-test-pack): 1" in out
+    assert "orders-queue: queue 'orders-queue' is not encrypted" in out
+    assert out.rstrip().splitlines()[-1] == "1 mandatory violations"
+
+
+def test_json_stdout_is_only_the_document_even_when_the_program_prints() -> None:
+    result = _cli("--program", str(PROGRAMS / "clean"), "--policy-pack", str(PACK), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["project"] == "clean-app"
+    assert "this print must not reach stdout" in result.stderr
+
+
+def test_program_that_raises_exits_2_naming_file_and_line() -> None:
+    result = _cli("--program", str(PROGRAMS / "raises"), "--policy-pack", str(PACK))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "raises/settings.py:5" in result.stderr
+    assert "ValueError: retention must be positive" in result.stderr
+
+
+def test_program_outside_the_repo_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = _write_program(
+        tmp_path / "elsewhere",
+        """
+        import pulumi
+        import pulumi_aws as aws
+
+        queue = aws.sqs.Queue("plain")
+        pulumi.export("url", queue.url)
+        """,
+        "config:\n  aws:region: ap-southeast-2\n",
+    )
+    status, document = _json_run(capsys, "--program", str(program))
+    assert status == 1
+    assert document["project"] == "outside"
+    assert [v["urn"] for v in document["violations"]] == [
+        "urn:pulumi:dev::outside::aws:sqs/queue:Queue::plain"
+    ]
+
+
+def test_unknown_stack_lists_existing_stacks(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["--program", str(PROGRAMS / "clean"), "--stack", "qa", "--json"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "unknown stack 'qa'" in err
+    assert "Pulumi.qa.yaml" in err
+    assert "existing stacks: dev, prod" in err
+
+
+def test_missing_pulumi_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--program", str(tmp_path)]) == 2
+    assert f"{tmp_path / 'Pulumi.yaml'} not found" in capsys.readouterr().err
+
+
+def test_bad_yaml_names_the_stack_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = _write_program(tmp_path, "import pulumi\n", "config:\n  a: [unclosed\n")
+    assert main(["--program", str(program)]) == 2
+    err = capsys.readouterr().err
+    assert f"{program / 'Pulumi.dev.yaml'}: invalid YAML" in err
+
+
+def test_config_value_of_wrong_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = _write_program(
+        tmp_path,
+        """
+        import pulumi
+
+        retries = pulumi.Config().require_int("retries")
+        """,
+        "config:\n  outside:retries: abc\n",
+    )
+    assert main(["--program", str(program), "--policy-pack", str(PACK)]) == 2
+    err = capsys.readouterr().err
+    assert "outside:retries" in err and "'abc'" in err
+    assert str(program / "Pulumi.dev.yaml") in err
+    assert f"{program / '__main__.py'}:4" in err
+
+
+def test_pack_that_fails_to_start(capsys: pytest.CaptureFixture[str]) -> None:
+    broken = HERE / "packs" / "broken"
+    status = main(["--program", str(PROGRAMS / "clean"), "--policy-pack", str(broken)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"policy pack {broken} exited with status 1" in err
+    assert "policy_helpers_that_do_not_exist" in err
+
+
+def test_missing_pack_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope"
+    status = main(["--program", str(PROGRAMS / "clean"), "--policy-pack", str(missing)])
+    assert status == 2
+    assert f"policy pack folder {missing} does not exist" in capsys.readouterr().err
+
+
+def test_invalid_policy_config_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "policy.json"
+    config.write_text('{"queue-budget": {"maxQueues": -1}}')
+    program = str(PROGRAMS / "clean")
+    status = main(
+        ["--program", program, "--policy-pack", str(PACK), "--policy-config", str(config)]
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"policy config {config}" in err and "maxQueues" in err
+
+
+def test_stack_transform_fails_clearly_instead_of_hanging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = _write_program(
+        tmp_path,
+        """
+        import pulumi
+
+        pulumi.runtime.register_resource_transform(lambda args: None)
+        """,
+    )
+    assert main(["--program", str(program), "--policy-pack", str(PACK)]) == 2
+    err = capsys.readouterr().err
+    assert "stack transform" in err and f"{program / '__main__.py'}:4" in err
+
+
+def test_per_stack_policy_config_is_picked_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("PulumiPolicy.yaml", "__main__.py"):
+        (pack / name).write_text((PACK / name).read_text())
+    (pack / "config").mkdir()
+    (pack / "config" / "dev.json").write_text('{"sqs-encrypted": "advisory"}')
+    status = main(["--program", str(PROGRAMS / "unencrypted"), "--policy-pack", str(pack)])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert f"using policy config {pack / 'config' / 'dev.json'}" in captured.err
+    assert "advisory sqs-encrypted" in captured.out
+    assert captured.out.rstrip().endswith("0 mandatory violations")

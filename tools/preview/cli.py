@@ -1,0 +1,176 @@
+"""`python -m tools.preview`: preview a Pulumi program offline and check it with a policy pack."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from tools.preview.analyzer import PackStartError, PolicyPackProcess, Violation
+from tools.preview.invokes import UnknownInvokeError
+from tools.preview.policy_config import PolicyConfigError, load_policy_config
+from tools.preview.program import ProgramRun, TransformsNotSupportedError, run_program_dir
+from tools.preview.project import ProjectError, load_project
+from tools.preview.report import PreviewResult, write_human, write_json
+
+EXIT_OK, EXIT_MANDATORY, EXIT_FAILED = 0, 1, 2
+_OWN_DIR = Path(__file__).resolve().parent
+
+
+class PreviewFailed(Exception):
+    """The program, its config or the pack failed; the message names the cause and the file."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """Parsed command line."""
+
+    program: Path
+    stack: str
+    policy_pack: Path | None
+    policy_pack_given: bool
+    policy_config: Path | None
+    json: bool
+
+
+def _parse(argv: Sequence[str]) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.preview",
+        description="Run a Pulumi Python program under mocks and evaluate a policy pack on it, "
+        "without a Pulumi CLI or AWS account.",
+    )
+    parser.add_argument("--program", type=Path, default=Path.cwd(), help="program folder")
+    parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
+    parser.add_argument("--policy-pack", type=Path, help="policy pack folder (default: policies/)")
+    parser.add_argument("--policy-config", type=Path, help="policy config JSON file")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    args = parser.parse_args(list(argv))
+    default_pack = Path.cwd() / "policies"
+    return Options(
+        program=args.program,
+        stack=args.stack,
+        policy_pack=args.policy_pack or (default_pack if default_pack.is_dir() else None),
+        policy_pack_given=args.policy_pack is not None,
+        policy_config=args.policy_config,
+        json=args.json,
+    )
+
+
+def _program_location(error: BaseException, program_dir: Path) -> str:
+    """`file:line` of the innermost frame in the program's own code (not the SDK, not us)."""
+    frames = list(traceback.extract_tb(error.__traceback__))
+    if error.__cause__ is not None:
+        frames = list(traceback.extract_tb(error.__cause__.__traceback__)) + frames
+
+    def own(filename: str) -> bool:
+        path = Path(filename).resolve()
+        return (
+            path.is_relative_to(program_dir)
+            and not path.is_relative_to(_OWN_DIR)
+            and "site-packages" not in path.parts
+        )
+
+    mine = [f for f in frames if own(f.filename)]
+    if not mine:
+        return "outside the program's own files"
+    frame = mine[-1]
+    return f"{frame.filename}:{frame.lineno}"
+
+
+def _run_program(options: Options) -> tuple[ProgramRun, dict[str, str]]:
+    project = load_project(options.program)
+    config = project.stack_config(options.stack)
+    try:
+        # The program's prints must not mix with the report (or the JSON document) on stdout.
+        with contextlib.redirect_stdout(sys.stderr):
+            run = run_program_dir(project.directory, options.stack)
+    except (pulumi.ConfigTypeError, pulumi.ConfigMissingError) as error:
+        where = _program_location(error, project.directory)
+        raise PreviewFailed(
+            f"config error: {error} (config file {config.source}; read at {where})"
+        ) from error
+    except (TransformsNotSupportedError, UnknownInvokeError) as error:
+        where = _program_location(error, project.directory)
+        raise PreviewFailed(f"{error} (at {where})") from error
+    except Exception as error:
+        where = _program_location(error, project.directory)
+        raise PreviewFailed(
+            f"the program {project.main} failed at {where}: {type(error).__name__}: {error}"
+        ) from error
+    return run, config.values
+
+
+def _policy_config(options: Options) -> tuple[dict[str, Any], Path | None]:
+    if options.policy_config is not None:
+        return load_policy_config(options.policy_config), options.policy_config
+    if options.policy_pack is not None:
+        per_stack = options.policy_pack / "config" / f"{options.stack}.json"
+        if per_stack.is_file():
+            print(f"using policy config {per_stack}", file=sys.stderr)
+            return load_policy_config(per_stack), per_stack
+    return {}, None
+
+
+def preview(options: Options) -> PreviewResult:
+    """Run the program and the pack; PreviewFailed/ProjectError/... on failure."""
+    if options.policy_pack_given and (
+        options.policy_pack is None or not options.policy_pack.is_dir()
+    ):
+        raise PreviewFailed(f"policy pack folder {options.policy_pack} does not exist")
+    policy_config, config_file = _policy_config(options)
+    run, stack_config = _run_program(options)
+    if options.policy_pack is None:
+        print("no policy pack (no policies/ folder): only listing resources", file=sys.stderr)
+        violations: list[Violation] = []
+    else:
+        violations = _evaluate(options.policy_pack, policy_config, config_file, run, stack_config)
+    return PreviewResult(
+        project=run.project,
+        stack=run.stack,
+        resources=run.resources,
+        violations=violations,
+        outputs=run.stack_outputs,
+    )
+
+
+def _evaluate(
+    pack_dir: Path,
+    policy_config: dict[str, Any],
+    config_file: Path | None,
+    run: ProgramRun,
+    stack_config: dict[str, str],
+) -> list[Violation]:
+    try:
+        with PolicyPackProcess(
+            pack_dir,
+            policy_config,
+            project=run.project,
+            stack=run.stack,
+            stack_config=stack_config,
+        ) as pack:
+            return pack.analyze_all(run.resources) + pack.analyze_stack(run.resources)
+    except PolicyConfigError as error:
+        source = config_file or pack_dir / "PulumiPolicy.yaml"
+        raise PreviewFailed(f"policy config {source}: {error}") from error
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 clean, 1 mandatory violations, 2 failure)."""
+    options = _parse(sys.argv[1:] if argv is None else argv)
+    try:
+        result = preview(options)
+    except (PreviewFailed, ProjectError, PackStartError, PolicyConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if options.json:
+        write_json(result, sys.stdout)
+    else:
+        write_human(result, sys.stdout)
+    return EXIT_MANDATORY if result.mandatory_count else EXIT_OK

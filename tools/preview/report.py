@@ -1,0 +1,118 @@
+"""Presenting a preview: one JSON document, or a rich resource tree and violation list."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.tree import Tree
+
+from tools.preview.analyzer import Violation
+from tools.preview.program import RegisteredResource
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreviewResult:
+    """What a preview found: the resources a program would create and the policies they break."""
+
+    project: str
+    stack: str
+    resources: Sequence[RegisteredResource]
+    violations: Sequence[Violation]
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def mandatory_count(self) -> int:
+        return sum(1 for v in self.violations if v.enforcement == "mandatory")
+
+
+def as_json(result: PreviewResult) -> dict[str, Any]:
+    """The `--json` document (DESIGN contract 2)."""
+    return {
+        "project": result.project,
+        "stack": result.stack,
+        "resources": [
+            {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent}
+            for r in result.resources
+        ],
+        "violations": [
+            {
+                "policy": v.policy,
+                "pack": v.pack,
+                "enforcement": v.enforcement,
+                "urn": v.urn,
+                "message": v.message,
+            }
+            for v in result.violations
+        ],
+    }
+
+
+def write_json(result: PreviewResult, out: IO[str]) -> None:
+    out.write(json.dumps(as_json(result), indent=2) + "\n")
+
+
+def _name_of(urn: str | None) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else "(whole stack)"
+
+
+def _resource_tree(result: PreviewResult) -> Tree:
+    children: dict[str | None, list[RegisteredResource]] = defaultdict(list)
+    for resource in result.resources:
+        children[resource.parent].append(resource)
+    roots = children.get(None, [])
+    title = f"[bold]{escape(result.project)}[/bold] / [bold]{escape(result.stack)}[/bold]"
+    tree = Tree(f"{title}  ({len(result.resources)} resources)")
+
+    def add(node: Tree, parent: str) -> None:
+        kids = children.get(parent, [])
+        counts = Counter(k.type for k in kids if not children.get(k.urn))
+        for type_token, count in sorted(counts.items()):
+            node.add(f"{count} x {escape(type_token)}")
+        for kid in kids:
+            if children.get(kid.urn):
+                branch = node.add(f"[cyan]{escape(kid.name)}[/cyan] ({escape(kid.type)})")
+                add(branch, kid.urn)
+
+    for root in roots:
+        if root.type == "pulumi:pulumi:Stack":
+            add(tree, root.urn)
+        else:
+            tree.add(f"{escape(root.name)} ({escape(root.type)})")
+    return tree
+
+
+def write_human(result: PreviewResult, out: IO[str]) -> None:
+    """Resource tree with counts per type, violations grouped by policy, mandatory count."""
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    console.print(_resource_tree(result))
+    if result.outputs:
+        console.print("[bold]Outputs[/bold]")
+        for key, value in sorted(result.outputs.items()):
+            console.print(f"  {escape(key)}: {escape(json.dumps(value))}")
+    by_policy: dict[tuple[str, str, str], list[Violation]] = defaultdict(list)
+    for violation in result.violations:
+        by_policy[(violation.pack, violation.policy, violation.enforcement)].append(violation)
+    if by_policy:
+        console.print()
+        console.print(f"[bold]Policy violations ({len(result.violations)})[/bold]")
+    colour = {"mandatory": "red", "advisory": "yellow"}
+    order = {"mandatory": 0, "remediate": 1, "advisory": 2}
+    for (pack, policy, level), found in sorted(
+        by_policy.items(), key=lambda item: (order.get(item[0][2], 3), item[0][1])
+    ):
+        style = colour.get(level, "white")
+        console.print(
+            f"[{style}]{level}[/{style}] [bold]{escape(policy)}[/bold] "
+            f"({escape(pack)}): {len(found)}"
+        )
+        for violation in found:
+            detail = violation.message.strip().splitlines()[-1] if violation.message else ""
+            console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}")
+    console.print()
+    console.print(f"{result.mandatory_count} mandatory violations")
