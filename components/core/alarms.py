@@ -19,6 +19,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
+from components.core.tags import merge_tags
 
 __all__ = [
     "AlarmSpec",
@@ -209,11 +210,14 @@ def create_alarm(
     context: PlatformContext,
     spec: AlarmSpec,
     opts: pulumi.ResourceOptions | None = None,
+    *,
+    tags: Mapping[str, str] | None = None,
 ) -> aws.cloudwatch.MetricAlarm:
     """A ``MetricAlarm`` named ``<project>-<env>-<name>`` notifying the severity's topic.
 
     Alarm actions go to ``context.alarm_topic_arns[spec.severity]`` when present; P1 and P2
     also notify on recovery (OK actions). The description ends with the runbook link.
+    ``tags`` (the owning component's extra tags) are merged over the context's tags.
     """
     component = f"alarm {name}"
     spec.validate(component)
@@ -245,7 +249,10 @@ def create_alarm(
         actions_enabled=True,
         alarm_actions=actions.alarm,
         ok_actions=actions.ok,
-        tags={**context.tags, "Severity": spec.severity.value},
+        tags={
+            **merge_tags(context.tags, tags, component=component),
+            "Severity": spec.severity.value,
+        },
         opts=opts,
     )
 
@@ -255,6 +262,8 @@ def create_composite_alarm(
     context: PlatformContext,
     spec: CompositeAlarmSpec,
     opts: pulumi.ResourceOptions | None = None,
+    *,
+    tags: Mapping[str, str] | None = None,
 ) -> aws.cloudwatch.CompositeAlarm:
     """A ``CompositeAlarm`` with the same naming, actions and runbook rules as ``create_alarm``."""
     component = f"composite alarm {name}"
@@ -276,6 +285,9 @@ def create_composite_alarm(
         actions_enabled=True,
         alarm_actions=actions.alarm,
         ok_actions=actions.ok,
-        tags={**context.tags, "Severity": spec.severity.value},
+        tags={
+            **merge_tags(context.tags, tags, component=component),
+            "Severity": spec.severity.value,
+        },
         opts=opts,
     )
