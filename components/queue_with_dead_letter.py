@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
-from components.core.errors import ProblemCollector
+from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -131,7 +131,10 @@ def _resolve(args: QueueWithDeadLetterArgs, context: PlatformContext) -> _Resolv
     )
 
 
-def _validate(args: QueueWithDeadLetterArgs, resolved: _Resolved) -> None:
+def _validate(
+    args: QueueWithDeadLetterArgs, resolved: _Resolved, context: PlatformContext
+) -> dict[str, str]:
+    """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
     p.check(
         0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
@@ -170,8 +173,10 @@ def _validate(args: QueueWithDeadLetterArgs, resolved: _Resolved) -> None:
         f"depth_alarm_threshold: must be at least 1, got {resolved.depth_threshold}",
     )
     p.check(
-        resolved.age_threshold >= 60,
-        f"oldest_message_age_alarm_seconds: must be at least 60, got {resolved.age_threshold}",
+        args.oldest_message_age_alarm_seconds is None
+        or args.oldest_message_age_alarm_seconds >= 60,
+        "oldest_message_age_alarm_seconds: must be at least 60, "
+        f"got {args.oldest_message_age_alarm_seconds}",
     )
     for index, producer in enumerate(args.producers):
         p.check(
@@ -182,7 +187,12 @@ def _validate(args: QueueWithDeadLetterArgs, resolved: _Resolved) -> None:
             not isinstance(producer, QueueProducer) or producer.source_arn != "",
             f"producers[{index}].source_arn: must not be empty",
         )
+    try:
+        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
+    except ComponentArgumentsError as error:
+        p.extend(error.problems)
     p.raise_if_any()
+    return tags
 
 
 def _deny_insecure_transport(queue_arn: str) -> dict[str, Any]:
@@ -259,8 +269,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         resolved = _resolve(args, context)
-        _validate(args, resolved)
-        tags = merge_tags(context.tags, args.tags)
+        tags = _validate(args, resolved, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
@@ -272,7 +281,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         self.dlq_retention_seconds = resolved.dlq_retention
 
         key = args.kms_key or CustomerManagedKey(
-            f"{name}-key", context, uses=_key_uses(args.producers), opts=child
+            f"{name}-key", context, uses=_key_uses(args.producers), opts=child, tags=args.tags
         )
         self.kms_key = key
         self.kms_key_arn = key.arn
@@ -414,7 +423,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
             ),
         }
         dlq_alarm, age_alarm, depth_alarm = (
-            create_alarm(f"{name}-{suffix}", context, spec, opts=child)
+            create_alarm(f"{name}-{suffix}", context, spec, opts=child, tags=self.args.tags)
             for suffix, spec in specs.items()
         )
         return dlq_alarm, age_alarm, depth_alarm
