@@ -1,0 +1,545 @@
+"""EC2 rules: security groups in every form (inline ingress/egress, ``aws:ec2`` rules,
+``aws:vpc`` ingress/egress rules, the default security group) and launch templates."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..lib.rule import (
+    Category,
+    Context,
+    Enforcement,
+    Finding,
+    Resource,
+    Severity,
+    resource_rule,
+    stack_rule,
+)
+from ..lib.secrets import secrets_in_script
+from ..lib.stack import Stack
+from ..lib.values import UNKNOWN, Props, is_unknown
+
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+VPC_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+VPC_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+
+RULE_RESOURCES = (SECURITY_GROUP_RULE, VPC_INGRESS_RULE, VPC_EGRESS_RULE)
+SG_FORMS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP, *RULE_RESOURCES)
+
+ADMIN_PORTS = (22, 3389)
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+_ALL_PROTOCOLS = ("-1", "all")
+_DEFAULT_SG_DESCRIPTION = "Managed by Pulumi"
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One ingress or egress permission, whatever resource form declared it."""
+
+    where: str
+    direction: str  # "ingress" | "egress"
+    protocol: str
+    from_port: int
+    to_port: int
+    cidrs: tuple[str, ...]
+    description: str | None
+
+    @property
+    def all_ports(self) -> bool:
+        return self.protocol in _ALL_PROTOCOLS or (self.from_port <= 0 and self.to_port >= 65535)
+
+    @property
+    def open_to_anywhere(self) -> tuple[str, ...]:
+        return tuple(c for c in self.cidrs if c in _ANYWHERE)
+
+    def covers(self, port: int) -> bool:
+        return self.all_ports or self.from_port <= port <= self.to_port
+
+    @property
+    def ports(self) -> str:
+        if self.all_ports:
+            return "all ports" if self.protocol in _ALL_PROTOCOLS else f"{self.protocol} all ports"
+        span = str(self.from_port)
+        if self.to_port != self.from_port:
+            span += f"-{self.to_port}"
+        return f"{self.protocol} {span}"
+
+
+def _port(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def _permission(where: str, direction: str, entry: Props, vpc_form: bool) -> Permission | None:
+    """A Permission, or None when a value it needs is unknown or missing."""
+    protocol = entry.string("ipProtocol" if vpc_form else "protocol")
+    start, end = entry.get("fromPort"), entry.get("toPort")
+    if vpc_form:
+        cidrs: Any = [entry.get("cidrIpv4"), entry.get("cidrIpv6")]
+    else:
+        v4, v6 = entry.array("cidrBlocks"), entry.array("ipv6CidrBlocks")
+        cidrs = UNKNOWN if is_unknown(v4) or is_unknown(v6) else [*v4, *v6]
+    if any(is_unknown(v) for v in (protocol, start, end, cidrs)) or protocol is None:
+        return None
+    protocol = str(protocol).lower()
+    protocol = {"6": "tcp", "17": "udp"}.get(protocol, protocol)
+    low, high = _port(start), _port(end)
+    if protocol not in _ALL_PROTOCOLS and (low is None or high is None):
+        low, high = 0, 65535
+    description = entry.string("description")
+    return Permission(
+        where=where,
+        direction=direction,
+        protocol=protocol,
+        from_port=low if low is not None else 0,
+        to_port=high if high is not None else 65535,
+        cidrs=tuple(c for c in cidrs if isinstance(c, str)),
+        description=None if is_unknown(description) else description,
+    )
+
+
+def permissions(resource: Resource) -> Iterator[Permission]:
+    """Every known permission the resource declares (unknown entries are skipped)."""
+    props = resource.props
+    if resource.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
+        for direction in ("ingress", "egress"):
+            entries = props.array(direction)
+            if is_unknown(entries):
+                continue
+            for index, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    where = f"{direction} rule {index}"
+                    found = _permission(where, direction, Props(entry), vpc_form=False)
+                    if found:
+                        yield found
+    elif resource.type == SECURITY_GROUP_RULE:
+        direction = props.string("type")
+        if direction in ("ingress", "egress"):
+            found = _permission(f"{direction} rule", direction, props, vpc_form=False)
+            if found:
+                yield found
+    else:
+        direction = "ingress" if resource.type == VPC_INGRESS_RULE else "egress"
+        found = _permission(f"{direction} rule", direction, props, vpc_form=True)
+        if found:
+            yield found
+
+
+@resource_rule(
+    name="ec2-sg-no-public-admin-ports",
+    types=SG_FORMS,
+    description="SSH (22) and RDP (3389) are never open to 0.0.0.0/0 or ::/0.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    rationale="Internet-facing admin ports are brute-forced within minutes (pk:EC2RestrictedSSH,"
+    " CKV_AWS_24, CKV_AWS_25, SH EC2.13/EC2.14 (CIS/PCI), SH EC2.19).",
+    fix="Remove the rule; use SSM Session Manager, or admit only a VPN/bastion security group.",
+    unknown="Skips a rule while its protocol, ports or CIDRs are unknown.",
+    anchors=(
+        "pk:EC2RestrictedSSH",
+        "CKV_AWS_24",
+        "CKV_AWS_25",
+        "SH EC2.13",
+        "SH EC2.14",
+        "SH EC2.19",
+    ),
+)
+def no_public_admin_ports(resource: Resource, context: Context) -> Iterable[str]:
+    for permission in permissions(resource):
+        anywhere = permission.open_to_anywhere
+        if permission.direction != "ingress" or not anywhere:
+            continue
+        ports = [p for p in ADMIN_PORTS if permission.covers(p)]
+        if ports and permission.protocol in ("tcp", *_ALL_PROTOCOLS):
+            yield (
+                f"{permission.where} opens admin port(s) {', '.join(map(str, ports))}"
+                f" ({permission.ports}) to {', '.join(anywhere)}"
+            )
+
+
+@resource_rule(
+    name="ec2-sg-no-public-ingress",
+    types=SG_FORMS,
+    description="Ingress from 0.0.0.0/0 or ::/0 only on `allowedPublicIngressPorts` (default 80"
+    " and 443, for internet-facing load balancers).",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Everything but the public web entry point stays private (AwsSolutions-EC23,"
+    " crp:aws-ec2-securitygroup-disallow-public-internet-ingress,"
+    " pk:EC2RestrictedCommonPorts, CKV_AWS_277, CKV_AWS_260, SH EC2.18, SH EC2.19). Port 80 is"
+    " allowed by default for the HTTP->HTTPS redirect that elb-listener-https-only enforces.",
+    fix="Admit a security group (the load balancer's) or specific CIDRs instead of the"
+    " internet; set `allowedPublicIngressPorts` to [443] where no redirect listener exists.",
+    unknown="Skips a rule while its protocol, ports or CIDRs are unknown.",
+    anchors=(
+        "AwsSolutions-EC23",
+        "crp:aws-ec2-securitygroup-disallow-public-internet-ingress",
+        "crp:aws-ec2-securitygroup-disallow-inbound-http-traffic",
+        "pk:EC2RestrictedCommonPorts",
+        "CKV_AWS_277",
+        "CKV_AWS_260",
+        "SH EC2.18",
+        "SH EC2.19",
+    ),
+    config_schema={
+        "allowedPublicIngressPorts": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+        }
+    },
+    config_defaults={"allowedPublicIngressPorts": [80, 443]},
+)
+def no_public_ingress(resource: Resource, context: Context) -> Iterable[str]:
+    allowed = {int(p) for p in context.config.get("allowedPublicIngressPorts") or []}
+    for permission in permissions(resource):
+        anywhere = permission.open_to_anywhere
+        if permission.direction != "ingress" or not anywhere:
+            continue
+        if any(permission.covers(p) for p in ADMIN_PORTS):
+            continue  # reported by ec2-sg-no-public-admin-ports
+        only_allowed = (
+            not permission.all_ports
+            and permission.protocol == "tcp"
+            and all(p in allowed for p in range(permission.from_port, permission.to_port + 1))
+        )
+        if not only_allowed:
+            yield f"{permission.where} admits {', '.join(anywhere)} on {permission.ports}"
+
+
+@resource_rule(
+    name="ec2-sg-no-unrestricted-egress",
+    types=SG_FORMS,
+    description="Egress is not open to every address on every port.",
+    severity=Severity.LOW,
+    category=Category.SECURITY,
+    enforcement=Enforcement.ADVISORY,
+    rationale="Unrestricted egress eases data exfiltration (CKV_AWS_382); advisory because"
+    " workloads calling AWS APIs without VPC endpoints need HTTPS egress.",
+    fix="Limit egress to tcp/443 (or to VPC endpoint / database security groups).",
+    unknown="Skips a rule while its protocol, ports or CIDRs are unknown.",
+    anchors=("CKV_AWS_382",),
+)
+def no_unrestricted_egress(resource: Resource, context: Context) -> Iterable[str]:
+    for permission in permissions(resource):
+        anywhere = permission.open_to_anywhere
+        if permission.direction == "egress" and anywhere and permission.all_ports:
+            yield f"{permission.where} allows all traffic to {', '.join(anywhere)}"
+
+
+@resource_rule(
+    name="ec2-sg-description",
+    types=(SECURITY_GROUP,),
+    description="Security groups describe what they admit (not Pulumi's default text).",
+    severity=Severity.LOW,
+    category=Category.HYGIENE,
+    rationale="Reviewers and incident responders read the description (AwsSolutions-EC27,"
+    " crp:aws-ec2-securitygroup-missing-description, CKV_AWS_23).",
+    fix='Set description="<who may connect, to what>".',
+    unknown="Skips the group while its description is unknown.",
+    anchors=("AwsSolutions-EC27", "crp:aws-ec2-securitygroup-missing-description", "CKV_AWS_23"),
+)
+def sg_description(resource: Resource, context: Context) -> Iterable[str]:
+    description = resource.props.string("description")
+    if is_unknown(description):
+        return
+    if not (description or "").strip() or description == _DEFAULT_SG_DESCRIPTION:
+        yield "the security group has no description of its own"
+
+
+@resource_rule(
+    name="ec2-sg-rule-description",
+    types=(SECURITY_GROUP, *RULE_RESOURCES),
+    description="Every ingress/egress rule has a description.",
+    severity=Severity.LOW,
+    category=Category.HYGIENE,
+    rationale="A rule's description says why the hole exists"
+    " (crp:aws-ec2-securitygroup-missing-ingress-rule-description, CKV_AWS_23).",
+    fix="Set description= on every rule.",
+    unknown="Skips a rule while its values are unknown.",
+    anchors=(
+        "crp:aws-ec2-securitygroup-missing-ingress-rule-description",
+        "crp:aws-ec2-securitygroup-missing-egress-rule-description",
+        "CKV_AWS_23",
+    ),
+)
+def sg_rule_description(resource: Resource, context: Context) -> Iterable[str]:
+    for permission in permissions(resource):
+        if not (permission.description or "").strip():
+            yield f"{permission.where} has no description"
+
+
+@resource_rule(
+    name="ec2-default-sg-restricts-all",
+    types=(DEFAULT_SECURITY_GROUP,),
+    description="A managed default security group has no ingress or egress rules.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    rationale="Resources launched without a group land in the default one; it must admit"
+    " nothing (pk:VPCDefaultSecurityGroupClosed, CKV2_AWS_12, SH EC2.2).",
+    fix="Declare aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress and no egress.",
+    unknown="Skips the group while its rule lists are unknown.",
+    anchors=("pk:VPCDefaultSecurityGroupClosed", "CKV2_AWS_12", "SH EC2.2"),
+)
+def default_sg_restricts_all(resource: Resource, context: Context) -> Iterable[str]:
+    for direction in ("ingress", "egress"):
+        entries = resource.props.array(direction)
+        if not is_unknown(entries) and entries:
+            yield f"the default security group has {len(entries)} {direction} rule(s)"
+
+
+def _rule_targets(stack: Stack, rule: Any) -> list[Any] | None:
+    targets = stack.referenced(rule, "securityGroupId", SECURITY_GROUP)
+    return targets if isinstance(targets, list) else None
+
+
+@stack_rule(
+    name="ec2-sg-no-rule-management-conflicts",
+    description="A security group with inline ingress/egress has no separate rule resources.",
+    severity=Severity.MEDIUM,
+    category=Category.RELIABILITY,
+    rationale="Inline rules own the group's rule set, so separate rules are deleted and"
+    " re-created on every update (awsguard security-group-no-rule-management-conflicts).",
+    fix="Manage the group's rules one way: inline lists, or aws.vpc.SecurityGroupIngressRule/"
+    "EgressRule resources (preferred).",
+    unknown="Skips a rule resource while the group it refers to is unknown.",
+    anchors=("awsguard:security-group-no-rule-management-conflicts",),
+)
+def sg_rule_management_conflicts(stack: Stack, context: Context) -> Iterable[Finding]:
+    for rule in stack.of_type(*RULE_RESOURCES):
+        for group in _rule_targets(stack, rule) or []:
+            inline = [d for d in ("ingress", "egress") if _non_empty(group.props.array(d))]
+            if inline:
+                yield Finding.on(
+                    rule,
+                    f"{rule.name} adds a rule to security group {group.name}, which also"
+                    f" declares inline {' and '.join(inline)} rules",
+                )
+
+
+def _non_empty(value: Any) -> bool:
+    return not is_unknown(value) and bool(value)
+
+
+@stack_rule(
+    name="ec2-sg-attached",
+    description="Every security group is used by some resource (instance, ENI, load balancer,"
+    " service, launch template, function...).",
+    severity=Severity.LOW,
+    category=Category.HYGIENE,
+    rationale="Unused groups accumulate holes nobody remembers (CKV2_AWS_5; SH EC2.22, retired).",
+    fix="Delete the unused group or attach it where it was meant to be.",
+    unknown="Counts a resource whose references are unknown as using nothing; reports only"
+    " groups with no dependent at all.",
+    anchors=("CKV2_AWS_5",),
+)
+def sg_attached(stack: Stack, context: Context) -> Iterable[Finding]:
+    used: set[str] = set()
+    for resource in stack:
+        if resource.type in RULE_RESOURCES:
+            continue
+        for urns in resource.property_dependencies.values():
+            used.update(urns)
+        used.update(resource.dependencies)
+    for group in stack.of_type(SECURITY_GROUP):
+        if group.urn not in used:
+            yield Finding.on(group, f"security group {group.name} is not used by any resource")
+
+
+def _is_true(value: Any) -> bool | None:
+    """`true`/`"true"` -> True, `false`/`"false"`/missing -> False, unknown -> None."""
+    if is_unknown(value):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return value is True
+
+
+@resource_rule(
+    name="ec2-lt-imdsv2-required",
+    types=(LAUNCH_TEMPLATE,),
+    description="Launch templates require IMDSv2 session tokens.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="IMDSv1 lets an SSRF bug steal the instance role's credentials"
+    " (pk:EC2IMDSv2Enabled, CKV_AWS_79, SH EC2.170, SH AutoScaling.3).",
+    fix="Set metadata_options={'http_endpoint': 'enabled', 'http_tokens': 'required'}.",
+    unknown="Skips the template while its metadata options are unknown.",
+    anchors=("pk:EC2IMDSv2Enabled", "CKV_AWS_79", "SH EC2.170", "SH AutoScaling.3"),
+)
+def lt_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
+    endpoint = resource.props.string("metadataOptions.httpEndpoint")
+    tokens = resource.props.string("metadataOptions.httpTokens")
+    if is_unknown(endpoint) or is_unknown(tokens) or endpoint == "disabled":
+        return
+    if tokens != "required":
+        yield f"IMDSv2 is not required (httpTokens {tokens or 'unset'})"
+
+
+@resource_rule(
+    name="ec2-lt-metadata-hop-limit",
+    types=(LAUNCH_TEMPLATE,),
+    description="The metadata response hop limit is at most `maximum` (default 1; set 2 for"
+    " container hosts whose tasks need the instance's metadata).",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    rationale="A hop limit above 1 lets containers and forwarded traffic reach the instance"
+    " credentials (CKV_AWS_341, SH AutoScaling.4).",
+    fix="Set metadata_options.http_put_response_hop_limit=1.",
+    unknown="Skips the template while the hop limit is unknown; unset means 1.",
+    anchors=("CKV_AWS_341", "SH AutoScaling.4"),
+    config_schema={"maximum": {"type": "integer", "minimum": 1, "maximum": 64}},
+    config_defaults={"maximum": 1},
+)
+def lt_metadata_hop_limit(resource: Resource, context: Context) -> Iterable[str]:
+    limit = resource.props.number("metadataOptions.httpPutResponseHopLimit")
+    maximum = int(context.config.get("maximum", 1))
+    if not is_unknown(limit) and limit is not None and limit > maximum:
+        yield f"metadata hop limit is {int(limit)}; at most {maximum} is allowed"
+
+
+@resource_rule(
+    name="ec2-lt-no-public-ip",
+    types=(LAUNCH_TEMPLATE,),
+    description="Launch template network interfaces do not get public IP addresses.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Instances with public IPs are reachable from the internet"
+    " (crp:aws-ec2-launchtemplate-disallow-public-ip, CKV_AWS_88, SH EC2.25).",
+    fix="Remove associate_public_ip_address (or set it to 'false') and use private subnets.",
+    unknown="Skips an interface while the flag is unknown.",
+    anchors=("crp:aws-ec2-launchtemplate-disallow-public-ip", "CKV_AWS_88", "SH EC2.25"),
+)
+def lt_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
+    interfaces = resource.props.array("networkInterfaces")
+    if is_unknown(interfaces):
+        return
+    for index, interface in enumerate(interfaces):
+        if isinstance(interface, dict) and _is_true(interface.get("associatePublicIpAddress")):
+            yield f"network interface {index} associates a public IP address"
+
+
+def _ebs_volumes(resource: Resource) -> Iterator[tuple[str, Props]]:
+    mappings = resource.props.array("blockDeviceMappings")
+    if is_unknown(mappings):
+        return
+    for index, mapping in enumerate(mappings):
+        if isinstance(mapping, dict) and isinstance(mapping.get("ebs"), dict):
+            yield str(mapping.get("deviceName") or index), Props(mapping["ebs"])
+
+
+@resource_rule(
+    name="ec2-lt-ebs-encrypted",
+    types=(LAUNCH_TEMPLATE,),
+    description="Every EBS volume of a launch template is encrypted.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Unencrypted volumes and their snapshots expose data at rest (AwsSolutions-EC26,"
+    " crp:aws-ec2-launchtemplate-disallow-unencrypted-block-device, CKV_AWS_8, SH EC2.181).",
+    fix="Set ebs.encrypted='true' (with kms_key_id) on every block device mapping.",
+    unknown="Skips a volume while its encrypted flag is unknown.",
+    anchors=(
+        "AwsSolutions-EC26",
+        "crp:aws-ec2-launchtemplate-disallow-unencrypted-block-device",
+        "CKV_AWS_8",
+        "SH EC2.181",
+    ),
+)
+def lt_ebs_encrypted(resource: Resource, context: Context) -> Iterable[str]:
+    for device, ebs in _ebs_volumes(resource):
+        if _is_true(ebs.get("encrypted")) is False:
+            yield f"EBS volume {device} is not encrypted"
+
+
+@resource_rule(
+    name="ec2-lt-ebs-customer-managed-key",
+    types=(LAUNCH_TEMPLATE,),
+    description="EBS volumes of a launch template use a customer-managed KMS key.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    rationale="A CMK puts access to the data under the key policy and CloudTrail"
+    " (crp:aws-ec2-launchtemplate-configure-customer-managed-key).",
+    fix="Set ebs.kms_key_id to the key's ARN (the ASG's service-linked role needs key access).",
+    unknown="Skips a volume while its key is unknown.",
+    anchors=("crp:aws-ec2-launchtemplate-configure-customer-managed-key",),
+)
+def lt_ebs_cmk(resource: Resource, context: Context) -> Iterable[str]:
+    for device, ebs in _ebs_volumes(resource):
+        key = ebs.string("kmsKeyId")
+        if not is_unknown(key) and not key:
+            yield f"EBS volume {device} does not name a customer-managed KMS key"
+
+
+def _user_data_text(value: str) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return value
+
+
+@resource_rule(
+    name="ec2-lt-no-secrets-in-user-data",
+    types=(LAUNCH_TEMPLATE,),
+    description="User data contains no credentials.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    rationale="User data is readable by anyone who can describe the template and from the"
+    " instance's metadata service (CKV_AWS_46).",
+    fix="Fetch secrets at boot from Secrets Manager or SSM Parameter Store with the instance role.",
+    unknown="Skips the template while its user data is unknown.",
+    anchors=("CKV_AWS_46",),
+)
+def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable[str]:
+    user_data = resource.props.string("userData")
+    if is_unknown(user_data) or not user_data:
+        return
+    for finding in secrets_in_script(_user_data_text(user_data)):
+        yield f"user data contains {finding}"
+
+
+@resource_rule(
+    name="ec2-lt-detailed-monitoring",
+    types=(LAUNCH_TEMPLATE,),
+    description="Instances from a launch template have detailed (1-minute) monitoring.",
+    severity=Severity.LOW,
+    category=Category.RELIABILITY,
+    enforcement=Enforcement.ADVISORY,
+    rationale="5-minute metrics react slowly to scaling and failures (AwsSolutions-EC28, awsguard"
+    " ec2-instance-detailed-monitoring-enabled); advisory because it is billed per instance.",
+    fix="Set monitoring={'enabled': True}.",
+    unknown="Skips the template while the flag is unknown.",
+    anchors=("AwsSolutions-EC28", "awsguard:ec2-instance-detailed-monitoring-enabled"),
+)
+def lt_detailed_monitoring(resource: Resource, context: Context) -> Iterable[str]:
+    enabled = resource.props.flag("monitoring.enabled")
+    if not is_unknown(enabled) and enabled is not True:
+        yield "detailed monitoring is off"
+
+
+RULES = [
+    no_public_admin_ports,
+    no_public_ingress,
+    no_unrestricted_egress,
+    sg_description,
+    sg_rule_description,
+    default_sg_restricts_all,
+    sg_rule_management_conflicts,
+    sg_attached,
+    lt_imdsv2_required,
+    lt_metadata_hop_limit,
+    lt_no_public_ip,
+    lt_ebs_encrypted,
+    lt_ebs_cmk,
+    lt_no_secrets_in_user_data,
+    lt_detailed_monitoring,
+]
