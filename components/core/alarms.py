@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -28,6 +29,8 @@ __all__ = [
     "AlarmTopicsArgs",
     "Comparison",
     "CompositeAlarmSpec",
+    "ExpressionAlarmSpec",
+    "MetricStat",
     "Severity",
     "TreatMissingData",
     "alarm_description",
@@ -119,41 +122,109 @@ class AlarmSpec:
             "statistic/extended_statistic: give exactly one",
         ):
             if self.statistic is not None:
-                p.check(
-                    self.statistic in STATISTICS,
-                    f"statistic: {self.statistic!r} is not one of {', '.join(sorted(STATISTICS))}",
-                )
+                _statistic_problems(p, "statistic", self.statistic)
             if self.extended_statistic is not None:
                 p.check(
                     bool(_EXTENDED.match(self.extended_statistic)),
                     f"extended_statistic: {self.extended_statistic!r} is not a percentile"
                     " or trimmed statistic such as p99",
                 )
-        p.check(
-            self.period_seconds in (10, 20, 30)
-            or ((self.period_seconds >= 60) and self.period_seconds % 60 == 0),
-            f"period_seconds: {self.period_seconds} must be 10, 20, 30 or a multiple of 60",
-        )
-        p.check(self.evaluation_periods >= 1, "evaluation_periods: must be at least 1")
-        if self.datapoints_to_alarm is not None:
-            p.check(
-                1 <= self.datapoints_to_alarm <= self.evaluation_periods,
-                "datapoints_to_alarm: must be between 1 and evaluation_periods",
-            )
-        p.check(
-            self.comparison in Comparison.__members__.values(),
-            f"comparison: {self.comparison!r} is not one of "
-            + ", ".join(c.value for c in Comparison),
-        )
-        p.check(
-            self.treat_missing_data in TreatMissingData.__members__.values(),
-            f"treat_missing_data: {self.treat_missing_data!r} is not one of "
-            + ", ".join(t.value for t in TreatMissingData),
-        )
-        p.check(isinstance(self.severity, Severity), "severity: must be a Severity")
-        _runbook_problems(p, self.runbook_page, self.runbook_anchor)
-        p.check(bool(self.description.strip()), "description: must not be empty")
+        _evaluation_problems(p, self)
         p.raise_if_any()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricStat:
+    """One metric feeding an ``ExpressionAlarmSpec``; its period is the alarm's."""
+
+    metric_name: str
+    namespace: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    statistic: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpressionAlarmSpec:
+    """A metric-math alarm, e.g. an error rate: ``100 * errors / MAX([errors, invocations])``.
+
+    ``metrics`` maps the ids used in ``expression`` (lowercase first letter) to metrics.
+    Same rules as ``AlarmSpec`` otherwise, including the mandatory ``treat_missing_data``.
+    """
+
+    expression: str
+    label: str
+    metrics: Mapping[str, MetricStat]
+    period_seconds: int
+    evaluation_periods: int
+    threshold: float
+    comparison: Comparison | str
+    treat_missing_data: TreatMissingData | str
+    severity: Severity
+    runbook_page: str
+    runbook_anchor: str
+    description: str
+    datapoints_to_alarm: int | None = None
+
+    def validate(self, component: str) -> None:
+        """Raise ``ComponentArgumentsError`` listing every problem."""
+        p = ProblemCollector(component)
+        p.check(bool(self.expression.strip()), "expression: must not be empty")
+        p.check(bool(self.label.strip()), "label: must not be empty")
+        p.check(0 < len(self.metrics) <= 10, "metrics: give 1-10 metrics")
+        for metric_id, metric in self.metrics.items():
+            where = f"metrics[{metric_id!r}]"
+            p.check(
+                bool(_QUERY_ID.match(metric_id)) and metric_id != _EXPRESSION_ID,
+                f"{where}: id must start with a lowercase letter, then letters, digits or _"
+                f" (and not be {_EXPRESSION_ID!r})",
+            )
+            p.check(
+                re.search(rf"\b{re.escape(metric_id)}\b", self.expression) is not None,
+                f"{where}: not used in expression",
+            )
+            p.check(bool(metric.metric_name), f"{where}.metric_name: must not be empty")
+            p.check(bool(metric.namespace), f"{where}.namespace: must not be empty")
+            _statistic_problems(p, f"{where}.statistic", metric.statistic)
+        _evaluation_problems(p, self)
+        p.raise_if_any()
+
+
+_QUERY_ID = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
+_EXPRESSION_ID = "result"
+
+
+def _statistic_problems(p: ProblemCollector, field_name: str, statistic: str) -> None:
+    p.check(
+        statistic in STATISTICS,
+        f"{field_name}: {statistic!r} is not one of {', '.join(sorted(STATISTICS))}",
+    )
+
+
+def _evaluation_problems(p: ProblemCollector, spec: AlarmSpec | ExpressionAlarmSpec) -> None:
+    """Problems of the fields both alarm kinds share."""
+    p.check(
+        spec.period_seconds in (10, 20, 30)
+        or (spec.period_seconds >= 60 and spec.period_seconds % 60 == 0),
+        f"period_seconds: {spec.period_seconds} must be 10, 20, 30 or a multiple of 60",
+    )
+    p.check(spec.evaluation_periods >= 1, "evaluation_periods: must be at least 1")
+    if spec.datapoints_to_alarm is not None:
+        p.check(
+            1 <= spec.datapoints_to_alarm <= spec.evaluation_periods,
+            "datapoints_to_alarm: must be between 1 and evaluation_periods",
+        )
+    p.check(
+        spec.comparison in Comparison.__members__.values(),
+        f"comparison: {spec.comparison!r} is not one of " + ", ".join(c.value for c in Comparison),
+    )
+    p.check(
+        spec.treat_missing_data in TreatMissingData.__members__.values(),
+        f"treat_missing_data: {spec.treat_missing_data!r} is not one of "
+        + ", ".join(t.value for t in TreatMissingData),
+    )
+    p.check(isinstance(spec.severity, Severity), "severity: must be a Severity")
+    _runbook_problems(p, spec.runbook_page, spec.runbook_anchor)
+    p.check(bool(spec.description.strip()), "description: must not be empty")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,10 +276,43 @@ def _checked_description(
     return description
 
 
+def _metric_arguments(spec: AlarmSpec | ExpressionAlarmSpec) -> dict[str, Any]:
+    if isinstance(spec, AlarmSpec):
+        return {
+            "namespace": spec.namespace,
+            "metric_name": spec.metric_name,
+            "dimensions": dict(spec.dimensions),
+            "statistic": spec.statistic,
+            "extended_statistic": spec.extended_statistic,
+            "period": spec.period_seconds,
+            "unit": spec.unit,
+        }
+    queries = [
+        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id=metric_id,
+            return_data=False,
+            metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace=metric.namespace,
+                metric_name=metric.metric_name,
+                dimensions=dict(metric.dimensions),
+                stat=metric.statistic,
+                period=spec.period_seconds,
+            ),
+        )
+        for metric_id, metric in sorted(spec.metrics.items())
+    ]
+    queries.append(
+        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id=_EXPRESSION_ID, expression=spec.expression, label=spec.label, return_data=True
+        )
+    )
+    return {"metric_queries": queries}
+
+
 def create_alarm(
     name: str,
     context: PlatformContext,
-    spec: AlarmSpec,
+    spec: AlarmSpec | ExpressionAlarmSpec,
     opts: pulumi.ResourceOptions | None = None,
     *,
     tags: Mapping[str, str] | None = None,
@@ -234,18 +338,11 @@ def create_alarm(
         name,
         name=physical_name(context, name, Service.CLOUDWATCH_ALARM),
         alarm_description=description,
-        namespace=spec.namespace,
-        metric_name=spec.metric_name,
-        dimensions=dict(spec.dimensions),
-        statistic=spec.statistic,
-        extended_statistic=spec.extended_statistic,
-        period=spec.period_seconds,
         evaluation_periods=spec.evaluation_periods,
         datapoints_to_alarm=spec.datapoints_to_alarm or spec.evaluation_periods,
         threshold=spec.threshold,
         comparison_operator=str(Comparison(spec.comparison)),
         treat_missing_data=str(TreatMissingData(spec.treat_missing_data)),
-        unit=spec.unit,
         actions_enabled=True,
         alarm_actions=actions.alarm,
         ok_actions=actions.ok,
@@ -254,6 +351,7 @@ def create_alarm(
             "Severity": spec.severity.value,
         },
         opts=opts,
+        **_metric_arguments(spec),
     )
 
 

@@ -9,6 +9,8 @@ from components.core.alarms import (
     AlarmTopics,
     AlarmTopicsArgs,
     CompositeAlarmSpec,
+    ExpressionAlarmSpec,
+    MetricStat,
     Severity,
     create_alarm,
     create_composite_alarm,
@@ -277,3 +279,111 @@ def test_alarm_topic_arns_feed_the_context():
     run = run_in_mocks(program)
     (alarm,) = run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     assert alarm.inputs["alarmActions"] == [run.named("alarms-p1").outputs["arn"]]
+
+
+ERROR_RATE = ExpressionAlarmSpec(
+    expression="100 * errors / MAX([errors, invocations])",
+    label="Error rate (%)",
+    metrics={
+        "invocations": MetricStat(
+            metric_name="Invocations",
+            namespace="AWS/Lambda",
+            dimensions={"FunctionName": "f"},
+            statistic="Sum",
+        ),
+        "errors": MetricStat(
+            metric_name="Errors",
+            namespace="AWS/Lambda",
+            dimensions={"FunctionName": "f"},
+            statistic="Sum",
+        ),
+    },
+    period_seconds=60,
+    evaluation_periods=5,
+    datapoints_to_alarm=3,
+    threshold=10,
+    comparison="GreaterThanThreshold",
+    treat_missing_data="notBreaching",
+    severity=Severity.P2,
+    runbook_page="lambda",
+    runbook_anchor="error-rate",
+    description="More than 10 % of invocations fail.",
+)
+
+
+def test_expression_alarm_renders_metric_queries_and_no_single_metric():
+    inputs = _alarm(ERROR_RATE)
+    assert "metricName" not in inputs and "namespace" not in inputs and "period" not in inputs
+    assert inputs["metricQueries"] == [
+        {
+            "id": "errors",
+            "returnData": False,
+            "metric": {
+                "metricName": "Errors",
+                "namespace": "AWS/Lambda",
+                "dimensions": {"FunctionName": "f"},
+                "stat": "Sum",
+                "period": 60,
+            },
+        },
+        {
+            "id": "invocations",
+            "returnData": False,
+            "metric": {
+                "metricName": "Invocations",
+                "namespace": "AWS/Lambda",
+                "dimensions": {"FunctionName": "f"},
+                "stat": "Sum",
+                "period": 60,
+            },
+        },
+        {
+            "id": "result",
+            "expression": "100 * errors / MAX([errors, invocations])",
+            "label": "Error rate (%)",
+            "returnData": True,
+        },
+    ]
+    assert inputs["treatMissingData"] == "notBreaching"
+    assert inputs["threshold"] == 10 and inputs["datapointsToAlarm"] == 3
+
+
+def test_expression_alarm_problems_are_reported_together():
+    bad = dataclasses.replace(
+        ERROR_RATE,
+        metrics={
+            "Errors": MetricStat(
+                metric_name="Errors", namespace="AWS/Lambda", dimensions={}, statistic="Median"
+            ),
+            "throttles": MetricStat(
+                metric_name="Throttles", namespace="AWS/Lambda", dimensions={}, statistic="Sum"
+            ),
+        },
+        treat_missing_data="",
+    )
+    with pytest.raises(ComponentArgumentsError) as raised:
+        create_alarm("x", PlatformContext.for_tests(), bad)
+    assert raised.value.problems == (
+        "metrics['Errors']: id must start with a lowercase letter, then letters, digits or _"
+        " (and not be 'result')",
+        "metrics['Errors']: not used in expression",
+        "metrics['Errors'].statistic: 'Median' is not one of Average, Maximum, Minimum,"
+        " SampleCount, Sum",
+        "metrics['throttles']: not used in expression",
+        "treat_missing_data: '' is not one of breaching, notBreaching, ignore, missing",
+    )
+
+
+def test_alarm_tags_may_be_added_but_not_change_required_ones():
+    inputs = _alarm_with_tags({"Team": "orders"})
+    assert inputs["tags"]["Team"] == "orders" and inputs["tags"]["Owner"] == "platform-team"
+    with pytest.raises(ComponentArgumentsError, match="a caller cannot change it"):
+        _alarm_with_tags({"Owner": "someone-else"})
+
+
+def _alarm_with_tags(tags):
+    def program() -> None:
+        create_alarm("x", PlatformContext.for_tests(), SPEC, tags=tags)
+
+    (alarm,) = run_in_mocks(program).of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    return alarm.inputs
