@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pulumi_aws as aws
@@ -103,3 +104,36 @@ def test_process_is_stopped_on_exit() -> None:
         process = pack._process
         assert process is not None and process.poll() is None
     assert process.poll() is not None
+
+
+AWSGUARD = Path(__file__).parents[1] / "fixtures" / "awsguard"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (AWSGUARD / "node_modules").is_dir(), reason="run `make fixtures` for the npm pack"
+)
+def test_node_pack_runs_through_run_policy_pack(tmp_path: Path) -> None:
+    # The fixture's pack, with the package.json version @pulumi/policy requires to start.
+    pack = tmp_path / "awsguard"
+    pack.mkdir()
+    (pack / "node_modules").symlink_to(AWSGUARD / "node_modules")
+    for name in ("PulumiPolicy.yaml", "index.js"):
+        (pack / name).write_text((AWSGUARD / name).read_text())
+    manifest = json.loads((AWSGUARD / "package.json").read_text())
+    (pack / "package.json").write_text(json.dumps({**manifest, "version": "0.0.1"}))
+
+    def program() -> None:
+        aws.ec2.Instance("vm", ami="ami-0123456789abcdef0", instance_type="t3.micro")
+        aws.sqs.Queue("q", sqs_managed_sse_enabled=True)
+
+    run = run_in_mocks(program)
+    with PolicyPackProcess(pack) as node_pack:
+        assert node_pack.info().name == "pulumi-awsguard"
+        violations = node_pack.analyze_all(run.resources)
+        stack_violations = node_pack.analyze_stack(run.resources)
+    by_policy = {v.policy: v for v in violations}
+    assert by_policy["encrypted-volumes"].urn == run.named("vm").urn
+    assert by_policy["encrypted-volumes"].enforcement == "mandatory"
+    assert all(v.urn == run.named("vm").urn for v in violations)
+    assert stack_violations == []
