@@ -194,6 +194,7 @@ def _validate(args: ArchivedEventBusArgs, retention: int) -> None:
         )
     rule_names: set[str] = set()
     target_names: set[tuple[str, str]] = set()
+    managed_names: set[str] = set()
     for rule in args.rules:
         where = f"rules[{rule.name}]"
         p.check(
@@ -228,6 +229,12 @@ def _validate(args: ArchivedEventBusArgs, retention: int) -> None:
                 p.check(isinstance(target.kind, TargetKind), f"{tw}.kind: must be a TargetKind")
                 p.check(target.arn != "", f"{tw}.arn: must not be empty")
             else:
+                p.check(
+                    target.name not in managed_names,
+                    f"{tw}.name: managed queue names must be unique across the bus "
+                    "(managed_queues is keyed by them)",
+                )
+                managed_names.add(target.name)
                 p.check(
                     target.fifo == (target.message_group_id is not None),
                     f"{tw}.message_group_id: required for a FIFO queue and only for one",

@@ -302,6 +302,21 @@ def test_rule_alarms_link_the_replay_runbook(run: ProgramRun) -> None:
         assert f"shipments-delivered-{target}-target-dlq-has-messages" in alarms
 
 
+def test_managed_queue_names_are_unique_across_rules() -> None:
+    rule = RuleSpec(
+        name="a", event_pattern=PATTERN, managed_queues=[ManagedQueueTarget(name="tracking")]
+    )
+    other = RuleSpec(
+        name="b", event_pattern=PATTERN, managed_queues=[ManagedQueueTarget(name="tracking")]
+    )
+    with pytest.raises(ComponentArgumentsError) as error:
+        _run(rules=[rule, other])
+    assert error.value.problems == (
+        "rules[b].targets[tracking].name: managed queue names must be unique across the bus "
+        "(managed_queues is keyed by them)",
+    )
+
+
 def test_every_argument_problem_is_reported_at_once() -> None:
     with pytest.raises(ComponentArgumentsError) as error:
         _run(
