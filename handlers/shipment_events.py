@@ -12,6 +12,9 @@ stored exactly once under its business key (``shipment_id``, ``event_timestamp``
 
 Invalid records fail alone (reported in ``batchItemFailures``) without touching either table;
 transient errors fail the record and leave no idempotency record, so redelivery stores it.
+
+``dynamodb_client()`` returns the client the handler uses for both tables (hook its
+``meta.events`` to observe calls); ``event_store()`` the store for the current environment.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ if str(HANDLERS_DIR) not in sys.path:
     sys.path.insert(0, str(HANDLERS_DIR))
 
 from moto_server import ShipmentTables, aws_environment, dynamodb, moto_server  # noqa: E402
-from sqs_events import FakeLambdaContext  # noqa: E402
 
 # Variables from the developer's shell that would send the handlers somewhere else.
 _STRAY_VARIABLES = (
@@ -58,8 +57,3 @@ def shipment_tables(aws: Any, monkeypatch: pytest.MonkeyPatch) -> ShipmentTables
     for name, value in tables.environment.items():
         monkeypatch.setenv(name, value)
     return tables
-
-
-@pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
