@@ -1,0 +1,18 @@
+"""One policy pack process for the whole test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools.preview.analyzer import PolicyPackProcess
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
+
+
+@pytest.fixture(scope="session")
+def pack() -> Iterator[PolicyPackProcess]:
+    with PolicyPackProcess(PACK_DIR) as process:
+        yield process

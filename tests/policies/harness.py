@@ -1,0 +1,154 @@
+"""Drive the policy pack through the Analyzer gRPC protocol, with cases as data.
+
+Case format (``tests/policies/cases_<service>.py`` exports ``CASES: list[Case]``):
+
+    from tests.policies.harness import Case, res, arn_of
+
+    queue = res("aws:sqs/queue:Queue", "orders", {"kmsMasterKeyId": "alias/orders"})
+    CASES = [
+        Case.passes("sqs-queue-encrypted", queue),
+        Case.fails("sqs-queue-encrypted", res("aws:sqs/queue:Queue", "plain", {})),
+    ]
+
+`res(type, name, inputs, outputs=None, deps=None)` builds a `RegisteredResource` as the engine
+sends it: `inputs` are camelCase props (Analyze), outputs are the inputs plus MockCloud's
+computed outputs (``arn``, ``url``, ...) unless given (AnalyzeStack). `deps` maps an input
+property to the resources it depends on (property dependencies). Every resource of a case is
+sent to Analyze and the whole list to AnalyzeStack; only violations of the case's policy count.
+A failing case must report on `on` (a resource of the case; default: the first one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from tools.preview.analyzer import PolicyPackProcess, Violation
+from tools.preview.mock_cloud import MockCloud
+from tools.preview.program import RegisteredResource
+
+PROJECT, STACK = "aws-platform", "dev"
+UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN_NUMBER = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
+UNKNOWN_BOOL = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"
+UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2"
+UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
+UNKNOWNS = (UNKNOWN_STRING, UNKNOWN_NUMBER, UNKNOWN_BOOL, UNKNOWN_ARRAY, UNKNOWN_OBJECT)
+# The message pulumi_policy substitutes when a rule touched an unknown value itself.
+CANT_RUN = "can't run policy"
+
+_MOCK = MockCloud()
+
+GOOD_TAGS = {
+    "Environment": "dev",
+    "Project": "aws-platform",
+    "Owner": "platform-team",
+    "CostCenter": "cc-1234",
+    "DataClassification": "internal",
+    "ManagedBy": "pulumi",
+}
+
+
+def urn_of(type_: str, name: str) -> str:
+    return f"urn:pulumi:{STACK}::{PROJECT}::{type_}::{name}"
+
+
+def res(
+    type_: str,
+    name: str,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    outputs: Mapping[str, Any] | None = None,
+    deps: Mapping[str, Iterable[RegisteredResource]] | None = None,
+) -> RegisteredResource:
+    """A custom resource as the engine registers it (see the module docstring)."""
+    props = dict(inputs or {})
+    if outputs is None:
+        _, computed = _MOCK.new_resource(
+            pulumi.runtime.MockResourceArgs(typ=type_, name=name, inputs=props, custom=True)
+        )
+        outputs = {**props, **computed}
+    dependencies = {k: [r.urn for r in v] for k, v in (deps or {}).items()}
+    return RegisteredResource(
+        urn=urn_of(type_, name),
+        type=type_,
+        name=name,
+        inputs=props,
+        outputs=dict(outputs),
+        parent=None,
+        dependencies=sorted({u for urns in dependencies.values() for u in urns}),
+        property_dependencies=dependencies,
+        provider=None,
+        custom=True,
+    )
+
+
+def out(resource: RegisteredResource, key: str) -> Any:
+    """An output of a resource built with `res` (e.g. its ``arn`` or ``url``)."""
+    return resource.outputs[key]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One expectation: `policy` passes or fails on `resources`."""
+
+    policy: str
+    expect: str  # "pass" | "fail"
+    resources: tuple[RegisteredResource, ...]
+    on: str | None = None  # URN the failure must name
+    label: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def passes(cls, policy: str, *resources: RegisteredResource, label: str = "") -> Case:
+        return cls(policy, "pass", resources, None, label)
+
+    @classmethod
+    def fails(
+        cls,
+        policy: str,
+        *resources: RegisteredResource,
+        on: RegisteredResource | None = None,
+        label: str = "",
+    ) -> Case:
+        target = on if on is not None else resources[0]
+        return cls(policy, "fail", resources, target.urn, label)
+
+    @property
+    def id(self) -> str:
+        names = "+".join(r.name for r in self.resources)
+        return f"{self.policy}:{self.expect}:{self.label or names}"
+
+
+class PackError(AssertionError):
+    """The pack failed on an input: the gRPC call failed or a rule hit an unknown value."""
+
+
+def evaluate(pack: PolicyPackProcess, resources: Sequence[RegisteredResource]) -> list[Violation]:
+    """Every violation the pack reports for `resources` (Analyze each, then AnalyzeStack).
+
+    Raises `PackError` when the call fails or pulumi_policy reports that a rule could not run.
+    """
+    try:
+        violations = pack.analyze_all(resources) + pack.analyze_stack(resources)
+    except Exception as error:  # grpc.RpcError and friends: the pack raised
+        raise PackError(f"the pack failed: {error}") from error
+    broken = [v for v in violations if CANT_RUN in v.message]
+    if broken:
+        raise PackError("; ".join(f"{v.policy}: {v.message}" for v in broken))
+    return violations
+
+
+def check_case(pack: PolicyPackProcess, case: Case) -> None:
+    """Assert the case's expectation against the running pack."""
+    found = [v for v in evaluate(pack, case.resources) if v.policy == case.policy]
+    if case.expect == "pass":
+        assert not found, f"{case.id}: unexpected violations {[v.message for v in found]}"
+    else:
+        assert found, f"{case.id}: expected a violation, got none"
+        assert any(v.urn == case.on for v in found), (
+            f"{case.id}: violation not on {case.on}: {[(v.urn, v.message) for v in found]}"
+        )
