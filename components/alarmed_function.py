@@ -329,6 +329,7 @@ class AlarmedFunction(pulumi.ComponentResource):
 
     function: aws.lambda_.Function
     role: aws.iam.Role
+    role_policy: aws.iam.RolePolicy
     log_group: aws.cloudwatch.LogGroup
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
@@ -377,7 +378,7 @@ class AlarmedFunction(pulumi.ComponentResource):
             opts=child,
         )
         self.policy_statements = self._statements(args, key, partition, region, account)
-        role_policy = aws.iam.RolePolicy(
+        self.role_policy = aws.iam.RolePolicy(
             f"{name}-policy",
             role=self.role.id,
             policy=policy_document(self.policy_statements, component=COMPONENT),
@@ -426,7 +427,7 @@ class AlarmedFunction(pulumi.ComponentResource):
                 else None
             ),
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, role_policy]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, self.role_policy]),
         )
         if args.on_failure is not None:
             aws.lambda_.FunctionEventInvokeConfig(

@@ -25,6 +25,7 @@ __all__ = [
     "QueueProducer",
     "QueueWithDeadLetter",
     "QueueWithDeadLetterArgs",
+    "producer_key_uses",
     "queue_policy",
 ]
 
@@ -230,7 +231,8 @@ def queue_policy(queue_arn: str, producers: Sequence[tuple[str, str]]) -> dict[s
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _key_uses(producers: Sequence[QueueProducer]) -> set[KeyUse]:
+def producer_key_uses(producers: Sequence[QueueProducer]) -> set[KeyUse]:
+    """What a key of queues sent to by ``producers`` must admit."""
     uses = {KeyUse.SQS}
     for producer in producers:
         uses.add(
@@ -281,7 +283,11 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         self.dlq_retention_seconds = resolved.dlq_retention
 
         key = args.kms_key or CustomerManagedKey(
-            f"{name}-key", context, uses=_key_uses(args.producers), opts=child, tags=args.tags
+            f"{name}-key",
+            context,
+            uses=producer_key_uses(args.producers),
+            opts=child,
+            tags=args.tags,
         )
         self.kms_key = key
         self.kms_key_arn = key.arn
