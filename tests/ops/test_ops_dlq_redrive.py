@@ -325,3 +325,20 @@ def expire_visibility(sqs: SQSClient, url: str, handles: list[str]) -> None:
         # Deleted messages have no visibility left to change.
         with contextlib.suppress(ClientError):
             sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+
+
+def test_copy_moves_only_what_was_there_at_the_start(sqs: SQSClient) -> None:
+    """Messages that fail again and return to the DLQ mid-run are not cycled forever."""
+    pair = make_pair(sqs)
+    fill(sqs, pair.dlq_url, 20)
+    added = [False]
+
+    def more_failures(**_: Any) -> None:
+        if not added[0]:
+            added[0] = True
+            fill(sqs, pair.dlq_url, 5)
+
+    sqs.meta.events.register("after-call.sqs.SendMessageBatch", more_failures)
+    result = run(sqs, pair.dlq_url, COPY)
+
+    assert (result.moved, result.left, result.ok) == (20, 5, True)

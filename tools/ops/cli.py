@@ -75,7 +75,9 @@ redrive policy names it) unless --to is given, then moves messages:
           message id as deduplication id.
   auto    native when possible (no --max, the DLQ has SQS sources, the endpoint supports it),
           else copy.
-Prints moved, failed and left counts; exits 1 when anything failed. Rerun to finish.
+Moves the messages counted when it starts (ApproximateNumberOfMessages, or --max); messages
+that arrive during the run wait for the next one. Prints moved, failed and left counts; exits 1
+when anything failed. Rerun to finish.
 
 What it never does: delete a message it has not sent, purge, or change queue settings.
 --dry-run only counts what would move.

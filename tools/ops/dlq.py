@@ -454,12 +454,12 @@ def _copy(
     state = _CopyState()
     try:
         while True:
-            remaining = None
-            if options.max_messages is not None:
-                remaining = options.max_messages - state.moved - state.failed
-                if remaining <= 0:
-                    break
-            wanted = batch_size if remaining is None else min(batch_size, remaining)
+            # Only what was there at the start: messages that fail again and come back to the
+            # DLQ during the run wait for the next run instead of cycling forever.
+            remaining = plan.would_move - state.moved - state.failed
+            if remaining <= 0:
+                break
+            wanted = min(batch_size, remaining)
             if limiter is not None:
                 limiter.acquire(wanted)
             messages = sqs.receive_message(
