@@ -234,7 +234,8 @@ def listener_tls_policy(resource: Resource, context: Context) -> Iterable[str]:
         return
     allowed = list(context.config.get("allowedSslPolicies") or DEFAULT_SSL_POLICIES)
     if policy not in allowed:
-        yield f"TLS policy {policy or 'unset (ELBSecurityPolicy-2016-08)'} is not one of {allowed}"
+        shown = policy or "unset (ELBSecurityPolicy-2016-08)"
+        yield f"TLS policy {shown} is not in allowedSslPolicies (e.g. {allowed[0]})"
 
 
 @resource_rule(
