@@ -134,7 +134,12 @@ def lambda_function_url_auth(r: Resource, ctx: Context) -> Iterator[str]:
     description="Lambda functions have X-Ray active tracing.",
     severity=Severity.LOW,
     category=Category.RELIABILITY,
-    anchors=("Srv:LambdaTracing", "crp:aws-lambda-function-enable-tracing-config", "CKV_AWS_50"),
+    anchors=(
+        "Srv:LambdaTracing",
+        "crp:aws-lambda-function-enable-tracing-config",
+        "crp:aws-lambda-function-configure-tracing-config",
+        "CKV_AWS_50",
+    ),
     rationale="Traces are how an operator follows one event through bus, queue and function.",
     fix="Set tracing_config={'mode': 'Active'} (and allow xray:PutTraceSegments).",
     unknown="Skips the function while tracingConfig.mode is unknown.",
@@ -400,6 +405,8 @@ RULES = [
 ]
 
 EXCLUDED_ANCHORS = {
+    "xtra:LambdaLogLevel": "The application log level is a per-tier runtime setting (Powertools "
+    "reads it from the environment), not a security or reliability property of the resource.",
     "Srv:LambdaEventSourceMappingDestination": "SQS mappings (the only ones on the platform) "
     "cannot have an on-failure destination; the queue's redrive policy is the DLQ "
     "(sqs-queue-has-dead-letter-queue).",

@@ -281,7 +281,7 @@ def _function_log_group(stack: Stack, fn: StackResource) -> StackResource | obje
     severity=Severity.MEDIUM,
     category=Category.COST,
     enforcement=Enforcement.MANDATORY,  # Lambda's own log group never expires
-    anchors=("xtra:LambdaLogging", "xtra:LambdaLogLevel"),
+    anchors=("xtra:LambdaLogging",),
     rationale="Lambda creates /aws/lambda/<name> on first invoke with no retention, outside the "
     "program: logs are kept forever and the group survives the stack.",
     fix="Create the log group (/aws/lambda/<name> or logging_config.log_group) with "
