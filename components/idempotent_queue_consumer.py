@@ -230,9 +230,12 @@ def _validate(
             f"(6 x {timeout} s = {VISIBILITY_TO_TIMEOUT_RATIO * timeout} s); a message would "
             "reappear while a retry still processes it",
         )
-    if p.check(
-        0 <= window <= MAX_BATCHING_WINDOW_SECONDS,
-        f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, got {window}",
+    if (
+        p.check(
+            0 <= window <= MAX_BATCHING_WINDOW_SECONDS,
+            f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, got {window}",
+        )
+        and window > 0
     ):
         p.check(
             window + VISIBILITY_TO_TIMEOUT_RATIO * timeout <= plan.visibility_timeout,
