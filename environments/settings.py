@@ -1,0 +1,226 @@
+"""Workload settings of the reference platform: tier defaults < the stack file's overrides.
+
+The platform-wide keys (environment, owner, tags, alarm e-mail) are parsed by
+``components.core.settings``; this module parses the workload keys it declares in
+``WORKLOAD_KEYS`` and reports every problem at once, naming the key and the stack file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from components.core.errors import StackConfigError
+from components.core.settings import CONFIG_NAMESPACE, Tier
+
+__all__ = [
+    "WORKLOAD_KEYS",
+    "ConsumerSettings",
+    "WorkloadSettings",
+    "parse_workload_settings",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsumerSettings:
+    """Sizing of one queue consumer (an ``IdempotentQueueConsumer``)."""
+
+    memory_size_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    batch_size: int
+    maximum_concurrency: int
+
+
+# Seed 003's numbers are the prod defaults (512 MB, 60 s, reserved concurrency 5, batch 10);
+# dev and staging scale them down.
+_SHIPMENT_CONSUMER: Mapping[Tier, ConsumerSettings] = {
+    Tier.DEV: ConsumerSettings(
+        memory_size_mb=256,
+        timeout_seconds=30,
+        reserved_concurrency=2,
+        batch_size=10,
+        maximum_concurrency=2,
+    ),
+    Tier.STAGING: ConsumerSettings(
+        memory_size_mb=512,
+        timeout_seconds=60,
+        reserved_concurrency=3,
+        batch_size=10,
+        maximum_concurrency=3,
+    ),
+    Tier.PROD: ConsumerSettings(
+        memory_size_mb=512,
+        timeout_seconds=60,
+        reserved_concurrency=5,
+        batch_size=10,
+        maximum_concurrency=5,
+    ),
+}
+
+_ORDER_CONSUMER: Mapping[Tier, ConsumerSettings] = {
+    tier: dataclasses.replace(settings, memory_size_mb=256, timeout_seconds=30)
+    for tier, settings in _SHIPMENT_CONSUMER.items()
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkloadSettings:
+    """Everything the reference workloads read from the stack file, tier defaults applied.
+
+    Attributes:
+        certificate_arn: ACM certificate of the tracking API's HTTPS listener.
+        allowed_ingress_cidrs: CIDRs the tracking API's load balancer admits on 443 and 80.
+        tracking_api_image: container image of the tracking API.
+        golden_ami_parameter: SSM parameter the golden-image pipeline publishes the AMI id to.
+        pinned_ami_id: AMI id that overrides the parameter (rollback).
+        shipment_consumer: sizing of the shipment-events consumer.
+        order_consumer: sizing of each order fan-out consumer.
+        cost_assumptions: workload volumes for ``make cost`` (read by tools.cost too).
+    """
+
+    certificate_arn: str
+    allowed_ingress_cidrs: tuple[str, ...]
+    tracking_api_image: str
+    golden_ami_parameter: str
+    pinned_ami_id: str | None
+    shipment_consumer: ConsumerSettings
+    order_consumer: ConsumerSettings
+    cost_assumptions: Mapping[str, float]
+
+
+WORKLOAD_KEYS: tuple[str, ...] = (
+    "certificateArn",
+    "allowedIngressCidrs",
+    "trackingApiImage",
+    "goldenAmiParameter",
+    "pinnedAmiId",
+    "shipmentConsumer",
+    "orderConsumer",
+    "costAssumptions",
+)
+
+_CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+_CIDR = re.compile(r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")
+_AMI = re.compile(r"^ami-[0-9a-f]{8,17}$")
+_CONSUMER_FIELDS = {
+    "memoryMb": "memory_size_mb",
+    "timeoutSeconds": "timeout_seconds",
+    "reservedConcurrency": "reserved_concurrency",
+    "batchSize": "batch_size",
+    "maximumConcurrency": "maximum_concurrency",
+}
+DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+DEFAULT_AMI_PARAMETER = "/golden-ami/reconciliation/latest"
+
+
+class _Problems:
+    """Collects problems as ``aws-platform:<key>: <message>``."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append(f"{CONFIG_NAMESPACE}:{key}: {message}")
+
+
+def _json(raw: Any, key: str, problems: _Problems) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        problems.add(key, "wrong type, expected JSON")
+        return None
+
+
+def _consumer(
+    raw: Any, key: str, default: ConsumerSettings, problems: _Problems
+) -> ConsumerSettings:
+    if raw is None:
+        return default
+    value = _json(raw, key, problems)
+    if not isinstance(value, Mapping):
+        problems.add(key, f"wrong type, expected an object with {', '.join(_CONSUMER_FIELDS)}")
+        return default
+    overrides: dict[str, int] = {}
+    for name, item in value.items():
+        field_name = _CONSUMER_FIELDS.get(name)
+        if field_name is None:
+            problems.add(f"{key}.{name}", f"unknown key (known: {', '.join(_CONSUMER_FIELDS)})")
+        elif not isinstance(item, int) or isinstance(item, bool) or item < 1:
+            problems.add(f"{key}.{name}", f"wrong type, expected a positive integer, got {item!r}")
+        else:
+            overrides[field_name] = item
+    return dataclasses.replace(default, **overrides)
+
+
+def parse_workload_settings(
+    workload_config: Mapping[str, Any], tier: Tier, stack_file: str
+) -> WorkloadSettings:
+    """Parse the workload keys of one stack; raise ``StackConfigError`` listing every problem."""
+    problems = _Problems()
+
+    certificate = workload_config.get("certificateArn")
+    if not isinstance(certificate, str) or not _CERTIFICATE.match(certificate):
+        problems.add("certificateArn", f"missing or not an ACM certificate ARN: {certificate!r}")
+
+    cidrs_raw = _json(
+        workload_config.get("allowedIngressCidrs", "[]"), "allowedIngressCidrs", problems
+    )
+    cidrs: tuple[str, ...] = ()
+    if not isinstance(cidrs_raw, list) or not all(isinstance(c, str) for c in cidrs_raw):
+        problems.add("allowedIngressCidrs", "wrong type, expected a list of CIDR strings")
+    else:
+        cidrs = tuple(cidrs_raw)
+        for cidr in cidrs:
+            if not _CIDR.match(cidr):
+                problems.add("allowedIngressCidrs", f"{cidr!r} is not an IPv4 CIDR")
+            elif cidr.endswith("/0"):
+                problems.add("allowedIngressCidrs", f"{cidr!r} admits the whole internet")
+        if not cidrs:
+            problems.add("allowedIngressCidrs", "missing value: name the networks the API serves")
+
+    pinned = workload_config.get("pinnedAmiId")
+    if pinned is not None and (not isinstance(pinned, str) or not _AMI.match(pinned)):
+        problems.add("pinnedAmiId", f"not an AMI id: {pinned!r}")
+
+    assumptions_raw = _json(
+        workload_config.get("costAssumptions", "{}"), "costAssumptions", problems
+    )
+    assumptions: dict[str, float] = {}
+    if isinstance(assumptions_raw, Mapping):
+        for name, value in assumptions_raw.items():
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+                assumptions[name] = float(value)
+            else:
+                problems.add(f"costAssumptions.{name}", f"expected a number >= 0, got {value!r}")
+    else:
+        problems.add("costAssumptions", "wrong type, expected an object of numbers")
+
+    settings = WorkloadSettings(
+        certificate_arn=str(certificate),
+        allowed_ingress_cidrs=cidrs,
+        tracking_api_image=str(workload_config.get("trackingApiImage") or DEFAULT_IMAGE),
+        golden_ami_parameter=str(
+            workload_config.get("goldenAmiParameter") or DEFAULT_AMI_PARAMETER
+        ),
+        pinned_ami_id=pinned,
+        shipment_consumer=_consumer(
+            workload_config.get("shipmentConsumer"),
+            "shipmentConsumer",
+            _SHIPMENT_CONSUMER[tier],
+            problems,
+        ),
+        order_consumer=_consumer(
+            workload_config.get("orderConsumer"), "orderConsumer", _ORDER_CONSUMER[tier], problems
+        ),
+        cost_assumptions=assumptions,
+    )
+    if problems.items:
+        raise StackConfigError(stack_file, problems.items)
+    return settings
