@@ -1,5 +1,15 @@
 """Typed Pulumi components for AWS event-driven workloads, and their shared core."""
 
+from components.alarmed_function import (
+    AlarmedFunction,
+    AlarmedFunctionArgs,
+    Architecture,
+    AsyncFailureDestination,
+    DestinationKind,
+    LogLevel,
+    Runtime,
+    VpcPlacement,
+)
 from components.archived_event_bus import (
     ArchivedEventBus,
     ArchivedEventBusArgs,
@@ -11,20 +21,48 @@ from components.archived_event_bus import (
     TargetSpec,
 )
 from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
+from components.idempotent_queue_consumer import (
+    Access,
+    IdempotentQueueConsumer,
+    IdempotentQueueConsumerArgs,
+    TableAccess,
+)
+from components.queue_with_dead_letter import (
+    ProducerService,
+    QueueProducer,
+    QueueWithDeadLetter,
+    QueueWithDeadLetterArgs,
+)
 from components.sns_filter_policy import FilterPolicyScope
 
 __all__ = [
+    "Access",
+    "AlarmedFunction",
+    "AlarmedFunctionArgs",
+    "Architecture",
     "ArchivedEventBus",
     "ArchivedEventBusArgs",
+    "AsyncFailureDestination",
+    "DestinationKind",
     "FanOutTopic",
     "FanOutTopicArgs",
     "FilterPolicyScope",
+    "IdempotentQueueConsumer",
+    "IdempotentQueueConsumerArgs",
     "InputTransformer",
+    "LogLevel",
     "ManagedQueueTarget",
+    "ProducerService",
     "Publisher",
+    "QueueProducer",
+    "QueueWithDeadLetter",
+    "QueueWithDeadLetterArgs",
     "RetryPolicy",
     "RuleSpec",
+    "Runtime",
     "SubscriberSpec",
+    "TableAccess",
     "TargetKind",
     "TargetSpec",
+    "VpcPlacement",
 ]
