@@ -235,6 +235,17 @@ def _subnets(args: Mapping[str, Any], ctx: InvokeContext) -> dict[str, Any]:
     }
 
 
+def _route_tables(args: Mapping[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    seed = json.dumps(args, sort_keys=True, default=str)
+    return {
+        "id": ctx.region,
+        "ids": [ec2_id("rtb", seed, str(i)) for i in range(3)],
+        "filters": args.get("filters"),
+        "tags": args.get("tags"),
+        "vpcId": args.get("vpcId"),
+    }
+
+
 ANSWERS: Mapping[str, Answer] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
@@ -246,6 +257,7 @@ ANSWERS: Mapping[str, Answer] = {
     "aws:ec2/getVpc:getVpc": _vpc,
     "aws:ec2/getSubnet:getSubnet": _subnet,
     "aws:ec2/getSubnets:getSubnets": _subnets,
+    "aws:ec2/getRouteTables:getRouteTables": _route_tables,
 }
 
 

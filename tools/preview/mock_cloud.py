@@ -427,6 +427,9 @@ def _awsx_vpc(r: NewResource) -> dict[str, Any]:
 
     isolated = subnet_ids("isolated") if _has_isolated_spec(r.inputs) else []
     return {
+        # The input `natGateways` is a configuration; the output of that name lists NAT gateway
+        # resources (children the mocks never see), so it must not echo the input.
+        "natGateways": [],
         "vpcId": vpc_id,
         "publicSubnetIds": subnet_ids("public"),
         "privateSubnetIds": subnet_ids("private"),
