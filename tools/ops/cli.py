@@ -302,6 +302,8 @@ def _run_inspect(args: argparse.Namespace, io: _Io) -> int:
     found = dlq.inspect_queue(sqs, url, sample_size=args.samples)
     info = found.queue
     summary = Table(title=f"DLQ {info.name}", show_header=False)
+    summary.add_column("what", no_wrap=True)
+    summary.add_column("value", overflow="fold")
     summary.add_row("URL", info.url)
     summary.add_row("visible (ApproximateNumberOfMessages)", str(info.visible))
     summary.add_row("in flight", str(info.in_flight))
@@ -317,8 +319,10 @@ def _run_inspect(args: argparse.Namespace, io: _Io) -> int:
     io.out.print(summary)
     if found.samples:
         samples = Table(title="sampled messages (still in the queue)")
-        for column in ("message id", "sent (UTC)", "age", "receives", "group", "body"):
-            samples.add_column(column)
+        samples.add_column("message id", overflow="fold")
+        for column in ("sent (UTC)", "age", "receives", "group"):
+            samples.add_column(column, no_wrap=True)
+        samples.add_column("body", overflow="fold")
         for s in found.samples:
             body = s.body if len(s.body) <= args.body_chars else s.body[: args.body_chars] + "…"
             samples.add_row(
@@ -351,15 +355,18 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
         if plan.destination
         else f"each message's source queue ({source_names})"
     )
+    method = plan.method.value
+    if options.method is dlq.RedriveMethod.AUTO and plan.method is dlq.RedriveMethod.NATIVE:
+        method += " (auto: copy if the endpoint has no move task)"
     io.err.print(
-        f"redrive {escape(plan.dlq.name)} -> {escape(destination)} by {plan.method.value}: "
+        f"redrive {escape(plan.dlq.name)} -> {escape(destination)} by {method}: "
         f"{plan.would_move} of {plan.dlq.visible} visible messages"
         + (f", at most {args.rate:g}/s" if args.rate else "")
     )
     if options.dry_run:
         io.out.print(
             f"dry run: would move {plan.would_move} messages from {escape(plan.dlq.name)} "
-            f"to {escape(destination)} by {plan.method.value}; nothing was moved"
+            f"to {escape(destination)} by {method}; nothing was moved"
         )
         return EXIT_OK
     with _progress(io.err) as progress:
