@@ -6,12 +6,8 @@ from typing import Any
 
 import pulumi
 
-from components.core.alarms import (
-    AlarmTopics,
-    AlarmTopicsArgs,
-    CompositeAlarmSpec,
-    create_composite_alarm,
-)
+from components.alarm_topics import AlarmTopics, AlarmTopicsArgs
+from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
 from components.core.context import PlatformContext
 from components.core.severity import Severity
 from environments.dashboards import workload_dashboard

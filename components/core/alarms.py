@@ -1,7 +1,7 @@
 """CloudWatch alarms that always say how missing data counts, who is notified and which runbook.
 
 Severities and what they mean are in ``components.core.severity``; ``AlarmTopics`` (one SNS
-topic per severity) lives in ``components.core.alarm_topics`` and is re-exported here.
+topic per severity) is the component ``components.alarm_topics``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.core.alarm_topics import AlarmSubscription, AlarmTopics, AlarmTopicsArgs
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.naming import Service, physical_name
@@ -24,9 +23,6 @@ from components.core.tags import merge_tags
 
 __all__ = [
     "AlarmSpec",
-    "AlarmSubscription",
-    "AlarmTopics",
-    "AlarmTopicsArgs",
     "Comparison",
     "CompositeAlarmSpec",
     "ExpressionAlarmSpec",

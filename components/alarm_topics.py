@@ -1,7 +1,12 @@
-"""``AlarmTopics``: one encrypted SNS topic per alarm severity."""
+"""``AlarmTopics``: one encrypted SNS topic per alarm severity.
+
+A component rather than a core block because each topic with subscribers keeps what it could not
+deliver in a delivery dead-letter queue (``components.delivery_dlq``).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,6 +21,8 @@ from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import StackSettings
 from components.core.severity import Severity
+from components.delivery_dlq import create_delivery_dlq
+from components.queue_with_dead_letter import QueueProducer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,6 +147,7 @@ class AlarmTopics(pulumi.ComponentResource):
         if args.allow_eventbridge:
             uses.add(KeyUse.SNS_FROM_EVENTS)
 
+        self._dlq_key: CustomerManagedKey | None = None
         self.keys: dict[Severity, CustomerManagedKey] = {}
         self.topics: dict[Severity, aws.sns.Topic] = {}
         self.arns: dict[Severity, pulumi.Output[str]] = {}
@@ -168,16 +176,50 @@ class AlarmTopics(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            for index, sub in enumerate(args.subscriptions):
-                if severity in sub.severities:
-                    aws.sns.TopicSubscription(
-                        f"{label}-{sub.protocol}-{index}",
-                        topic=topic.arn,
-                        protocol=sub.protocol,
-                        endpoint=sub.endpoint,
-                        opts=child,
-                    )
+            subscriptions = [
+                (index, sub)
+                for index, sub in enumerate(args.subscriptions)
+                if severity in sub.severities
+            ]
+            if subscriptions:
+                # SNS keeps notifications it could not deliver (bounces, endpoint errors).
+                delivery_dlq = create_delivery_dlq(
+                    f"{label}-delivery-dlq",
+                    context,
+                    producer=QueueProducer.sns_topic(topic.arn),
+                    kms_key=self._delivery_dlq_key(name, context, child),
+                    tags=context.tags,
+                    runbook_page="dlq",
+                    runbook_anchor="dlq-has-messages",
+                    parent=self,
+                )
+                redrive = delivery_dlq.queue.arn.apply(
+                    lambda arn: json.dumps({"deadLetterTargetArn": arn})
+                )
+            for index, sub in subscriptions:
+                aws.sns.TopicSubscription(
+                    f"{label}-{sub.protocol}-{index}",
+                    topic=topic.arn,
+                    protocol=sub.protocol,
+                    endpoint=sub.endpoint,
+                    redrive_policy=redrive,
+                    opts=child,
+                )
             self.keys[severity] = key
             self.topics[severity] = topic
             self.arns[severity] = topic.arn
         self.register_outputs({f"{s.value.lower()}Arn": arn for s, arn in self.arns.items()})
+
+    def _delivery_dlq_key(
+        self, name: str, context: PlatformContext, child: pulumi.ResourceOptions
+    ) -> CustomerManagedKey:
+        """The one key of every delivery DLQ of these topics, created on first use."""
+        if self._dlq_key is None:
+            self._dlq_key = CustomerManagedKey(
+                f"{name}-delivery-dlq-key",
+                context,
+                {KeyUse.SQS, KeyUse.SQS_FROM_SNS},
+                child,
+                description=f"{context.name_prefix} alarm delivery dead-letter queues",
+            )
+        return self._dlq_key
