@@ -329,7 +329,8 @@ class AlarmedFunction(pulumi.ComponentResource):
 
     function: aws.lambda_.Function
     role: aws.iam.Role
-    role_policy: aws.iam.RolePolicy
+    policy: aws.iam.Policy
+    policy_attachment: aws.iam.RolePolicyAttachment
     log_group: aws.cloudwatch.LogGroup
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
@@ -378,10 +379,18 @@ class AlarmedFunction(pulumi.ComponentResource):
             opts=child,
         )
         self.policy_statements = self._statements(args, key, partition, region, account)
-        self.role_policy = aws.iam.RolePolicy(
+        self.policy = aws.iam.Policy(
             f"{name}-policy",
-            role=self.role.id,
+            name=physical_name(context, name, Service.IAM_POLICY),
+            description=f"Least privilege of Lambda function {function_name}",
             policy=policy_document(self.policy_statements, component=COMPONENT),
+            tags=tags,
+            opts=child,
+        )
+        self.policy_attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-policy-attachment",
+            role=self.role.name,
+            policy_arn=self.policy.arn,
             opts=child,
         )
 
@@ -427,7 +436,9 @@ class AlarmedFunction(pulumi.ComponentResource):
                 else None
             ),
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, self.role_policy]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self.log_group, self.policy_attachment]
+            ),
         )
         if args.on_failure is not None:
             aws.lambda_.FunctionEventInvokeConfig(

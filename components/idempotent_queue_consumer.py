@@ -233,7 +233,8 @@ def _validate(
     if (
         p.check(
             0 <= window <= MAX_BATCHING_WINDOW_SECONDS,
-            f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, got {window}",
+            f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, "
+            f"got {window}",
         )
         and window > 0
     ):
@@ -428,7 +429,7 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
             scaling_config=scaling,
             enabled=True,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.function.role_policy]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.function.policy_attachment]),
         )
         watched = [self.queue.dlq_alarm, self.queue.age_alarm, self.function.errors_alarm]
         self.unhealthy_alarm = create_composite_alarm(

@@ -48,7 +48,7 @@ def _key_arn(run: ProgramRun) -> str:
 
 
 def _statements(run: ProgramRun) -> list[dict[str, Any]]:
-    policy = json.loads(run.of_type("aws:iam/rolePolicy:RolePolicy")[0].inputs["policy"])
+    policy = json.loads(run.of_type("aws:iam/policy:Policy")[0].inputs["policy"])
     statements: list[dict[str, Any]] = policy["Statement"]
     return statements
 
@@ -85,7 +85,8 @@ def test_graph_types_counts_and_parents() -> None:
         "aws:kms/key:Key": 1,
         "aws:kms/alias:Alias": 1,
         "aws:iam/role:Role": 1,
-        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/policy:Policy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         "aws:cloudwatch/logGroup:LogGroup": 1,
         FUNCTION: 1,
         ALARM: 3,
@@ -96,7 +97,9 @@ def test_graph_types_counts_and_parents() -> None:
             continue
         assert resource.parent == component, resource.name
         assert resource.name.startswith("shipments-")
-    assert not run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    attachment = run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].inputs
+    assert attachment["policyArn"] == run.of_type("aws:iam/policy:Policy")[0].outputs["arn"]
+    assert attachment["role"] == NAME  # only its own policy, no AWS-managed one
 
 
 def test_log_group_is_encrypted_and_created_before_the_function() -> None:

@@ -61,7 +61,7 @@ def _run(tier: str = "dev", **values: Any) -> ProgramRun:
 
 
 def _statements(run: ProgramRun) -> list[dict[str, Any]]:
-    policy = json.loads(run.of_type("aws:iam/rolePolicy:RolePolicy")[0].inputs["policy"])
+    policy = json.loads(run.of_type("aws:iam/policy:Policy")[0].inputs["policy"])
     statements: list[dict[str, Any]] = policy["Statement"]
     return statements
 
@@ -85,7 +85,8 @@ def test_graph_types_counts_and_parents() -> None:
         "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": 1,
         "aws:dynamodb/table:Table": 1,
         "aws:iam/role:Role": 1,
-        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/policy:Policy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:lambda/function:Function": 1,
         ESM: 1,
@@ -150,7 +151,7 @@ def test_event_source_mapping_reports_batch_item_failures() -> None:
     assert esm.inputs["functionName"].endswith(":function:aws-platform-dev-shipments")
     assert (esm.inputs["batchSize"], esm.inputs["maximumBatchingWindowInSeconds"]) == (50, 10)
     assert esm.inputs["scalingConfig"] == {"maximumConcurrency": 5}
-    policy = run.of_type("aws:iam/rolePolicy:RolePolicy")[0].urn
+    policy = run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].urn
     assert policy in esm.dependencies
 
 
