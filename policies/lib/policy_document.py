@@ -182,9 +182,10 @@ class PolicyDocument:
     def allow_statements(self) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.allows)
 
-    def denies_insecure_transport(self, action_prefix: str) -> bool:
-        """True when a statement denies every `action_prefix` action unless TLS is used."""
-        probe = f"{action_prefix}:SomeAction" if action_prefix else "any:Action"
+    def denies_insecure_transport(self, action_prefix: str, action: str | None = None) -> bool:
+        """True when a statement denies ``action`` (default: every `action_prefix` action)
+        unless TLS is used."""
+        probe = action or (f"{action_prefix}:SomeAction" if action_prefix else "any:Action")
         return any(
             s.requires_insecure_transport_deny and s.covers_action(probe) for s in self.statements
         )

@@ -193,7 +193,7 @@ def sns_topic_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
         docs = documents(stack, topic, "policy", TOPIC_POLICY, "arn")
         if docs is UNKNOWN:
             continue
-        if not any(d.denies_insecure_transport("sns") for d in docs):  # type: ignore[union-attr]
+        if not any(d.denies_insecure_transport("sns", "sns:Publish") for d in docs):  # type: ignore[union-attr]
             yield Finding.on(topic, f"topic {topic.name} does not deny publishing without TLS")
 
 
