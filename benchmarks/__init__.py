@@ -1,0 +1,1 @@
+"""`make bench`: measures the preview, the policy pack and the handler; see `__main__`."""
