@@ -176,39 +176,53 @@ class AlarmTopics(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            subscriptions = [
-                (index, sub)
-                for index, sub in enumerate(args.subscriptions)
-                if severity in sub.severities
-            ]
-            if subscriptions:
-                # SNS keeps notifications it could not deliver (bounces, endpoint errors).
-                delivery_dlq = create_delivery_dlq(
-                    f"{label}-delivery-dlq",
-                    context,
-                    producer=QueueProducer.sns_topic(topic.arn),
-                    kms_key=self._delivery_dlq_key(name, context, child),
-                    tags=context.tags,
-                    runbook_page="dlq",
-                    runbook_anchor="dlq-has-messages",
-                    parent=self,
-                )
-                redrive = delivery_dlq.queue.arn.apply(
-                    lambda arn: json.dumps({"deadLetterTargetArn": arn})
-                )
-            for index, sub in subscriptions:
-                aws.sns.TopicSubscription(
-                    f"{label}-{sub.protocol}-{index}",
-                    topic=topic.arn,
-                    protocol=sub.protocol,
-                    endpoint=sub.endpoint,
-                    redrive_policy=redrive,
-                    opts=child,
-                )
             self.keys[severity] = key
             self.topics[severity] = topic
             self.arns[severity] = topic.arn
+        # The delivery DLQs' alarms notify these very topics.
+        notified = context.with_alarm_topics(self.arns)
+        for severity, topic in self.topics.items():
+            self._subscribe(f"{name}-{severity.value.lower()}", notified, args, severity, topic)
         self.register_outputs({f"{s.value.lower()}Arn": arn for s, arn in self.arns.items()})
+
+    def _subscribe(
+        self,
+        label: str,
+        context: PlatformContext,
+        args: AlarmTopicsArgs,
+        severity: Severity,
+        topic: aws.sns.Topic,
+    ) -> None:
+        """The topic's subscriptions, with a delivery DLQ when it has any."""
+        child = pulumi.ResourceOptions(parent=self)
+        subscriptions = [
+            (index, sub)
+            for index, sub in enumerate(args.subscriptions)
+            if severity in sub.severities
+        ]
+        if not subscriptions:
+            return
+        # SNS keeps notifications it could not deliver (bounces, endpoint errors).
+        delivery_dlq = create_delivery_dlq(
+            f"{label}-delivery-dlq",
+            context,
+            producer=QueueProducer.sns_topic(topic.arn),
+            kms_key=self._delivery_dlq_key(label.rsplit("-", 1)[0], context, child),
+            tags=context.tags,
+            runbook_page="dlq",
+            runbook_anchor="dlq-has-messages",
+            parent=self,
+        )
+        redrive = delivery_dlq.queue.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn}))
+        for index, sub in subscriptions:
+            aws.sns.TopicSubscription(
+                f"{label}-{sub.protocol}-{index}",
+                topic=topic.arn,
+                protocol=sub.protocol,
+                endpoint=sub.endpoint,
+                redrive_policy=redrive,
+                opts=child,
+            )
 
     def _delivery_dlq_key(
         self, name: str, context: PlatformContext, child: pulumi.ResourceOptions

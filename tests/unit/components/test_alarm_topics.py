@@ -192,3 +192,11 @@ def test_subscribed_topics_keep_undeliverable_notifications_in_a_delivery_dlq():
 def test_topics_without_subscribers_have_no_delivery_dlq():
     run = _topics(AlarmTopicsArgs())
     assert run.of_type("aws:sqs/queue:Queue") == []
+
+
+def test_delivery_dlq_alarm_notifies_the_alarm_topics():
+    run = _topics(
+        AlarmTopicsArgs(subscriptions=[AlarmSubscription(protocol="email", endpoint="a@b.co")])
+    )
+    alarm = run.named("alarms-p1-delivery-dlq-has-messages")
+    assert alarm.inputs["alarmActions"] == [run.named("alarms-p2").outputs["arn"]]
