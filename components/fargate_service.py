@@ -397,10 +397,14 @@ def _scaling_problems(p: ProblemCollector, args: FargateServiceArgs, r: _Resolve
 
 
 def _validate(
-    args: FargateServiceArgs, resolved: _Resolved, context: PlatformContext
+    name: str, args: FargateServiceArgs, resolved: _Resolved, context: PlatformContext
 ) -> dict[str, str]:
     """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
+    p.check(
+        bool(_CONTAINER_NAME.match(name)),
+        f"name: {name!r} names the container; use letters, digits, - and _",
+    )
     _image_problems(p, args.image)
     _placement_problems(p, args, resolved)
     _container_problems(p, args)
@@ -461,7 +465,7 @@ def _execution_statements(
         Statement(
             sid="WriteContainerLogs",
             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[log_group_arn.apply(lambda arn: f"{arn}:log-stream:*")],
+            resources=[log_group_arn.apply(lambda arn: f"{arn}:*")],
         )
     )
     by_source = {
@@ -596,7 +600,7 @@ class FargateService(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        tags = _validate(name, args, resolved, context)
         super().__init__(f"platform:containers:{COMPONENT}", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.min_capacity = resolved.min_capacity
