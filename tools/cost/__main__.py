@@ -1,0 +1,5 @@
+"""`python -m tools.cost`."""
+
+from tools.cost.cli import main
+
+raise SystemExit(main())
