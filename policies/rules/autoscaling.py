@@ -15,7 +15,7 @@ from ..lib.rule import (
     stack_rule,
 )
 from ..lib.stack import Stack, StackResource
-from ..lib.values import UNKNOWN, is_unknown
+from ..lib.values import UNKNOWN, Unknown
 
 GROUP = "aws:autoscaling/group:Group"
 NOTIFICATION = "aws:autoscaling/notification:Notification"
@@ -38,17 +38,18 @@ SCALING_EVENTS = (
     severity=Severity.MEDIUM,
     category=Category.SECURITY,
     rationale="Launch configurations are deprecated and lack IMDSv2 defaults and newer"
-    " settings (CKV_AWS_315, SH AutoScaling.9).",
+    " settings (CKV_AWS_315, SH AutoScaling.9); refusing them also covers their public-IP"
+    " control (SH AutoScaling.5).",
     fix="Create an aws.ec2.LaunchTemplate and pass launch_template={'id': lt.id,"
     " 'version': '$Latest'} (or a mixed_instances_policy).",
     unknown="Skips the group while its launch settings are unknown.",
-    anchors=("CKV_AWS_315", "SH AutoScaling.9"),
+    anchors=("CKV_AWS_315", "SH AutoScaling.9", "SH AutoScaling.5"),
 )
 def launch_template(resource: Resource, context: Context) -> Iterable[str]:
     configuration = resource.props.string("launchConfiguration")
     template = resource.props.has("launchTemplate")
     mixed = resource.props.has("mixedInstancesPolicy.launchTemplate")
-    if any(is_unknown(v) for v in (configuration, template, mixed)):
+    if any(isinstance(v, Unknown) for v in (configuration, template, mixed)):
         return
     if configuration:
         yield f"the group uses launch configuration {configuration}"
@@ -59,7 +60,7 @@ def launch_template(resource: Resource, context: Context) -> Iterable[str]:
 def _load_balanced(stack: Stack, group: StackResource) -> bool | None:
     """Whether the group serves a load balancer (None while that cannot be told)."""
     values = [group.props.array(p) for p in ("targetGroupArns", "loadBalancers", "trafficSources")]
-    if any(is_unknown(v) for v in values):
+    if any(isinstance(v, Unknown) for v in values):
         return None
     if any(values):
         return True
@@ -93,7 +94,11 @@ def elb_health_check(stack: Stack, context: Context) -> Iterable[Finding]:
     for group in stack.of_type(GROUP):
         kind = group.props.string("healthCheckType")
         grace = group.props.number("healthCheckGracePeriod")
-        if is_unknown(kind) or is_unknown(grace) or not _load_balanced(stack, group):
+        if (
+            isinstance(kind, Unknown)
+            or isinstance(grace, Unknown)
+            or not _load_balanced(stack, group)
+        ):
             continue
         if "ELB" not in (kind or "EC2").upper().split(","):
             yield Finding.on(
@@ -138,7 +143,7 @@ def notifications(stack: Stack, context: Context) -> Iterable[Finding]:
     for notification in stack.of_type(NOTIFICATION):
         events = notification.props.array("notifications")
         groups = stack.referenced(notification, "groupNames", GROUP)
-        if groups is UNKNOWN or is_unknown(events):
+        if groups is UNKNOWN or isinstance(events, Unknown):
             return
         for group in groups if isinstance(groups, list) else []:
             covered.setdefault(group.urn, set()).update(e for e in events if isinstance(e, str))
@@ -164,7 +169,7 @@ def notifications(stack: Stack, context: Context) -> Iterable[Finding]:
 def multi_az(resource: Resource, context: Context) -> Iterable[str]:
     subnets = resource.props.array("vpcZoneIdentifiers")
     zones = resource.props.array("availabilityZones")
-    if is_unknown(subnets) or is_unknown(zones):
+    if isinstance(subnets, Unknown) or isinstance(zones, Unknown):
         return
     count = max(len(subnets), len(zones))
     if count < 2:
@@ -187,7 +192,7 @@ def multi_az(resource: Resource, context: Context) -> Iterable[str]:
 )
 def multiple_instance_types(resource: Resource, context: Context) -> Iterable[str]:
     overrides = resource.props.array("mixedInstancesPolicy.launchTemplate.overrides")
-    if is_unknown(overrides):
+    if isinstance(overrides, Unknown):
         return
     types = {o.get("instanceType") for o in overrides if isinstance(o, dict)}
     flexible = any(isinstance(o, dict) and o.get("instanceRequirements") for o in overrides)
@@ -208,14 +213,14 @@ def multiple_instance_types(resource: Resource, context: Context) -> Iterable[st
 )
 def propagate_tags(resource: Resource, context: Context) -> Iterable[str]:
     tags = resource.props.array("tags")
-    if is_unknown(tags):
+    if isinstance(tags, Unknown):
         return
     if not tags:
         yield "the group has no tags to propagate to its instances"
         return
     for tag in tags:
         flag = tag.get("propagateAtLaunch") if isinstance(tag, dict) else None
-        if isinstance(tag, dict) and flag is not True and not is_unknown(flag):
+        if isinstance(tag, dict) and flag is not True and not isinstance(flag, Unknown):
             yield f"tag {tag.get('key')} is not propagated at launch"
 
 

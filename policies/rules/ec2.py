@@ -21,7 +21,7 @@ from ..lib.rule import (
 )
 from ..lib.secrets import secrets_in_script
 from ..lib.stack import Stack
-from ..lib.values import UNKNOWN, Props, is_unknown
+from ..lib.values import UNKNOWN, Props, Unknown
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -89,8 +89,8 @@ def _permission(where: str, direction: str, entry: Props, vpc_form: bool) -> Per
         cidrs: Any = [entry.get("cidrIpv4"), entry.get("cidrIpv6")]
     else:
         v4, v6 = entry.array("cidrBlocks"), entry.array("ipv6CidrBlocks")
-        cidrs = UNKNOWN if is_unknown(v4) or is_unknown(v6) else [*v4, *v6]
-    if any(is_unknown(v) for v in (protocol, start, end, cidrs)) or protocol is None:
+        cidrs = UNKNOWN if isinstance(v4, Unknown) or isinstance(v6, Unknown) else [*v4, *v6]
+    if any(isinstance(v, Unknown) for v in (protocol, start, end, cidrs)) or protocol is None:
         return None
     protocol = str(protocol).lower()
     protocol = {"6": "tcp", "17": "udp"}.get(protocol, protocol)
@@ -105,7 +105,7 @@ def _permission(where: str, direction: str, entry: Props, vpc_form: bool) -> Per
         from_port=low if low is not None else 0,
         to_port=high if high is not None else 65535,
         cidrs=tuple(c for c in cidrs if isinstance(c, str)),
-        description=None if is_unknown(description) else description,
+        description=None if isinstance(description, Unknown) else description,
     )
 
 
@@ -115,7 +115,7 @@ def permissions(resource: Resource) -> Iterator[Permission]:
     if resource.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
         for direction in ("ingress", "egress"):
             entries = props.array(direction)
-            if is_unknown(entries):
+            if isinstance(entries, Unknown):
                 continue
             for index, entry in enumerate(entries):
                 if isinstance(entry, dict):
@@ -124,9 +124,9 @@ def permissions(resource: Resource) -> Iterator[Permission]:
                     if found:
                         yield found
     elif resource.type == SECURITY_GROUP_RULE:
-        direction = props.string("type")
-        if direction in ("ingress", "egress"):
-            found = _permission(f"{direction} rule", direction, props, vpc_form=False)
+        kind = props.string("type")
+        if kind == "ingress" or kind == "egress":
+            found = _permission(f"{kind} rule", kind, props, vpc_form=False)
             if found:
                 yield found
     else:
@@ -251,7 +251,7 @@ def no_unrestricted_egress(resource: Resource, context: Context) -> Iterable[str
 )
 def sg_description(resource: Resource, context: Context) -> Iterable[str]:
     description = resource.props.string("description")
-    if is_unknown(description):
+    if isinstance(description, Unknown):
         return
     if not (description or "").strip() or description == _DEFAULT_SG_DESCRIPTION:
         yield "the security group has no description of its own"
@@ -294,7 +294,7 @@ def sg_rule_description(resource: Resource, context: Context) -> Iterable[str]:
 def default_sg_restricts_all(resource: Resource, context: Context) -> Iterable[str]:
     for direction in ("ingress", "egress"):
         entries = resource.props.array(direction)
-        if not is_unknown(entries) and entries:
+        if not isinstance(entries, Unknown) and entries:
             yield f"the default security group has {len(entries)} {direction} rule(s)"
 
 
@@ -328,7 +328,7 @@ def sg_rule_management_conflicts(stack: Stack, context: Context) -> Iterable[Fin
 
 
 def _non_empty(value: Any) -> bool:
-    return not is_unknown(value) and bool(value)
+    return not isinstance(value, Unknown) and bool(value)
 
 
 @stack_rule(
@@ -341,7 +341,7 @@ def _non_empty(value: Any) -> bool:
     fix="Delete the unused group or attach it where it was meant to be.",
     unknown="Counts a resource whose references are unknown as using nothing; reports only"
     " groups with no dependent at all.",
-    anchors=("CKV2_AWS_5",),
+    anchors=("CKV2_AWS_5", "SH EC2.22"),
 )
 def sg_attached(stack: Stack, context: Context) -> Iterable[Finding]:
     used: set[str] = set()
@@ -358,7 +358,7 @@ def sg_attached(stack: Stack, context: Context) -> Iterable[Finding]:
 
 def _is_true(value: Any) -> bool | None:
     """`true`/`"true"` -> True, `false`/`"false"`/missing -> False, unknown -> None."""
-    if is_unknown(value):
+    if isinstance(value, Unknown):
         return None
     if isinstance(value, str):
         return value.strip().lower() == "true"
@@ -380,7 +380,7 @@ def _is_true(value: Any) -> bool | None:
 def lt_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
     endpoint = resource.props.string("metadataOptions.httpEndpoint")
     tokens = resource.props.string("metadataOptions.httpTokens")
-    if is_unknown(endpoint) or is_unknown(tokens) or endpoint == "disabled":
+    if isinstance(endpoint, Unknown) or isinstance(tokens, Unknown) or endpoint == "disabled":
         return
     if tokens != "required":
         yield f"IMDSv2 is not required (httpTokens {tokens or 'unset'})"
@@ -404,7 +404,7 @@ def lt_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
 def lt_metadata_hop_limit(resource: Resource, context: Context) -> Iterable[str]:
     limit = resource.props.number("metadataOptions.httpPutResponseHopLimit")
     maximum = int(context.config.get("maximum", 1))
-    if not is_unknown(limit) and limit is not None and limit > maximum:
+    if not isinstance(limit, Unknown) and limit is not None and limit > maximum:
         yield f"metadata hop limit is {int(limit)}; at most {maximum} is allowed"
 
 
@@ -422,7 +422,7 @@ def lt_metadata_hop_limit(resource: Resource, context: Context) -> Iterable[str]
 )
 def lt_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
     interfaces = resource.props.array("networkInterfaces")
-    if is_unknown(interfaces):
+    if isinstance(interfaces, Unknown):
         return
     for index, interface in enumerate(interfaces):
         if isinstance(interface, dict) and _is_true(interface.get("associatePublicIpAddress")):
@@ -431,7 +431,7 @@ def lt_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
 
 def _ebs_volumes(resource: Resource) -> Iterator[tuple[str, Props]]:
     mappings = resource.props.array("blockDeviceMappings")
-    if is_unknown(mappings):
+    if isinstance(mappings, Unknown):
         return
     for index, mapping in enumerate(mappings):
         if isinstance(mapping, dict) and isinstance(mapping.get("ebs"), dict):
@@ -476,7 +476,7 @@ def lt_ebs_encrypted(resource: Resource, context: Context) -> Iterable[str]:
 def lt_ebs_cmk(resource: Resource, context: Context) -> Iterable[str]:
     for device, ebs in _ebs_volumes(resource):
         key = ebs.string("kmsKeyId")
-        if not is_unknown(key) and not key:
+        if not isinstance(key, Unknown) and not key:
             yield f"EBS volume {device} does not name a customer-managed KMS key"
 
 
@@ -501,7 +501,7 @@ def _user_data_text(value: str) -> str:
 )
 def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable[str]:
     user_data = resource.props.string("userData")
-    if is_unknown(user_data) or not user_data:
+    if isinstance(user_data, Unknown) or not user_data:
         return
     for finding in secrets_in_script(_user_data_text(user_data)):
         yield f"user data contains {finding}"
@@ -522,7 +522,7 @@ def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable
 )
 def lt_detailed_monitoring(resource: Resource, context: Context) -> Iterable[str]:
     enabled = resource.props.flag("monitoring.enabled")
-    if not is_unknown(enabled) and enabled is not True:
+    if not isinstance(enabled, Unknown) and enabled is not True:
         yield "detailed monitoring is off"
 
 

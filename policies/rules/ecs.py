@@ -8,7 +8,7 @@ from typing import Any
 
 from ..lib.rule import Category, Context, Enforcement, Resource, Severity, resource_rule
 from ..lib.secrets import is_secret_name, secret_value_kind
-from ..lib.values import is_unknown
+from ..lib.values import Unknown
 
 CLUSTER = "aws:ecs/cluster:Cluster"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
@@ -20,7 +20,7 @@ _ROOT_USERS = frozenset({"root", "0"})
 def containers(resource: Resource) -> Iterator[tuple[str, dict[str, Any]]]:
     """(name, definition) of every container; nothing while the definitions are unknown."""
     definitions = resource.props.json("containerDefinitions")
-    if is_unknown(definitions) or not isinstance(definitions, list):
+    if isinstance(definitions, Unknown) or not isinstance(definitions, list):
         return
     for index, container in enumerate(definitions):
         if isinstance(container, dict):
@@ -37,7 +37,7 @@ def _is_root(user: object) -> bool:
 def _uses_fargate(resource: Resource) -> bool | None:
     launch_type = resource.props.string("launchType")
     strategies = resource.props.array("capacityProviderStrategies")
-    if is_unknown(launch_type) or is_unknown(strategies):
+    if isinstance(launch_type, Unknown) or isinstance(strategies, Unknown):
         return None
     providers = {s.get("capacityProvider") for s in strategies if isinstance(s, dict)} - {None}
     return launch_type == "FARGATE" or bool(providers & {"FARGATE", "FARGATE_SPOT"})
@@ -57,12 +57,12 @@ def _uses_fargate(resource: Resource) -> bool | None:
 )
 def cluster_container_insights(resource: Resource, context: Context) -> Iterable[str]:
     settings = resource.props.array("settings")
-    if is_unknown(settings):
+    if isinstance(settings, Unknown):
         return
     for setting in settings:
         if isinstance(setting, dict) and setting.get("name") == "containerInsights":
             value = setting.get("value")
-            if is_unknown(value) or value in ("enabled", "enhanced"):
+            if isinstance(value, Unknown) or value in ("enabled", "enhanced"):
                 return
     yield "Container Insights is not enabled on the cluster"
 
@@ -82,13 +82,13 @@ def cluster_container_insights(resource: Resource, context: Context) -> Iterable
 )
 def cluster_exec_logging(resource: Resource, context: Context) -> Iterable[str]:
     config = resource.props.mapping("configuration.executeCommandConfiguration")
-    if is_unknown(config) or not len(config):
+    if isinstance(config, Unknown) or not len(config):
         return
     logging = config.string("logging")
     key = config.string("kmsKeyId")
     if logging == "NONE":
         yield "ECS Exec sessions are not logged (logging NONE)"
-    if not is_unknown(key) and not key:
+    if not isinstance(key, Unknown) and not key:
         yield "ECS Exec sessions are not encrypted with a customer-managed key (no kmsKeyId)"
 
 
@@ -265,7 +265,7 @@ def task_non_root_user(resource: Resource, context: Context) -> Iterable[str]:
 def task_separate_execution_role(resource: Resource, context: Context) -> Iterable[str]:
     execution = resource.props.string("executionRoleArn")
     task = resource.props.string("taskRoleArn")
-    if is_unknown(execution) or is_unknown(task):
+    if isinstance(execution, Unknown) or isinstance(task, Unknown):
         return
     if execution and execution == task:
         yield f"the task role and the execution role are the same ({task})"
@@ -284,14 +284,14 @@ def task_separate_execution_role(resource: Resource, context: Context) -> Iterab
 )
 def task_efs_transit_encryption(resource: Resource, context: Context) -> Iterable[str]:
     volumes = resource.props.array("volumes")
-    if is_unknown(volumes):
+    if isinstance(volumes, Unknown):
         return
     for index, volume in enumerate(volumes):
         efs = volume.get("efsVolumeConfiguration") if isinstance(volume, dict) else None
         if not isinstance(efs, dict):
             continue
         setting = efs.get("transitEncryption")
-        if not is_unknown(setting) and setting != "ENABLED":
+        if not isinstance(setting, Unknown) and setting != "ENABLED":
             yield f"EFS volume {volume.get('name', index)} has no transit encryption"
 
 
@@ -326,7 +326,7 @@ def service_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
 )
 def service_fargate_latest_platform(resource: Resource, context: Context) -> Iterable[str]:
     version = resource.props.string("platformVersion")
-    if is_unknown(version) or not version or version == "LATEST":
+    if isinstance(version, Unknown) or not version or version == "LATEST":
         return
     if _uses_fargate(resource):
         yield f"the Fargate platform version is pinned to {version}"
@@ -348,7 +348,7 @@ def service_circuit_breaker(resource: Resource, context: Context) -> Iterable[st
     controller = resource.props.string("deploymentController.type")
     enable = resource.props.flag("deploymentCircuitBreaker.enable")
     rollback = resource.props.flag("deploymentCircuitBreaker.rollback")
-    if any(is_unknown(v) for v in (controller, enable, rollback)):
+    if any(isinstance(v, Unknown) for v in (controller, enable, rollback)):
         return
     if controller not in (None, "ECS"):
         return  # CODE_DEPLOY / EXTERNAL deployments have their own rollback
@@ -374,7 +374,7 @@ def service_circuit_breaker(resource: Resource, context: Context) -> Iterable[st
 def service_desired_count(resource: Resource, context: Context) -> Iterable[str]:
     strategy = resource.props.string("schedulingStrategy")
     count = resource.props.number("desiredCount")
-    if is_unknown(strategy) or is_unknown(count) or strategy == "DAEMON":
+    if isinstance(strategy, Unknown) or isinstance(count, Unknown) or strategy == "DAEMON":
         return
     minimum = int(context.config.get("minimum", 2))
     if (count or 0) < minimum:
@@ -400,7 +400,7 @@ def service_desired_count(resource: Resource, context: Context) -> Iterable[str]
 def service_healthy_percent(resource: Resource, context: Context) -> Iterable[str]:
     low = resource.props.number("deploymentMinimumHealthyPercent")
     high = resource.props.number("deploymentMaximumPercent")
-    if is_unknown(low) or is_unknown(high):
+    if isinstance(low, Unknown) or isinstance(high, Unknown):
         return
     low = 100.0 if low is None else low
     high = 200.0 if high is None else high

@@ -17,7 +17,7 @@ from ..lib.rule import (
     stack_rule,
 )
 from ..lib.stack import Stack
-from ..lib.values import is_unknown
+from ..lib.values import Unknown
 
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
@@ -42,6 +42,16 @@ DEFAULT_SSL_POLICIES = (
     "ELBSecurityPolicy-FS-1-2-Res-2020-10",
     "ELBSecurityPolicy-FS-1-2-Res-2019-08",
 )
+_CLASSIC_ONLY = "Classic Load Balancer only; the platform uses ELBv2 (policy_anchors.md)."
+EXCLUDED_ANCHORS = {
+    "CKV2_AWS_76": "Log4j managed rule group inside the web ACL: the ACL's rules are an"
+    " aws:wafv2/webAcl concern, not the load balancer's; elb-alb-waf-associated checks that an"
+    " ACL is associated.",
+    "AwsSolutions-ELB1": _CLASSIC_ONLY,
+    "AwsSolutions-ELB3": _CLASSIC_ONLY,
+    "AwsSolutions-ELB4": _CLASSIC_ONLY,
+    "AwsSolutions-ELB5": _CLASSIC_ONLY,
+}
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:")
 _ENCRYPTED_PROTOCOLS = ("HTTPS", "TLS")
 
@@ -49,7 +59,7 @@ _ENCRYPTED_PROTOCOLS = ("HTTPS", "TLS")
 def _is_application(resource: Resource) -> bool | None:
     """True for an ALB (the default type), None while the type is unknown."""
     kind = resource.props.string("loadBalancerType")
-    if is_unknown(kind):
+    if isinstance(kind, Unknown):
         return None
     return kind in (None, "application")
 
@@ -68,6 +78,9 @@ def _is_application(resource: Resource) -> bool | None:
         "AwsSolutions-ELB2",
         "awsguard:elb-logging-enabled",
         "crp:aws-lb-loadbalancer-enable-access-logging",
+        "crp:aws-alb-loadbalancer-enable-access-logging",
+        "crp:aws-lb-loadbalancer-configure-access-logging",
+        "crp:aws-alb-loadbalancer-configure-access-logging",
         "CKV_AWS_91",
         "SH ELB.5",
     ),
@@ -75,7 +88,7 @@ def _is_application(resource: Resource) -> bool | None:
 def access_logs_enabled(resource: Resource, context: Context) -> Iterable[str]:
     enabled = resource.props.flag("accessLogs.enabled")
     bucket = resource.props.string("accessLogs.bucket")
-    if is_unknown(enabled) or is_unknown(bucket):
+    if isinstance(enabled, Unknown) or isinstance(bucket, Unknown):
         return
     if enabled is not True or not bucket:
         yield "access logs are not enabled"
@@ -101,7 +114,7 @@ def access_logs_enabled(resource: Resource, context: Context) -> Iterable[str]:
 )
 def deletion_protection(resource: Resource, context: Context) -> Iterable[str]:
     flag = resource.props.flag("enableDeletionProtection")
-    if not is_unknown(flag) and flag is not True:
+    if not isinstance(flag, Unknown) and flag is not True:
         yield "deletion protection is off"
 
 
@@ -119,7 +132,7 @@ def deletion_protection(resource: Resource, context: Context) -> Iterable[str]:
 )
 def drop_invalid_headers(resource: Resource, context: Context) -> Iterable[str]:
     flag = resource.props.flag("dropInvalidHeaderFields")
-    if _is_application(resource) and not is_unknown(flag) and flag is not True:
+    if _is_application(resource) and not isinstance(flag, Unknown) and flag is not True:
         yield "invalid HTTP header fields are forwarded (dropInvalidHeaderFields is not true)"
 
 
@@ -138,7 +151,7 @@ def desync_mitigation(resource: Resource, context: Context) -> Iterable[str]:
     mode = resource.props.string("desyncMitigationMode")
     if (
         _is_application(resource)
-        and not is_unknown(mode)
+        and not isinstance(mode, Unknown)
         and mode
         not in (
             None,
@@ -163,7 +176,7 @@ def desync_mitigation(resource: Resource, context: Context) -> Iterable[str]:
 def multi_az(resource: Resource, context: Context) -> Iterable[str]:
     subnets = resource.props.array("subnets")
     mappings = resource.props.array("subnetMappings")
-    if is_unknown(subnets) or is_unknown(mappings):
+    if isinstance(subnets, Unknown) or isinstance(mappings, Unknown):
         return
     count = max(len(subnets), len(mappings))
     if count < 2:
@@ -197,6 +210,7 @@ def _redirects_to_https(action: object) -> bool:
         "CKV2_AWS_20",
         "SH ELB.1",
         "crp:aws-lb-listener-disallow-unencrypted-traffic",
+        "crp:aws-alb-listener-disallow-unencrypted-traffic",
         "CKV_AWS_2",
         "CKV_AWS_378",
         "SH ELB.18",
@@ -205,7 +219,7 @@ def _redirects_to_https(action: object) -> bool:
 def listener_https_only(resource: Resource, context: Context) -> Iterable[str]:
     protocol = resource.props.string("protocol")
     actions = resource.props.array("defaultActions")
-    if is_unknown(protocol) or is_unknown(actions) or protocol != "HTTP":
+    if isinstance(protocol, Unknown) or isinstance(actions, Unknown) or protocol != "HTTP":
         return
     if not actions or not all(_redirects_to_https(a) for a in actions):
         yield "the HTTP listener serves traffic instead of redirecting to HTTPS"
@@ -223,14 +237,24 @@ def listener_https_only(resource: Resource, context: Context) -> Iterable[str]:
     " CKV2_AWS_74, SH ELB.17).",
     fix='Set ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06".',
     unknown="Skips the listener while its protocol or sslPolicy is unknown.",
-    anchors=("crp:aws-lb-listener-configure-secure-tls", "CKV_AWS_103", "CKV2_AWS_74", "SH ELB.17"),
+    anchors=(
+        "crp:aws-lb-listener-configure-secure-tls",
+        "crp:aws-alb-listener-configure-secure-tls",
+        "CKV_AWS_103",
+        "CKV2_AWS_74",
+        "SH ELB.17",
+    ),
     config_schema={"allowedSslPolicies": {"type": "array", "items": {"type": "string"}}},
     config_defaults={"allowedSslPolicies": list(DEFAULT_SSL_POLICIES)},
 )
 def listener_tls_policy(resource: Resource, context: Context) -> Iterable[str]:
     protocol = resource.props.string("protocol")
     policy = resource.props.string("sslPolicy")
-    if is_unknown(protocol) or is_unknown(policy) or protocol not in _ENCRYPTED_PROTOCOLS:
+    if (
+        isinstance(protocol, Unknown)
+        or isinstance(policy, Unknown)
+        or protocol not in _ENCRYPTED_PROTOCOLS
+    ):
         return
     allowed = list(context.config.get("allowedSslPolicies") or DEFAULT_SSL_POLICIES)
     if policy not in allowed:
@@ -252,10 +276,10 @@ def listener_tls_policy(resource: Resource, context: Context) -> Iterable[str]:
 def listener_acm_certificate(resource: Resource, context: Context) -> Iterable[str]:
     if resource.type in LISTENERS:
         protocol = resource.props.string("protocol")
-        if is_unknown(protocol) or protocol not in _ENCRYPTED_PROTOCOLS:
+        if isinstance(protocol, Unknown) or protocol not in _ENCRYPTED_PROTOCOLS:
             return
     arn = resource.props.string("certificateArn")
-    if is_unknown(arn):
+    if isinstance(arn, Unknown):
         return
     if not arn:
         yield "the HTTPS/TLS listener has no certificate"
@@ -279,13 +303,13 @@ def listener_acm_certificate(resource: Resource, context: Context) -> Iterable[s
 def target_group_health_check(resource: Resource, context: Context) -> Iterable[str]:
     target_type = resource.props.string("targetType")
     check = resource.props.mapping("healthCheck")
-    if is_unknown(target_type) or is_unknown(check) or target_type == "lambda":
+    if isinstance(target_type, Unknown) or isinstance(check, Unknown) or target_type == "lambda":
         return
     if not len(check) or check.flag("enabled") is False:
         yield "no health check is defined"
         return
     protocol = check.string("protocol") or resource.props.string("protocol")
-    if is_unknown(protocol) or protocol not in (None, "HTTP", "HTTPS"):
+    if isinstance(protocol, Unknown) or protocol not in (None, "HTTP", "HTTPS"):
         return
     missing = [key for key in ("path", "matcher") if check.has(key) is False]
     if missing:
@@ -315,7 +339,11 @@ def alb_waf_associated(stack: Stack, context: Context) -> Iterable[Finding]:
     for lb in stack.of_type(*LOAD_BALANCERS):
         kind = lb.props.string("loadBalancerType")
         internal = lb.props.flag("internal")
-        if is_unknown(kind) or is_unknown(internal) or kind not in (None, "application"):
+        if (
+            isinstance(kind, Unknown)
+            or isinstance(internal, Unknown)
+            or kind not in (None, "application")
+        ):
             continue
         if internal is not True and lb.urn not in protected:
             yield Finding.on(lb, f"internet-facing ALB {lb.name} has no WAF web ACL associated")

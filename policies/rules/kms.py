@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..lib.iam_actions import is_broad_resource
 from ..lib.policy_document import NARROWING_CONDITION_KEYS, PolicyDocument, parse_policy
 from ..lib.rule import Category, Context, Resource, Severity, resource_rule
-from ..lib.values import is_unknown
+from ..lib.values import Unknown
 from .iam import PERMISSION_POLICY_TYPES, allow_statements
 
 KEY = "aws:kms/key:Key"
@@ -42,7 +42,7 @@ def key_rotation_enabled(resource: Resource, context: Context) -> Iterable[str]:
     spec = resource.props.string("customerMasterKeySpec")
     usage = resource.props.string("keyUsage")
     rotation = resource.props.flag("enableKeyRotation")
-    if is_unknown(spec) or is_unknown(usage) or is_unknown(rotation):
+    if isinstance(spec, Unknown) or isinstance(usage, Unknown) or isinstance(rotation, Unknown):
         return
     if (spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" or (
         usage or "ENCRYPT_DECRYPT"
@@ -96,7 +96,7 @@ def key_policy_no_public_principal(resource: Resource, context: Context) -> Iter
 )
 def key_policy_explicit(resource: Resource, context: Context) -> Iterable[str]:
     policy = resource.props.get("policy")
-    if is_unknown(policy):
+    if isinstance(policy, Unknown):
         return
     if not policy or (isinstance(policy, str) and not policy.strip()):
         yield "key has no explicit key policy (the default one grants the account's IAM)"
@@ -142,7 +142,7 @@ def key_enabled(resource: Resource, context: Context) -> Iterable[str]:
 )
 def key_deletion_window(resource: Resource, context: Context) -> Iterable[str]:
     days = resource.props.number("deletionWindowInDays")
-    if is_unknown(days) or days is None:
+    if isinstance(days, Unknown) or days is None:
         return
     minimum = int(context.config.get("minimumDays", 7))
     if days < minimum:
@@ -180,7 +180,7 @@ def key_no_bypass_lockout_check(resource: Resource, context: Context) -> Iterabl
 )
 def key_description(resource: Resource, context: Context) -> Iterable[str]:
     description = resource.props.string("description")
-    if is_unknown(description):
+    if isinstance(description, Unknown):
         return
     if not (description or "").strip():
         yield "key has no description"
