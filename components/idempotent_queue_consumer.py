@@ -21,9 +21,9 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import Statement
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
 from components.core.severity import Severity
 from components.core.tags import merge_tags
+from components.data_table import DataTable, DataTableArgs, KeyAttribute
 from components.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
@@ -365,26 +365,20 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        profile = context.profile
-        self.table = aws.dynamodb.Table(
+        self.idempotency_table = DataTable(
             f"{name}-idempotency",
-            name=physical_name(context, name, Service.DYNAMODB_TABLE, suffix="idempotency"),
-            billing_mode="PAY_PER_REQUEST",
-            hash_key="id",
-            attributes=[aws.dynamodb.TableAttributeArgs(name="id", type="S")],
-            ttl=aws.dynamodb.TableTtlArgs(attribute_name="expiration", enabled=True),
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=key.arn
+            context,
+            DataTableArgs(
+                partition_key=KeyAttribute(name="id"),  # the Powertools default schema
+                ttl_attribute="expiration",
+                point_in_time_recovery=args.point_in_time_recovery,
+                deletion_protection=args.deletion_protection,
+                kms_key=key,
+                tags=args.tags,
             ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
-                enabled=_default(args.point_in_time_recovery, profile.point_in_time_recovery)
-            ),
-            deletion_protection_enabled=_default(
-                args.deletion_protection, profile.deletion_protection
-            ),
-            tags=tags,
             opts=child,
         )
+        self.table = self.idempotency_table.table
 
         environment: dict[str, pulumi.Input[str]] = {
             **args.environment,
@@ -450,7 +444,12 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
             opts=child,
             tags=args.tags,
         )
-        self.alarms = [*self.queue.alarms, *self.function.alarms, self.unhealthy_alarm]
+        self.alarms = [
+            *self.queue.alarms,
+            *self.function.alarms,
+            *self.idempotency_table.alarms,
+            self.unhealthy_alarm,
+        ]
 
         self.queue_url = self.queue.queue_url
         self.queue_arn = self.queue.queue_arn
@@ -508,7 +507,3 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
             Statement(sid="UseDataKeys", actions=list(KEY_ACTIONS), resources=key_arns)
         )
         return statements
-
-
-def _default(value: bool | None, default: bool) -> bool:
-    return default if value is None else value

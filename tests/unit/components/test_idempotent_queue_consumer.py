@@ -77,6 +77,7 @@ def test_graph_types_counts_and_parents() -> None:
         COMPONENT: 1,
         "platform:messaging:QueueWithDeadLetter": 1,
         "platform:compute:AlarmedFunction": 1,
+        "platform:data:DataTable": 1,
         "platform:security:CustomerManagedKey": 1,
         "aws:kms/key:Key": 1,
         "aws:kms/alias:Alias": 1,
@@ -90,7 +91,7 @@ def test_graph_types_counts_and_parents() -> None:
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:lambda/function:Function": 1,
         ESM: 1,
-        "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 7,
         "aws:cloudwatch/compositeAlarm:CompositeAlarm": 1,
     }
     component = run.of_type(COMPONENT)[0].urn
@@ -98,7 +99,7 @@ def test_graph_types_counts_and_parents() -> None:
         "platform:messaging:QueueWithDeadLetter",
         "platform:compute:AlarmedFunction",
         "platform:security:CustomerManagedKey",
-        "aws:dynamodb/table:Table",
+        "platform:data:DataTable",
         ESM,
         "aws:cloudwatch/compositeAlarm:CompositeAlarm",
     ):
@@ -278,6 +279,7 @@ def test_composite_unhealthy_alarm() -> None:
         "shipments-errors",
         "shipments-throttles",
         "shipments-duration",
+        "shipments-idempotency-throttles",
     }
 
 
