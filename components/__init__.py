@@ -1,5 +1,6 @@
 """Typed Pulumi components for AWS event-driven workloads, and their shared core."""
 
+from components.alarm_topics import AlarmSubscription, AlarmTopics, AlarmTopicsArgs
 from components.alarmed_function import (
     AlarmedFunction,
     AlarmedFunctionArgs,
@@ -20,6 +21,7 @@ from components.archived_event_bus import (
     TargetKind,
     TargetSpec,
 )
+from components.data_table import AttributeType, DataTable, DataTableArgs, KeyAttribute
 from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
 from components.idempotent_queue_consumer import (
     Access,
@@ -37,12 +39,18 @@ from components.sns_filter_policy import FilterPolicyScope
 
 __all__ = [
     "Access",
+    "AlarmSubscription",
+    "AlarmTopics",
+    "AlarmTopicsArgs",
     "AlarmedFunction",
     "AlarmedFunctionArgs",
     "Architecture",
     "ArchivedEventBus",
     "ArchivedEventBusArgs",
     "AsyncFailureDestination",
+    "AttributeType",
+    "DataTable",
+    "DataTableArgs",
     "DestinationKind",
     "FanOutTopic",
     "FanOutTopicArgs",
@@ -50,6 +58,7 @@ __all__ = [
     "IdempotentQueueConsumer",
     "IdempotentQueueConsumerArgs",
     "InputTransformer",
+    "KeyAttribute",
     "LogLevel",
     "ManagedQueueTarget",
     "ProducerService",
