@@ -56,8 +56,33 @@ def resource_props(props: Mapping[str, Any]) -> Props:
     return result
 
 
+_STACKS: OrderedDict[tuple[int, ...], tuple[list[Any], Stack]] = OrderedDict()
+_STACKS_LOCK = threading.Lock()
+
+
 def stack_resources(resources: Iterable[Any]) -> Stack:
-    """A `Stack` view of StackValidationArgs.resources (pulumi_policy PolicyResource objects)."""
+    """A `Stack` view of StackValidationArgs.resources (pulumi_policy PolicyResource objects).
+
+    With the cache installed, every stack policy of one request receives the same property
+    objects, so the view is built once per request (keyed on their identities)."""
+    resources = list(resources)
+    if not _installed:
+        return _build_stack(resources)
+    bags = [r.props for r in resources]
+    key = tuple(id(b) for b in bags)
+    with _STACKS_LOCK:
+        entry = _STACKS.get(key)
+        if entry is not None and all(a is b for a, b in zip(entry[0], bags, strict=True)):
+            return entry[1]
+    stack = _build_stack(resources)
+    with _STACKS_LOCK:
+        _STACKS[key] = (bags, stack)
+        if len(_STACKS) > 4:
+            _STACKS.popitem(last=False)
+    return stack
+
+
+def _build_stack(resources: list[Any]) -> Stack:
     views = []
     for r in resources:
         views.append(
