@@ -23,12 +23,21 @@ from components.archived_event_bus import (
 )
 from components.data_table import AttributeType, DataTable, DataTableArgs, KeyAttribute
 from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
+from components.fargate_service import (
+    CpuArchitecture,
+    FargateService,
+    FargateServiceArgs,
+    SecretSource,
+    ServiceSecret,
+)
+from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
 from components.idempotent_queue_consumer import (
     Access,
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
     TableAccess,
 )
+from components.network import ExistingVpc, Network, NetworkArgs
 from components.queue_with_dead_letter import (
     ProducerService,
     QueueProducer,
@@ -49,18 +58,27 @@ __all__ = [
     "ArchivedEventBusArgs",
     "AsyncFailureDestination",
     "AttributeType",
+    "CpuArchitecture",
     "DataTable",
     "DataTableArgs",
     "DestinationKind",
+    "ExistingVpc",
     "FanOutTopic",
     "FanOutTopicArgs",
+    "FargateService",
+    "FargateServiceArgs",
     "FilterPolicyScope",
+    "GoldenAmiAsg",
+    "GoldenAmiAsgArgs",
     "IdempotentQueueConsumer",
     "IdempotentQueueConsumerArgs",
+    "IngressFrom",
     "InputTransformer",
     "KeyAttribute",
     "LogLevel",
     "ManagedQueueTarget",
+    "Network",
+    "NetworkArgs",
     "ProducerService",
     "Publisher",
     "QueueProducer",
@@ -69,6 +87,8 @@ __all__ = [
     "RetryPolicy",
     "RuleSpec",
     "Runtime",
+    "SecretSource",
+    "ServiceSecret",
     "SubscriberSpec",
     "TableAccess",
     "TargetKind",
