@@ -113,10 +113,10 @@ def parse_assumptions(document: Any, source: str) -> Assumptions:
         if number is not None and number < 0:
             problems.append(f"{key}: must not be negative, got {value!r}")
             continue
-        if match := _EVENTS_PER_DAY.match(str(key)):
-            volumes[match.group(1)] = float(value)
-        elif key in _SCALARS:
+        if key in _SCALARS:
             values[_SCALARS[key]] = number
+        elif match := _EVENTS_PER_DAY.match(str(key)):
+            volumes[match.group(1)] = float(value)
         else:
             known = ", ".join(sorted([*_SCALARS, "<word>EventsPerDay"]))
             problems.append(f"{key}: unknown assumption (known: {known})")
