@@ -10,12 +10,13 @@ deserialisation and proxies, and one round trip per resource.
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import pstats
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import synthetic_program
+from benchmarks import isolated, synthetic_program
 from benchmarks.timing import Samples, timed
 from benchmarks.timing import repeat as repeat_timed
 
@@ -176,3 +177,17 @@ def measure(n: int, kinds: Sequence[str], repeat: int) -> dict[str, Any]:
         "profile_grpc_client_top10": grpc_profile,
         "profile_in_process_top10": local_profile,
     }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=50, help="component instances")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kinds", required=True, help="comma-separated component kinds")
+    parser.add_argument("--output", required=True, help="file to write the JSON result to")
+    args = parser.parse_args(argv)
+    isolated.write_json(args.output, measure(args.n, args.kinds.split(","), args.repeat))
+
+
+if __name__ == "__main__":
+    main()

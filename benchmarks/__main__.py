@@ -1,0 +1,153 @@
+"""`make bench`: measure the offline preview, the policy pack, the prod stack and the shipment
+handler; write ``benchmarks/results.json`` and the README's Performance section.
+
+Each measurement that holds global state (SDK, pack, handler environment) runs in a fresh
+interpreter. ``--quick`` leaves out N=800; ``--with-tests`` also times ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from benchmarks import commands, isolated, preview_scaling, report, synthetic_program
+
+FULL_SIZES = (10, 50, 200, 800)
+QUICK_SIZES = (10, 50, 200)
+RESULTS = isolated.REPO_ROOT / "benchmarks" / "results.json"
+LARGE_SIZE = 200
+"""Sizes above this run once: N=800 alone takes minutes on two shared cores."""
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="sizes 10, 50, 200 (no 800)")
+    parser.add_argument("--with-tests", action="store_true", help="also time `make test`")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (min/median)")
+    parser.add_argument("--sizes", help="comma-separated component counts (overrides --quick)")
+    parser.add_argument("--policy-n", type=int, default=50, help="components for policy eval")
+    parser.add_argument("--events", type=int, default=200, help="events through the handler")
+    parser.add_argument("--stack", default="prod", help="stack previewed end to end")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--readme", type=Path, default=isolated.REPO_ROOT / "README.md")
+    parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
+    return parser.parse_args(list(argv))
+
+
+def _git_commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=isolated.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def _load() -> list[float]:
+    return [round(v, 2) for v in os.getloadavg()]
+
+
+def _previous_make_test(path: Path) -> dict[str, Any]:
+    """The last measured ``make test`` figure in an earlier results file, if any."""
+    try:
+        previous = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    run = previous.get("make_test") or {}
+    if "wall_s" not in run:
+        return {}
+    return {**run, "recorded_at": run.get("recorded_at") or previous["meta"].get("finished_at")}
+
+
+def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
+    """Every measurement, in order; failures are recorded and the rest still runs."""
+    started = time.perf_counter()
+    sizes = (
+        tuple(int(n) for n in args.sizes.split(","))
+        if args.sizes
+        else (QUICK_SIZES if args.quick else FULL_SIZES)
+    )
+    results: dict[str, Any] = {
+        "meta": {
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": _git_commit(),
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_start": _load(),
+            "quick": args.quick,
+            "repeat": args.repeat,
+            "sizes": list(sizes),
+        }
+    }
+
+    console.log("probing component kinds")
+    used, skipped = synthetic_program.probe()
+    scaling: dict[str, Any] = {"components_used": used, "components_skipped": skipped, "sizes": []}
+    results["preview_scaling"] = scaling
+    for n in sizes if used else ():
+        repeat = args.repeat if n <= LARGE_SIZE else 1
+        console.log(f"preview scaling N={n} ({repeat} run(s), fresh process)")
+        scaling["sizes"].append(preview_scaling.run_size(n, used, repeat, timeout=900))
+    scaling["growth"] = preview_scaling.growth(scaling["sizes"])
+    scaling["growth_bare"] = preview_scaling.growth(scaling["sizes"], "bare")
+
+    if used:
+        console.log(f"policy evaluation, N={args.policy_n}: gRPC vs in-process, with cProfile")
+        results["policy_eval"] = isolated.run_json(
+            "benchmarks.policy_eval",
+            ["--n", str(args.policy_n), "--repeat", str(args.repeat), "--kinds", ",".join(used)],
+            timeout=900,
+        )
+
+    console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack}")
+    results["prod_stack"] = commands.stack_preview(args.stack, args.repeat)
+
+    console.log("shipment handler: cold import, DynamoDB calls, events/s on moto")
+    results["handler"] = isolated.run_json(
+        "benchmarks.handler",
+        ["--events", str(args.events), "--repeat", str(args.repeat)],
+        timeout=600,
+    )
+
+    if args.with_tests:
+        console.log("make test")
+        results["make_test"] = commands.make_test()
+    else:
+        results["make_test"] = _previous_make_test(args.output)
+
+    results["meta"].update(
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        load_average_end=_load(),
+        duration_s=round(time.perf_counter() - started, 1),
+    )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    console = Console(stderr=True)
+    results = run(args, console)
+    report.write_results(args.output, results)
+    if not args.no_readme:
+        report.update_readme(args.readme, report.markdown(results))
+    report.print_tables(results, Console())
+    console.log(f"wrote {args.output} in {results['meta']['duration_s']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
