@@ -96,11 +96,11 @@ class Stack:
         values = value if isinstance(value, list) else [value]
         unknown = False
         for item in values:
-            target = self.find(item, *types)
-            if target is UNKNOWN:
+            match = self.find(item, *types)
+            if match is UNKNOWN:
                 unknown = True
-            elif isinstance(target, StackResource) and target not in found:
-                found.append(target)
+            elif isinstance(match, StackResource) and match not in found:
+                found.append(match)
         if unknown and not found:
             return UNKNOWN
         return found

@@ -128,7 +128,7 @@ class Props(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
-    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: str, default: Any = None) -> Any:
         """The value at `path`, `UNKNOWN`, or `default` when missing or null."""
         current: Any = self._data
         for segment in path.split("."):

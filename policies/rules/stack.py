@@ -15,6 +15,7 @@ from ..lib import (
     Context,
     Enforcement,
     Finding,
+    PolicyDocument,
     Severity,
     Stack,
     StackResource,
@@ -317,12 +318,12 @@ def lambda_function_log_group_retention(stack: Stack, ctx: Context) -> Iterator[
     unknown="Counts an unknown DLQ or destination as set.",
 )
 def lambda_function_failure_destination(stack: Stack, ctx: Context) -> Iterator[Finding]:
-    polled = set()
+    polled: set[str] = set()
     for mapping in stack.of_type(EVENT_SOURCE_MAPPING):
         refs = stack.referenced(mapping, "functionName", FUNCTION)
         if isinstance(refs, list):
             polled.update(f.urn for f in refs)
-    configured = set()
+    configured: set[str] = set()
     for config in stack.of_type(EVENT_INVOKE_CONFIG):
         refs = stack.referenced(config, "functionName", FUNCTION)
         destination = config.props.get("destinationConfig.onFailure.destination")
@@ -422,6 +423,7 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
         if is_unknown(rule.props.get("arn")):
             continue
         for dest in destination:  # type: ignore[union-attr]
+            ok: bool | None
             if dest.type == QUEUE:
                 docs = queue_documents(stack, dest)
                 if docs is UNKNOWN:
@@ -724,9 +726,9 @@ def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]
             if any(d is UNKNOWN for d in docs):
                 continue
             for doc in docs:
-                if doc is None:
+                if not isinstance(doc, PolicyDocument):
                     continue
-                for s in doc.allow_statements():  # type: ignore[union-attr]
+                for s in doc.allow_statements():
                     if s.wildcard_actions():
                         yield Finding.on(
                             fn, f"role of {fn.name} allows wildcard actions {s.wildcard_actions()}"
