@@ -290,8 +290,15 @@ def _inside(directory: Path) -> Iterator[None]:
             sys.path.remove(str(directory))
         for name in set(sys.modules) - before:
             module_file = getattr(sys.modules[name], "__file__", None) or ""
-            if module_file.startswith(str(directory) + os.sep):
+            if module_file.startswith(str(directory) + os.sep) and not _installed(module_file):
                 del sys.modules[name]
+
+
+def _installed(module_file: str) -> bool:
+    """An installed package (e.g. of a `.venv` inside the program folder): forgetting it would
+    re-import pulumi_aws, which refuses to register its package twice in one process."""
+    parts = Path(module_file).parts
+    return "site-packages" in parts or "dist-packages" in parts
 
 
 def run_program_dir(
