@@ -705,22 +705,28 @@ QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage")
     unknown="Skips a function while its role, policies or mappings are unknown.",
 )
 def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    consumed: dict[str, set[str]] = {}  # function URN -> ARNs of the queues mapped to it
+    unknown_urns: set[str] = set()
+    unresolved = False
+    for mapping in stack.of_type(EVENT_SOURCE_MAPPING):
+        queues = stack.referenced(mapping, "eventSourceArn", QUEUE)
+        functions = stack.referenced(mapping, "functionName", FUNCTION)
+        if queues is UNKNOWN or functions is UNKNOWN:
+            unresolved = True
+            continue
+        for fn in functions:  # type: ignore[union-attr]
+            for queue in queues:  # type: ignore[union-attr]
+                arn = queue.props.get("arn")
+                if isinstance(arn, str):
+                    consumed.setdefault(fn.urn, set()).add(arn)
+                else:
+                    unknown_urns.add(fn.urn)
     for fn in stack.of_type(FUNCTION):
         roles = stack.referenced(fn, "role", ROLE)
         if roles is UNKNOWN or not roles:
             continue
-        mapped: set[str] = set()
-        unknown = False
-        for queue in stack.of_type(QUEUE):
-            consumers = mapped_functions(stack, queue)
-            if consumers is UNKNOWN:
-                unknown = True
-            elif fn in consumers:  # type: ignore[operator]
-                arn = queue.props.get("arn")
-                if isinstance(arn, str):
-                    mapped.add(arn)
-                else:
-                    unknown = True
+        mapped = consumed.get(fn.urn, set())
+        unknown = unresolved or fn.urn in unknown_urns
         for role in roles:  # type: ignore[union-attr]
             docs = _role_documents(stack, role)
             if any(d is UNKNOWN for d in docs):
