@@ -29,6 +29,7 @@ from tools.preview.program import RegisteredResource
 __all__ = [
     "AnalyzerInfo",
     "PackStartError",
+    "PolicyEvaluationError",
     "PolicyInfo",
     "PolicyPackProcess",
     "Violation",
@@ -43,6 +44,11 @@ _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 class PackStartError(Exception):
     """The policy pack could not be started; the message carries its stderr."""
+
+
+class PolicyEvaluationError(Exception):
+    """A policy failed while the pack evaluated resources (it raised, or the pack died);
+    the message names the request and carries the pack's error."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,6 +309,10 @@ class PolicyPackProcess:
         if error.code() != grpc.StatusCode.UNIMPLEMENTED:
             raise error
 
+    def _evaluation_error(self, what: str, error: grpc.RpcError) -> PolicyEvaluationError:
+        details = error.details() if isinstance(error, grpc.Call) else str(error)
+        return PolicyEvaluationError(self._failure(f"failed on {what}: {details}"))
+
     def _fetch_info(self) -> AnalyzerInfo:
         response = self._require_stub().GetAnalyzerInfo(empty_pb2.Empty())
         policies = [
@@ -417,17 +427,20 @@ class PolicyPackProcess:
                 self._providers[resource.urn] = resource
 
     def analyze(self, resource: RegisteredResource) -> list[Violation]:
-        """Violations of resource policies by one resource (its inputs, like a preview)."""
-        response = self._require_stub().Analyze(
-            analyzer_pb2.AnalyzeRequest(
-                urn=resource.urn,
-                type=resource.type,
-                name=resource.name,
-                properties=_struct(resource.inputs),
-                options=self._options(resource),
-                provider=self._provider(resource),
-            )
+        """Violations of resource policies by one resource (its inputs, like a preview);
+        PolicyEvaluationError when a policy fails."""
+        request = analyzer_pb2.AnalyzeRequest(
+            urn=resource.urn,
+            type=resource.type,
+            name=resource.name,
+            properties=_struct(resource.inputs),
+            options=self._options(resource),
+            provider=self._provider(resource),
         )
+        try:
+            response = self._require_stub().Analyze(request)
+        except grpc.RpcError as error:
+            raise self._evaluation_error(f"Analyze of {resource.urn}", error) from error
         return self._violations(response.diagnostics, resource.urn)
 
     def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
@@ -462,6 +475,7 @@ class PolicyPackProcess:
         try:
             response = self._require_stub().AnalyzeStack(request)
         except grpc.RpcError as error:
-            self._unless_unimplemented(error)
-            return []
+            if error.code() == grpc.StatusCode.UNIMPLEMENTED:
+                return []
+            raise self._evaluation_error("AnalyzeStack", error) from error
         return self._violations(response.diagnostics, None)

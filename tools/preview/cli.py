@@ -13,7 +13,12 @@ from typing import Any
 
 import pulumi
 
-from tools.preview.analyzer import PackStartError, PolicyPackProcess, Violation
+from tools.preview.analyzer import (
+    PackStartError,
+    PolicyEvaluationError,
+    PolicyPackProcess,
+    Violation,
+)
 from tools.preview.invokes import UnknownInvokeError
 from tools.preview.policy_config import PolicyConfigError, load_policy_config
 from tools.preview.program import ProgramRun, TransformsNotSupportedError, run_program_dir
@@ -166,7 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = _parse(sys.argv[1:] if argv is None else argv)
     try:
         result = preview(options)
-    except (PreviewFailed, ProjectError, PackStartError, PolicyConfigError) as error:
+    except (
+        PreviewFailed,
+        ProjectError,
+        PackStartError,
+        PolicyEvaluationError,
+        PolicyConfigError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     if options.json:
