@@ -1,0 +1,90 @@
+"""Stack outputs hold what tools/ops and operators read, and each names a real resource."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from stacklib import by_output, output
+
+from tools.preview.program import ProgramRun
+
+QUEUE = "aws:sqs/queue:Queue"
+ORDER_SUBSCRIBERS = ("billing", "analytics", "notifications")  # seed 004
+LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside an output value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def _dlq_of(run: ProgramRun, queue_url: str) -> str:
+    """The URL of the DLQ that the queue at `queue_url` redrives to."""
+    queue = by_output(run, QUEUE, "url")[queue_url]
+    target = json.loads(queue.inputs["redrivePolicy"])["deadLetterTargetArn"]
+    return str(output(by_output(run, QUEUE, "arn")[target], "url"))
+
+
+def test_shipment_outputs_name_the_queue_its_dlq_the_bus_and_its_archive(
+    run: ProgramRun,
+) -> None:
+    shipments = run.stack_outputs["shipments"]
+    assert shipments["dlqUrl"] == _dlq_of(run, shipments["queueUrl"])
+    [bus] = [
+        b
+        for b in run.of_type("aws:cloudwatch/eventBus:EventBus")
+        if output(b, "name") == shipments["busName"]
+    ]
+    [archive] = [
+        a
+        for a in run.of_type("aws:cloudwatch/eventArchive:EventArchive")
+        if output(a, "name") == shipments["archiveName"]
+    ]
+    assert archive.inputs["eventSourceArn"] == output(bus, "arn")
+
+
+@pytest.mark.parametrize("subscriber", ORDER_SUBSCRIBERS)
+def test_order_outputs_name_each_subscribers_queue_and_dlq(
+    run: ProgramRun, subscriber: str
+) -> None:
+    outputs = run.stack_outputs["orders"]["subscribers"][subscriber]
+    assert outputs["dlqUrl"] == _dlq_of(run, outputs["queueUrl"])
+
+
+def test_alarm_topic_outputs_cover_every_severity(run: ProgramRun) -> None:
+    topics = by_output(run, "aws:sns/topic:Topic", "arn")
+    arns = run.stack_outputs["alarmTopicArns"]
+    assert sorted(arns) == ["P1", "P2", "P3", "P4"]
+    assert all(arn in topics for arn in arns.values())
+
+
+def test_every_dashboard_has_its_console_url_in_the_outputs(run: ProgramRun) -> None:
+    urls = [s for s in strings(run.stack_outputs) if "#dashboards:name=" in s]
+    dashboards = run.of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert dashboards
+    region = run.stack_outputs["shipments"]["busArn"].split(":")[3]
+    expected = {
+        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
+        f"#dashboards:name={output(d, 'dashboardName')}"
+        for d in dashboards
+    }
+    assert set(urls) == expected
+
+
+def test_load_balancer_dns_names_are_outputs(run: ProgramRun) -> None:
+    balancers = [b for t in LOAD_BALANCER_TYPES for b in run.of_type(t)]
+    if not balancers:
+        pytest.skip(f"{run.stack} has no load balancer (no FargateService) yet")
+    exported = set(strings(run.stack_outputs))
+    missing = [b.urn for b in balancers if output(b, "dnsName") not in exported]
+    assert missing == []
