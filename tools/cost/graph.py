@@ -84,10 +84,14 @@ class Graph:
             if r.custom and r.type != STACK_TYPE and not r.type.startswith("pulumi:providers:")
         ]
         self._workloads: dict[str, Workload] = {}
-        self._by_identifier: dict[str, RegisteredResource] = {}
+        owners: dict[str, set[str]] = {}
         for resource in self.resources:
             for value in identifiers(resource):
-                self._by_identifier.setdefault(value, resource)
+                owners.setdefault(value, set()).add(resource.urn)
+        # A name several resources share (a role and a function, say) identifies none of them.
+        self._by_identifier = {
+            value: self.by_urn[next(iter(urns))] for value, urns in owners.items() if len(urns) == 1
+        }
 
     def priced_resources(self) -> list[RegisteredResource]:
         """Custom resources plus remote components whose children mocks never see (awsx)."""
@@ -127,7 +131,7 @@ class Graph:
         return [r for value in strings(resource.inputs.get(key)) if (r := self.lookup(value))]
 
     def lookup(self, value: str) -> RegisteredResource | None:
-        """The resource one of whose identifiers is `value`."""
+        """The only resource one of whose identifiers is `value`."""
         return self._by_identifier.get(value)
 
 

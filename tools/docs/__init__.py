@@ -1,0 +1,1 @@
+"""Generated documentation: component inputs/outputs tables and the architecture diagrams."""

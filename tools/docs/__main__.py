@@ -1,0 +1,5 @@
+"""`python -m tools.docs`."""
+
+from tools.docs.cli import main
+
+raise SystemExit(main())
