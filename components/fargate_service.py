@@ -112,7 +112,9 @@ class FargateServiceArgs:
         ecr_repository_arn: the repository to pull from when ``image`` is an Output.
         container_port: port the container listens on (1024..65535: a non-root user cannot bind
             lower ports).
-        cpu / memory_mib: a Fargate task size (``components.fargate_sizes.FARGATE_SIZES``).
+        cpu: task CPU units; with ``memory_mib`` a Fargate task size
+            (``components.fargate_sizes.FARGATE_SIZES``).
+        memory_mib: task memory in MiB, valid for ``cpu``.
         architecture: ``ARM64`` (default) or ``X86_64``.
         user: ``uid[:gid]`` the container runs as; never root.
         environment: plain configuration; names that look like credentials are refused.
@@ -120,26 +122,35 @@ class FargateServiceArgs:
         secret_kms_key_arns: customer-managed keys those secrets are encrypted with.
         writable_paths: container paths backed by task-local scratch volumes (the root
             filesystem is read-only); default ``/tmp``.
-        vpc_id / vpc_cidr / private_subnet_ids / public_subnet_ids: placement (e.g. from
-            ``Network``); tasks always run in private subnets without public IPs.
+        vpc_id: the VPC (e.g. ``Network.vpc_id``).
+        vpc_cidr: its CIDR; the default client network of an internal ALB.
+        private_subnet_ids: at least two, one per AZ (e.g. ``Network.private_subnet_ids``);
+            tasks (and an internal ALB) always run here, without public IPs.
+        public_subnet_ids: subnets of an internet-facing ALB (at least two).
         internet_facing: put the ALB in the public subnets (default internal, private subnets).
         certificate_arn: ACM certificate of the HTTPS listener; required in every tier (the dev
             stack passes its own certificate or a placeholder from config).
         allowed_ingress_cidrs: who may reach the ALB on 443 (and 80, which only redirects);
             default the VPC CIDR for an internal ALB; an internet-facing ALB must name them.
-        health_check_path / health_check_matcher: target group health check.
+        health_check_path: path of the target group health check (default ``/health``).
+        health_check_matcher: HTTP codes that count as healthy (default ``200-399``).
         health_check_grace_period_seconds: ECS ignores ALB health checks this long after a task
             starts (default 60).
         deregistration_delay_seconds: connection draining on scale-in and deploys (default 30).
-        min_capacity / max_capacity / desired_count: task counts; default the tier's
-            ``service_min_capacity``/``service_max_capacity``; desired defaults to the minimum.
-        cpu_target_percent / requests_per_target: target-tracking scaling targets.
+        min_capacity: fewest tasks; default the tier's ``service_min_capacity`` (2/2/3).
+        max_capacity: most tasks; default the tier's ``service_max_capacity`` (4/6/12).
+        desired_count: tasks at creation (then autoscaling owns it); default the minimum.
+        cpu_target_percent: target-tracking target for average CPU (default 60).
+        requests_per_target: target-tracking target for ALB requests per task (default 1000).
         access_logs_bucket: S3 bucket for ALB access logs (optional; it needs the ELB bucket
-            policy); ``access_logs_prefix`` inside it.
+            policy).
+        access_logs_prefix: key prefix inside ``access_logs_bucket``.
         web_acl_arn: a regional WAFv2 web ACL to associate with the ALB (optional).
         task_statements: IAM statements of the task role (what the application calls).
-        error_rate_alarm_percent / latency_p99_alarm_seconds / utilization_alarm_percent:
-            alarm thresholds.
+        error_rate_alarm_percent: 5xx share of requests that raises ``alb-5xx`` (default 5).
+        latency_p99_alarm_seconds: p99 target response time that raises ``latency`` (2 s).
+        utilization_alarm_percent: CPU/memory average that raises ``cpu-high``/``memory-high``
+            (default 85).
         log_retention_days: container log retention; default the tier's.
         kms_key: key of the log group (``KeyUse.LOGS``); created when omitted.
         tags: extra tags, merged over the context's required tags.
@@ -566,6 +577,20 @@ class FargateService(pulumi.ComponentResource):
 
     The task security group's egress is TCP 443 to 0.0.0.0/0: tasks reach AWS APIs (ECR, logs,
     Secrets Manager) through the NAT gateway or interface endpoints and nothing else.
+
+    Attributes:
+        cluster_name: the ECS cluster's name.
+        service_name: the ECS service's name.
+        alb_dns_name: DNS name of the load balancer (point a Route 53 alias at it).
+        alb_arn: ARN of the load balancer.
+        target_group_arn: ARN of the IP target group.
+        alb_security_group_id: the ALB's security group (admit it elsewhere to chain further).
+        service_security_group_id: the tasks' security group.
+        log_group_name: container log group.
+        alarms: the six ``MetricAlarm`` resources.
+        execution_statements: the execution role's statements, as rendered.
+        min_capacity: resolved minimum task count.
+        max_capacity: resolved maximum task count.
     """
 
     cluster: aws.ecs.Cluster
@@ -671,7 +696,7 @@ class FargateService(pulumi.ComponentResource):
         )
         self.cluster_name = self.cluster.name
         self.service_name = self.service.name
-        self._autoscaling(name, args, resolved)
+        self._autoscaling(name, args, resolved, tags)
         self.alarms = self._alarms(name, context, args)
 
         self.alb_dns_name = self.load_balancer.dns_name
@@ -957,7 +982,9 @@ class FargateService(pulumi.ComponentResource):
                 opts=child,
             )
 
-    def _autoscaling(self, name: str, args: FargateServiceArgs, resolved: _Resolved) -> None:
+    def _autoscaling(
+        self, name: str, args: FargateServiceArgs, resolved: _Resolved, tags: dict[str, str]
+    ) -> None:
         child = pulumi.ResourceOptions(parent=self)
         target = aws.appautoscaling.Target(
             f"{name}-scaling-target",
@@ -966,6 +993,7 @@ class FargateService(pulumi.ComponentResource):
             resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
             min_capacity=resolved.min_capacity,
             max_capacity=resolved.max_capacity,
+            tags=tags,
             opts=child,
         )
         policies = {

@@ -81,8 +81,8 @@ class GoldenAmiAsgArgs:
     Args:
         ami_parameter_name: SSM parameter the golden-image pipeline publishes the AMI id to.
         pinned_ami_id: use this AMI instead (rollback to a known image); no lookup then.
-        vpc_id / subnet_ids: private subnets, one per AZ; at least the tier's AZ count (2,
-            prod 3).
+        vpc_id: the VPC of the instances' security group.
+        subnet_ids: private subnets, one per AZ; at least the tier's AZ count (2, prod 3).
         instance_types: first is the launch template's; more than one (or ``spot``) makes a
             mixed instances policy. They must match the AMI's architecture.
         spot: run above-base capacity on Spot (on-demand base 0); default on in dev only.
@@ -93,10 +93,13 @@ class GoldenAmiAsgArgs:
         ingress: security groups admitted on a port (never 22/3389; use Session Manager).
         target_group_arns: load balancer target groups; the group then uses ELB health checks.
         statements: extra IAM statements for the instance role.
-        min_size / max_size / desired_capacity: default the tier's ``asg_min_size``/
-            ``asg_max_size``; desired defaults to the minimum.
+        min_size: fewest instances; default the tier's ``asg_min_size`` (2/2/3).
+        max_size: most instances; default the tier's ``asg_max_size`` (4/4/9).
+        desired_capacity: instances at creation (then scaling owns it); default the minimum.
         cpu_target_percent: target-tracking CPU target (default 60).
-        health_check_grace_period_seconds / default_cooldown_seconds: default 300 each.
+        health_check_grace_period_seconds: time before health checks count, also the
+            instance warm-up of refreshes and scaling (default 300).
+        default_cooldown_seconds: the group's default cooldown (default 300).
         cpu_alarm_percent: CPU alarm threshold (default 85).
         kms_key: EBS key (``KeyUse.AUTOSCALING_EBS``); created when omitted.
         tags: extra tags, merged over the context's required tags; every tag propagates.
@@ -309,6 +312,17 @@ class GoldenAmiAsg(pulumi.ComponentResource):
     collects group metrics, scales on CPU, propagates every tag and raises alarms (runbook
     ``docs/runbooks/asg.md``). The security group's egress is TCP 443 to 0.0.0.0/0 (Session
     Manager and AWS APIs via NAT or VPC endpoints).
+
+    Attributes:
+        asg_name: the Auto Scaling group's name.
+        asg_arn: the Auto Scaling group's ARN.
+        launch_template_id: the launch template's id.
+        instance_role_arn: the instances' IAM role.
+        security_group_id: the instances' security group.
+        alarms: the three ``MetricAlarm`` resources.
+        policy_statements: the instance role's statements, as rendered.
+        min_size: resolved minimum size.
+        max_size: resolved maximum size.
     """
 
     launch_template: aws.ec2.LaunchTemplate

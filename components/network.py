@@ -264,10 +264,16 @@ class Network(pulumi.ComponentResource):
     interface endpoints that admit HTTPS from the VPC only, and a default security group with
     no rules.
 
-    Outputs: ``vpc_id``, ``vpc_cidr`` (plain string), ``private_subnet_ids`` and
-    ``public_subnet_ids`` (plain lists of one Output per AZ, so their length is known),
-    ``az_count``, ``endpoint_security_group_id`` (None without interface endpoints),
-    ``flow_log_group_name`` (None without flow logs).
+    Attributes:
+        vpc_id: the VPC's id.
+        vpc_cidr: its IPv4 CIDR (a plain string).
+        private_subnet_ids: one Output per AZ in a plain list, so its length is known when
+            other components validate their placement.
+        public_subnet_ids: likewise for the public subnets.
+        az_count: number of AZs.
+        endpoint_security_group_id: security group of the interface endpoints (None without).
+        flow_log_group_name: the flow-log group (None with ``flow_logs=False``).
+        vpc: the ``awsx.ec2.Vpc`` (None for an existing VPC).
     """
 
     vpc: awsx.ec2.Vpc | None

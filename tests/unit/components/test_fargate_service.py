@@ -374,6 +374,7 @@ def test_autoscaling_on_cpu_and_requests_per_target() -> None:
     assert (target["minCapacity"], target["maxCapacity"]) == (3, 12)
     assert target["resourceId"] == "service/aws-platform-prod-api/aws-platform-prod-api"
     assert target["scalableDimension"] == "ecs:service:DesiredCount"
+    assert target["tags"]["Environment"] == "prod"
     cpu = run.named("api-scale-on-cpu").inputs["targetTrackingScalingPolicyConfiguration"]
     assert cpu["targetValue"] == 60
     assert cpu["predefinedMetricSpecification"] == {
