@@ -33,6 +33,13 @@ def _effective_tags(resource: Resource) -> dict[str, Any] | None:
     merged: dict[str, Any] = dict(defaults) if isinstance(defaults, Mapping) else {}
     if isinstance(tags, Mapping):
         merged.update(tags)
+    elif isinstance(tags, list):
+        # Auto Scaling groups take a list of {key, value, propagateAtLaunch}.
+        for tag in tags:
+            if is_unknown(tag):
+                return None
+            if isinstance(tag, Mapping) and isinstance(tag.get("key"), str):
+                merged[tag["key"]] = tag.get("value")
     return merged
 
 
@@ -61,6 +68,8 @@ def _remediate(resource: Resource, ctx: Context) -> Mapping[str, Any] | None:
     if not missing:
         return None
     own = resource.props.get("tags")
+    if isinstance(own, list):
+        return None  # list-form tags (Auto Scaling) also need propagateAtLaunch: fix by hand
     return {**resource.props.to_dict(), "tags": {**(own or {}), **missing}}
 
 

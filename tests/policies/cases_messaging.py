@@ -43,6 +43,14 @@ ALL_ACTIONS = {
     "Resource": QUEUE_ARN,
 }
 
+ASG = "aws:autoscaling/group:Group"
+
+
+def _tag_list(tags: dict[str, str]) -> list[dict[str, object]]:
+    """Tags in the Auto Scaling group's list form."""
+    return [{"key": k, "value": v, "propagateAtLaunch": True} for k, v in tags.items()]
+
+
 CASES = [
     # tagging
     Case.passes("required-tags", res(Q, "tagged", {"tags": GOOD_TAGS})),
@@ -50,6 +58,11 @@ CASES = [
     Case.passes("required-tags", res("aws:sqs/queuePolicy:QueuePolicy", "untaggable", {})),
     Case.fails("required-tags", res(Q, "untagged", {})),
     Case.fails("required-tags", res(Q, "bad-env", {"tags": {**GOOD_TAGS, "Environment": "qa"}})),
+    Case.passes("required-tags", res(ASG, "asg-tag-list", {"tags": _tag_list(GOOD_TAGS)})),
+    Case.fails(
+        "required-tags",
+        res(ASG, "asg-missing-owner", {"tags": _tag_list({**GOOD_TAGS, "Owner": ""})}),
+    ),
     # SQS
     Case.passes("sqs-queue-encrypted", res(Q, "cmk", {"kmsMasterKeyId": KEY})),
     Case.passes("sqs-queue-encrypted", res(Q, "sse-sqs", {"sqsManagedSseEnabled": True})),
