@@ -12,6 +12,7 @@ from components.core.context import PlatformContext
 from components.core.severity import Severity
 from environments.dashboards import workload_dashboard
 from environments.orders import OrderFanOut, build_order_fan_out
+from environments.services import Services, build_services
 from environments.settings import WORKLOAD_KEYS, WorkloadSettings, parse_workload_settings
 from environments.shipments import ShipmentEvents, build_shipment_events
 
@@ -88,6 +89,21 @@ def _order_outputs(region: str, orders: OrderFanOut, dashboard: Any) -> dict[str
     }
 
 
+def _tracking_api_outputs(services: Services) -> dict[str, Any]:
+    api = services.tracking_api
+    return {
+        "albDnsName": api.alb_dns_name,
+        "clusterName": api.cluster_name,
+        "serviceName": api.service_name,
+        "logGroupName": api.log_group_name,
+    }
+
+
+def _reconciliation_outputs(services: Services) -> dict[str, Any]:
+    workers = services.reconciliation
+    return {"asgName": workers.asg_name, "launchTemplateId": workers.launch_template_id}
+
+
 def build_platform() -> None:
     """Compose the stack selected by ``pulumi stack select`` from its stack file."""
     stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
@@ -111,7 +127,12 @@ def build_platform() -> None:
         "orders", context, [c.unhealthy_alarm.alarm_name for c in orders.consumers.values()]
     )
 
+    services = build_services(context, workloads, shipments.events_table)
+
     pulumi.export("environment", context.environment.value)
     pulumi.export("alarmTopicArns", {str(s): arn for s, arn in alarm_topics.arns.items()})
     pulumi.export("shipments", _shipment_outputs(region, shipments, shipment_dashboard))
     pulumi.export("orders", _order_outputs(region, orders, order_dashboard))
+    pulumi.export("network", {"vpcId": services.network.vpc_id})
+    pulumi.export("trackingApi", _tracking_api_outputs(services))
+    pulumi.export("reconciliation", _reconciliation_outputs(services))

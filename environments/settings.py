@@ -75,6 +75,8 @@ class WorkloadSettings:
     Attributes:
         certificate_arn: ACM certificate of the tracking API's HTTPS listener.
         allowed_ingress_cidrs: CIDRs the tracking API's load balancer admits on 443 and 80.
+        alb_access_logs_bucket: S3 bucket (with the ELB log-delivery bucket policy) that
+            receives the load balancer's access logs; usually the account's central log bucket.
         tracking_api_image: container image of the tracking API.
         golden_ami_parameter: SSM parameter the golden-image pipeline publishes the AMI id to.
         pinned_ami_id: AMI id that overrides the parameter (rollback).
@@ -85,6 +87,7 @@ class WorkloadSettings:
 
     certificate_arn: str
     allowed_ingress_cidrs: tuple[str, ...]
+    alb_access_logs_bucket: str
     tracking_api_image: str
     golden_ami_parameter: str
     pinned_ami_id: str | None
@@ -96,6 +99,7 @@ class WorkloadSettings:
 WORKLOAD_KEYS: tuple[str, ...] = (
     "certificateArn",
     "allowedIngressCidrs",
+    "albAccessLogsBucket",
     "trackingApiImage",
     "goldenAmiParameter",
     "pinnedAmiId",
@@ -106,6 +110,7 @@ WORKLOAD_KEYS: tuple[str, ...] = (
 
 _CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
 _CIDR = re.compile(r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _AMI = re.compile(r"^ami-[0-9a-f]{8,17}$")
 _CONSUMER_FIELDS = {
     "memoryMb": "memory_size_mb",
@@ -185,6 +190,10 @@ def parse_workload_settings(
         if not cidrs:
             problems.add("allowedIngressCidrs", "missing value: name the networks the API serves")
 
+    bucket = workload_config.get("albAccessLogsBucket")
+    if not isinstance(bucket, str) or not _BUCKET.match(bucket):
+        problems.add("albAccessLogsBucket", f"missing or not an S3 bucket name: {bucket!r}")
+
     pinned = workload_config.get("pinnedAmiId")
     if pinned is not None and (not isinstance(pinned, str) or not _AMI.match(pinned)):
         problems.add("pinnedAmiId", f"not an AMI id: {pinned!r}")
@@ -205,6 +214,7 @@ def parse_workload_settings(
     settings = WorkloadSettings(
         certificate_arn=str(certificate),
         allowed_ingress_cidrs=cidrs,
+        alb_access_logs_bucket=str(bucket),
         tracking_api_image=str(workload_config.get("trackingApiImage") or DEFAULT_IMAGE),
         golden_ami_parameter=str(
             workload_config.get("goldenAmiParameter") or DEFAULT_AMI_PARAMETER
