@@ -16,7 +16,12 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
-from components.core.iam import Statement, policy_document, validate_statements
+from components.core.iam import (
+    Statement,
+    policy_document,
+    service_trust_policy,
+    validate_statements,
+)
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -34,7 +39,6 @@ __all__ = [
     "Runtime",
     "VpcPlacement",
     "powertools_layer_arn",
-    "trust_policy",
 ]
 
 COMPONENT = "AlarmedFunction"
@@ -185,21 +189,6 @@ def powertools_layer_arn(
         f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{runtime.layer_tag}-{architecture.value}:{version}"
     )
-
-
-def trust_policy(account_id: str) -> dict[str, Any]:
-    """Only Lambda may assume the role, and only on behalf of this account (confused deputy)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
 
 
 def _validate(args: AlarmedFunctionArgs, context: PlatformContext) -> dict[str, str]:
@@ -374,7 +363,9 @@ class AlarmedFunction(pulumi.ComponentResource):
             f"{name}-role",
             name=physical_name(context, name, Service.IAM_ROLE),
             description=f"Execution role of Lambda function {function_name}",
-            assume_role_policy=account.apply(lambda a: json.dumps(trust_policy(a))),
+            assume_role_policy=account.apply(
+                lambda a: json.dumps(service_trust_policy("lambda.amazonaws.com", a))
+            ),
             tags=tags,
             opts=child,
         )

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
+from components.core.iam import service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -279,26 +280,6 @@ def put_events_role_policy(target_bus_arn: str) -> dict[str, Any]:
     }
 
 
-def _events_trust_policy(account_id: str, rule_arn: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "events.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnEquals": {"aws:SourceArn": rule_arn},
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
-    )
-
-
 def _transformer_args(
     t: InputTransformer | None,
 ) -> aws.cloudwatch.EventTargetInputTransformerArgs | None:
@@ -493,7 +474,10 @@ class ArchivedEventBus(pulumi.ComponentResource):
                         f"{tprefix}-role",
                         name=physical_name(context, tprefix, Service.IAM_ROLE),
                         assume_role_policy=pulumi.Output.all(account_id, rule.arn).apply(
-                            lambda v: _events_trust_policy(v[0], v[1])
+                            lambda v: json.dumps(
+                                service_trust_policy("events.amazonaws.com", v[0], source_arn=v[1]),
+                                sort_keys=True,
+                            )
                         ),
                         tags=tags,
                         opts=child,

@@ -14,6 +14,7 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
+from components.core.iam import service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -236,23 +237,6 @@ def _publisher_pair(publisher: Publisher) -> pulumi.Output[tuple[str, list[str]]
     return pulumi.Output.all(*publisher.source_arns).apply(lambda arns: (principal, list(arns)))
 
 
-def _sns_trust_policy(account_id: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "sns.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                }
-            ],
-        },
-        sort_keys=True,
-    )
-
-
 class FanOutTopic(pulumi.ComponentResource):
     """An SNS topic under a customer-managed key whose policy admits only named publishers over
     TLS, fanned out to one ``QueueWithDeadLetter`` per subscriber through filtered
@@ -322,7 +306,9 @@ class FanOutTopic(pulumi.ComponentResource):
         self.delivery_status_role = aws.iam.Role(
             f"{name}-delivery-status",
             name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs"),
-            assume_role_policy=account_id.apply(_sns_trust_policy),
+            assume_role_policy=account_id.apply(
+                lambda a: json.dumps(service_trust_policy("sns.amazonaws.com", a), sort_keys=True)
+            ),
             tags=tags,
             opts=child,
         )

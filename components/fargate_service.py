@@ -20,7 +20,12 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, ExpressionAlarmSpec, MetricStat, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
-from components.core.iam import Statement, policy_document, validate_statements
+from components.core.iam import (
+    Statement,
+    policy_document,
+    service_trust_policy,
+    validate_statements,
+)
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -35,7 +40,6 @@ __all__ = [
     "FargateServiceArgs",
     "SecretSource",
     "ServiceSecret",
-    "ecs_tasks_trust_policy",
 ]
 
 COMPONENT = "FargateService"
@@ -434,21 +438,6 @@ def _validate(
     return tags
 
 
-def ecs_tasks_trust_policy(account_id: str) -> dict[str, Any]:
-    """Only ECS tasks of this account may assume the role (confused-deputy guard)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
-
-
 def _execution_statements(
     args: FargateServiceArgs, resolved: _Resolved, log_group_arn: pulumi.Output[str]
 ) -> list[Statement]:
@@ -728,7 +717,9 @@ class FargateService(pulumi.ComponentResource):
         tags: dict[str, str],
     ) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        trust = account.apply(lambda a: json.dumps(ecs_tasks_trust_policy(a)))
+        trust = account.apply(
+            lambda a: json.dumps(service_trust_policy("ecs-tasks.amazonaws.com", a))
+        )
         self.execution_role = aws.iam.Role(
             f"{name}-execution-role",
             name=physical_name(context, name, Service.IAM_ROLE, suffix="execution"),

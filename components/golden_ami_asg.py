@@ -15,7 +15,12 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
-from components.core.iam import Statement, policy_document, validate_statements
+from components.core.iam import (
+    Statement,
+    policy_document,
+    service_trust_policy,
+    validate_statements,
+)
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import Tier
@@ -29,7 +34,6 @@ __all__ = [
     "GoldenAmiAsg",
     "GoldenAmiAsgArgs",
     "IngressFrom",
-    "ec2_trust_policy",
 ]
 
 COMPONENT = "GoldenAmiAsg"
@@ -253,21 +257,6 @@ def _validate(
     return tags
 
 
-def ec2_trust_policy(account_id: str) -> dict[str, Any]:
-    """Only EC2 instances of this account may assume the role."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
-
-
 def instance_statements(
     partition: pulumi.Input[str],
     region: str,
@@ -401,7 +390,9 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             name=physical_name(context, name, Service.IAM_ROLE, suffix="instance"),
             description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
             " the workload declares",
-            assume_role_policy=account.apply(lambda a: json.dumps(ec2_trust_policy(a))),
+            assume_role_policy=account.apply(
+                lambda a: json.dumps(service_trust_policy("ec2.amazonaws.com", a))
+            ),
             tags=tags,
             opts=child,
         )

@@ -7,7 +7,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -15,7 +14,7 @@ import pulumi_awsx as awsx
 
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
-from components.core.iam import Statement, policy_document
+from components.core.iam import Statement, policy_document, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import NatGatewayStrategy, Tier
@@ -28,7 +27,6 @@ __all__ = [
     "ExistingVpc",
     "Network",
     "NetworkArgs",
-    "flow_log_trust_policy",
 ]
 
 COMPONENT = "Network"
@@ -238,26 +236,6 @@ def _validate(args: NetworkArgs, resolved: _Resolved, context: PlatformContext) 
     return tags
 
 
-def flow_log_trust_policy(account_id: str, partition: str, region: str) -> dict[str, Any]:
-    """Only the VPC Flow Logs service may assume the role, for flow logs of this account."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {
-                        "aws:SourceArn": f"arn:{partition}:ec2:{region}:{account_id}:vpc-flow-log/*"
-                    },
-                },
-            }
-        ],
-    }
-
-
 class Network(pulumi.ComponentResource):
     """One environment's network: an ``awsx.ec2.Vpc`` (AZs and NAT gateways by tier) or an
     existing VPC, with flow logs to a KMS-encrypted log group, S3/DynamoDB gateway endpoints,
@@ -376,7 +354,13 @@ class Network(pulumi.ComponentResource):
             name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs"),
             description=f"VPC flow logs of {context.name_prefix}-{name} to their log group",
             assume_role_policy=pulumi.Output.all(account, partition).apply(
-                lambda v: json.dumps(flow_log_trust_policy(v[0], v[1], context.settings.region))
+                lambda v: json.dumps(
+                    service_trust_policy(
+                        "vpc-flow-logs.amazonaws.com",
+                        v[0],
+                        source_arn_like=f"arn:{v[1]}:ec2:{context.settings.region}:{v[0]}:vpc-flow-log/*",
+                    )
+                )
             ),
             tags=tags,
             opts=child,

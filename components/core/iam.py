@@ -257,3 +257,33 @@ class PolicyBuilder:
 
     def render(self) -> pulumi.Output[str]:
         return policy_document(self.statements, component=self.component)
+
+
+def service_trust_policy(
+    service: str,
+    account_id: str,
+    *,
+    source_arn: str | None = None,
+    source_arn_like: str | None = None,
+) -> dict[str, Any]:
+    """An assume-role policy admitting only ``service`` acting for ``account_id``.
+
+    ``aws:SourceAccount`` always guards against the confused deputy; ``source_arn`` (exact) or
+    ``source_arn_like`` (pattern) narrows it to the resource that acts, where AWS sends one.
+    """
+    condition: dict[str, dict[str, str]] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn is not None:
+        condition["ArnEquals"] = {"aws:SourceArn": source_arn}
+    if source_arn_like is not None:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn_like}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": condition,
+            }
+        ],
+    }

@@ -163,3 +163,18 @@ def test_builder_renders_resource_policies_with_principals():
 def test_builder_refuses_before_rendering():
     with pytest.raises(ComponentArgumentsError, match="unknown action 'sqs:RecieveMessage'"):
         PolicyBuilder(component="Consumer").allow(["sqs:RecieveMessage"], [QUEUE]).render()
+
+
+def test_service_trust_policy_guards_the_confused_deputy():
+    from components.core.iam import service_trust_policy
+
+    (statement,) = service_trust_policy("lambda.amazonaws.com", "123456789012")["Statement"]
+    assert statement == {
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+    }
+    rule = "arn:aws:events:us-east-1:123456789012:rule/bus/r"
+    narrowed = service_trust_policy("events.amazonaws.com", "123456789012", source_arn=rule)
+    assert narrowed["Statement"][0]["Condition"]["ArnEquals"] == {"aws:SourceArn": rule}
