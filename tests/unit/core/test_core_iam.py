@@ -10,6 +10,7 @@ from components.core.iam import (
     accepts_only_wildcard_resource,
     canonical_action,
     policy_document,
+    service_trust_policy,
     validate_statements,
 )
 from tools.preview.program import run_in_mocks
@@ -166,8 +167,6 @@ def test_builder_refuses_before_rendering():
 
 
 def test_service_trust_policy_guards_the_confused_deputy():
-    from components.core.iam import service_trust_policy
-
     (statement,) = service_trust_policy("lambda.amazonaws.com", "123456789012")["Statement"]
     assert statement == {
         "Effect": "Allow",
