@@ -3,7 +3,8 @@ engine runs it) against the same policy objects called in this process.
 
 In-process, each rule's pulumi_policy object (``Rule.to_policy()``, what the pack serves) gets
 ``ResourceValidationArgs``/``StackValidationArgs`` built from pulumi_policy's public types, with
-the pack's conversion cache on, so both paths convert a resource's properties once. The
+the pack's conversion cache on, so both paths convert a resource's properties once (in-process
+no provider is passed; over gRPC the default provider goes with every resource). The
 difference is the price of the protocol: protobuf Structs both ways, the servicer's
 deserialisation and proxies, and one round trip per resource.
 """

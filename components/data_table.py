@@ -11,11 +11,11 @@ import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError, ProblemCollector
+from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 
 __all__ = ["AttributeType", "DataTable", "DataTableArgs", "KeyAttribute"]
 
@@ -92,10 +92,7 @@ def _validate(args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
         args.throttle_alarm_threshold >= 1,
         f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
     )
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

@@ -29,7 +29,7 @@ from components.core.iam import (
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 from components.fargate_sizes import fargate_size_problem
 from components.secret_names import looks_like_secret_name
 
@@ -429,11 +429,7 @@ def _validate(
             validate_statements(args.task_statements, component=COMPONENT)
         except ComponentArgumentsError as error:
             p.extend(f"task_statements: {problem}" for problem in error.problems)
-    tags: dict[str, str] = {}
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

@@ -25,7 +25,7 @@ from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import Tier
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 from components.secret_names import looks_like_secret_name
 
 __all__ = [
@@ -248,11 +248,7 @@ def _validate(
             validate_statements(args.statements, component=COMPONENT)
         except ComponentArgumentsError as error:
             p.extend(f"statements: {problem}" for problem in error.problems)
-    tags: dict[str, str] = {}
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

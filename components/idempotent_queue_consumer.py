@@ -18,11 +18,11 @@ from components.alarmed_function import (
 )
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
 from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError, ProblemCollector
+from components.core.errors import ProblemCollector
 from components.core.iam import Statement
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 from components.data_table import DataTable, DataTableArgs, KeyAttribute
 from components.queue_with_dead_letter import (
     QueueProducer,
@@ -304,11 +304,7 @@ def _validate(
             "kms_key: its key policy must admit "
             + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
         )
-    tags: dict[str, str] = {}
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return plan, tags
 

@@ -13,12 +13,12 @@ import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError, ProblemCollector
+from components.core.errors import ProblemCollector
 from components.core.iam import Statement, policy_document, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import NatGatewayStrategy, Tier
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 
 __all__ = [
     "DEFAULT_INTERFACE_ENDPOINTS",
@@ -227,11 +227,7 @@ def _validate(args: NetworkArgs, resolved: _Resolved, context: PlatformContext) 
         args.kms_key is None or KeyUse.LOGS in args.kms_key.uses,
         "kms_key: the key must admit CloudWatch Logs (KeyUse.LOGS)",
     )
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
-        tags = {}
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

@@ -13,11 +13,11 @@ import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError, ProblemCollector
+from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 
 __all__ = [
     "MAX_RETENTION_SECONDS",
@@ -188,10 +188,7 @@ def _validate(
             not isinstance(producer, QueueProducer) or producer.source_arn != "",
             f"producers[{index}].source_arn: must not be empty",
         )
-    try:
-        tags = merge_tags(context.tags, args.tags, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(error.problems)
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from components.core.errors import ComponentArgumentsError
+from components.core.errors import ComponentArgumentsError, ProblemCollector
 
 if TYPE_CHECKING:
     from components.core.settings import StackSettings
@@ -82,3 +82,17 @@ def merge_tags(
     if problems:
         raise ComponentArgumentsError(component, problems)
     return merged
+
+
+def checked_tags(
+    problems: ProblemCollector,
+    required: Mapping[str, str],
+    extra: Mapping[str, str | None] | None,
+) -> dict[str, str]:
+    """``merge_tags`` for a validator: a conflict becomes one of ``problems`` (reported with the
+    component's other problems) instead of an error of its own."""
+    try:
+        return merge_tags(required, extra, component=problems.component)
+    except ComponentArgumentsError as error:
+        problems.extend(error.problems)
+        return {}

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -107,6 +106,12 @@ def _preview(*args: str, pack: Path = AWSGUARD) -> Preview:
     return Preview(status=result.returncode, document=document, stderr=result.stderr)
 
 
+@cache
+def _awsguard_on_program(program: str) -> Preview:
+    """awsguard on one of the broken programs (shared by the tests that read it)."""
+    return _preview("--program", str(PROGRAMS / program))
+
+
 def _write_program(folder: Path, main_py: str) -> Path:
     folder.mkdir(parents=True)
     (folder / "Pulumi.yaml").write_text(f"name: {folder.name}\nruntime: python\n")
@@ -151,29 +156,17 @@ def test_get_analyzer_info_lists_every_awsguard_policy_at_the_packs_level() -> N
 # -- this repository's stacks ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def stack_preview() -> Callable[[str], Preview]:
-    """One preview subprocess per stack, shared by the tests of this module."""
-    return cache(lambda stack: _preview("--stack", stack))
-
-
 @pytest.mark.parametrize("stack", STACKS)
-def test_awsguard_previews_the_stack(stack_preview: Callable[[str], Preview], stack: str) -> None:
-    document = _assert_contract(stack_preview(stack), PACK_NAME)
+def test_awsguard_on_our_stack_finds_keys_rotated_and_tables_encrypted(stack: str) -> None:
+    # One test (one preview subprocess) per stack, so test workers never preview it twice.
+    preview = _preview("--stack", stack)
+    document = _assert_contract(preview, PACK_NAME)
     assert (document["project"], document["stack"]) == ("aws-platform", stack)
     assert {v["enforcement"] for v in document["violations"]} <= {"mandatory"}
-
-
-@pytest.mark.parametrize("stack", STACKS)
-def test_awsguard_finds_our_keys_rotated_and_our_tables_encrypted(
-    stack_preview: Callable[[str], Preview], stack: str
-) -> None:
     # awsguard: `if (!key.enableKeyRotation)` and `if (table.serverSideEncryption &&
     # !table.serverSideEncryption.enabled)`; CustomerManagedKey sets enable_key_rotation=True
     # and DataTable server_side_encryption(enabled=True, kms_key_arn=...).
-    preview = stack_preview(stack)
-    assert preview.document is not None, preview.stderr
-    types = {r["type"] for r in preview.document["resources"]}
+    types = {r["type"] for r in document["resources"]}
     assert {"aws:kms/key:Key", "aws:dynamodb/table:Table"} <= types
     assert preview.hits("cmk-backing-key-rotation-enabled") == []
     assert preview.hits("dynamodb-table-encryption-enabled") == []
@@ -186,7 +179,7 @@ def test_awsguard_finds_our_keys_rotated_and_our_tables_encrypted(
     "program", sorted(p.name for p in PROGRAMS.iterdir() if (p / "Pulumi.yaml").is_file())
 )
 def test_awsguard_on_the_broken_programs(program: str) -> None:
-    preview = _preview("--program", str(PROGRAMS / program))
+    preview = _awsguard_on_program(program)
     _assert_contract(preview, PACK_NAME)
     for policy, type_, name in AWSGUARD_CATCHES.get(program, []):
         assert [v["urn"] for v in preview.hits(policy)] == [preview.urn(type_, name)]
@@ -195,9 +188,8 @@ def test_awsguard_on_the_broken_programs(program: str) -> None:
 
 
 def test_key_without_rotation_is_the_same_finding_for_awsguard_and_our_pack() -> None:
-    program = str(PROGRAMS / "kms-key-without-rotation")
-    theirs = _preview("--program", program)
-    ours = _preview("--program", program, pack=ROOT / "policies")
+    theirs = _awsguard_on_program("kms-key-without-rotation")
+    ours = _preview("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=ROOT / "policies")
     key = theirs.urn("aws:kms/key:Key", "unrotated")
     [awsguard] = theirs.hits("cmk-backing-key-rotation-enabled")
     [own] = ours.hits("kms-key-rotation-enabled")
