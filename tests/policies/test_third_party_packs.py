@@ -228,6 +228,46 @@ def test_dynamodb_rule_fires_only_on_the_table_with_encryption_turned_off(
     assert preview.status == 1
 
 
+def test_awsguard_is_blind_to_aws_lb_load_balancers_which_our_pack_checks(
+    tmp_path: Path,
+) -> None:
+    # awsguard 0.3.1 matches load balancers by @pulumi/aws v4 type tokens only
+    # (aws:elasticloadbalancingv2/..., aws:applicationloadbalancing/..., and the classic
+    # aws:elasticloadbalancing/...); pulumi_aws 7's aws.lb.* (what FargateService uses) register
+    # aws:lb/... and slip through its elb-logging-enabled, elb-deletion-protection-enabled and
+    # alb-http-to-https-redirection.
+    program = _write_program(
+        tmp_path / "plain-alb",
+        """
+        import pulumi_aws as aws
+
+        lb = aws.lb.LoadBalancer(
+            "web", load_balancer_type="application", subnets=["subnet-1", "subnet-2"]
+        )
+        aws.lb.Listener(
+            "http",
+            load_balancer_arn=lb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                {
+                    "type": "fixed-response",
+                    "fixed_response": {"content_type": "text/plain", "status_code": "200"},
+                }
+            ],
+        )
+        """,
+    )
+    theirs = _preview("--program", str(program))
+    ours = _preview("--program", str(program), pack=ROOT / "policies")
+    assert _assert_contract(theirs, PACK_NAME)["violations"] == []
+    lb = ours.urn("aws:lb/loadBalancer:LoadBalancer", "web")
+    listener = ours.urn("aws:lb/listener:Listener", "http")
+    assert [v["urn"] for v in ours.hits("elb-access-logs-enabled")] == [lb]
+    assert [v["urn"] for v in ours.hits("elb-listener-https-only")] == [listener]
+    assert ours.status == 1
+
+
 # -- stack policies in Node ------------------------------------------------------------------
 
 
