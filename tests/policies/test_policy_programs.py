@@ -46,7 +46,14 @@ EXPECTED = [
         "aws:lambda/function:Function",
         "handler",
     ),
+    ("kms-key-without-rotation", "kms-key-rotation-enabled", "aws:kms/key:Key", "unrotated"),
 ]
+
+
+def test_every_program_folder_is_expected() -> None:
+    assert sorted(p.name for p in PROGRAMS.iterdir() if p.is_dir()) == sorted(
+        e[0] for e in EXPECTED
+    )
 
 
 def _preview(program: str) -> tuple[int, dict]:
