@@ -57,6 +57,13 @@ def expected_tags(stack: str, project: str) -> dict[str, str]:
 # ---- the invariants ---------------------------------------------------------------------------
 
 
+def tag_map(tags: Any) -> dict[str, Any]:
+    """Tags as a dict; Auto Scaling groups take a list of `{key, value, propagateAtLaunch}`."""
+    if isinstance(tags, list):
+        return {t.get("key"): t.get("value") for t in tags if isinstance(t, dict)}
+    return dict(tags or {})
+
+
 def tag_problems(run: ProgramRun, wanted: dict[str, str]) -> Problems:
     """Taggable resources (the pack's own list, generated from pulumi_aws) whose tags miss or
     change a required tag."""
@@ -64,7 +71,7 @@ def tag_problems(run: ProgramRun, wanted: dict[str, str]) -> Problems:
     for resource in run.resources:
         if not (resource.custom and is_taggable(resource.type)):
             continue
-        tags = resource.inputs.get("tags") or {}
+        tags = tag_map(resource.inputs.get("tags"))
         wrong = {k: tags.get(k) for k, v in wanted.items() if tags.get(k) != v}
         if wrong:
             problems[resource.urn] = wrong
