@@ -27,7 +27,6 @@ ALARM_TYPES = (
     "aws:cloudwatch/compositeAlarm:CompositeAlarm",
 )
 ALARM_TOPICS = "platform:observability:AlarmTopics"
-SCALING_POLICY_TYPES = ("aws:appautoscaling/policy:Policy", "aws:autoscaling/policy:Policy")
 MANAGED_BY = "pulumi"
 
 Problems = dict[str, Any]
@@ -90,10 +89,8 @@ def alarm_topic_arns(run: ProgramRun) -> set[str]:
 
 def alarm_action_problems(run: ProgramRun) -> Problems:
     """Alarms without an alarm action, or with an action (alarm, OK, insufficient data) that is
-    neither an alarm topic of the stack nor a scaling policy of the stack (step scaling)."""
-    allowed = alarm_topic_arns(run) | {
-        output(p, "arn") for t in SCALING_POLICY_TYPES for p in run.of_type(t)
-    }
+    not an alarm topic of the stack."""
+    allowed = alarm_topic_arns(run)
     problems: Problems = {}
     for alarm in (a for t in ALARM_TYPES for a in run.of_type(t)):
         if not alarm.inputs.get("alarmActions"):

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from stacklib import by_output, output
+from stacklib import by_output, descendants, output
 
 from tools.preview.program import ProgramRun
 
 QUEUE = "aws:sqs/queue:Queue"
 ORDER_SUBSCRIBERS = ("billing", "analytics", "notifications")  # seed 004
+FARGATE_SERVICE = "platform:containers:FargateService"
 LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 
 
@@ -81,10 +82,12 @@ def test_every_dashboard_has_its_console_url_in_the_outputs(run: ProgramRun) -> 
     assert set(urls) == expected
 
 
-def test_load_balancer_dns_names_are_outputs(run: ProgramRun) -> None:
-    balancers = [b for t in LOAD_BALANCER_TYPES for b in run.of_type(t)]
-    if not balancers:
-        pytest.skip(f"{run.stack} has no load balancer (no FargateService) yet")
+def test_each_fargate_services_load_balancer_dns_name_is_an_output(run: ProgramRun) -> None:
+    services = run.of_type(FARGATE_SERVICE)
+    if not services:
+        pytest.skip(f"{run.stack} has no FargateService")
     exported = set(strings(run.stack_outputs))
-    missing = [b.urn for b in balancers if output(b, "dnsName") not in exported]
-    assert missing == []
+    for service in services:
+        balancers = [r for r in descendants(run, service.urn) if r.type in LOAD_BALANCER_TYPES]
+        assert balancers, f"{service.urn} has no load balancer"
+        assert all(output(b, "dnsName") in exported for b in balancers)
