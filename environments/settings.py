@@ -133,14 +133,19 @@ class _Problems:
         self.items.append(f"{CONFIG_NAMESPACE}:{key}: {message}")
 
 
-def _json(raw: Any, key: str, problems: _Problems) -> Any:
-    if not isinstance(raw, str):
-        return raw
-    try:
-        return json.loads(raw)
-    except ValueError:
-        problems.add(key, "wrong type, expected JSON")
+def _json(raw: Any, key: str, problems: _Problems, expected: type, what: str) -> Any:
+    """``raw`` decoded from JSON when it is a string; one problem and None unless it is an
+    ``expected`` (``what`` says so in the message)."""
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+    if not isinstance(value, expected):
+        problems.add(key, f"wrong type, expected {what}")
         return None
+    return value
 
 
 def _consumer(
@@ -148,9 +153,8 @@ def _consumer(
 ) -> ConsumerSettings:
     if raw is None:
         return default
-    value = _json(raw, key, problems)
-    if not isinstance(value, Mapping):
-        problems.add(key, f"wrong type, expected an object with {', '.join(_CONSUMER_FIELDS)}")
+    value = _json(raw, key, problems, Mapping, f"a JSON object with {', '.join(_CONSUMER_FIELDS)}")
+    if value is None:
         return default
     overrides: dict[str, int] = {}
     for name, item in value.items():
@@ -175,13 +179,15 @@ def parse_workload_settings(
         problems.add("certificateArn", f"missing or not an ACM certificate ARN: {certificate!r}")
 
     cidrs_raw = _json(
-        workload_config.get("allowedIngressCidrs", "[]"), "allowedIngressCidrs", problems
+        workload_config.get("allowedIngressCidrs", "[]"),
+        "allowedIngressCidrs",
+        problems,
+        list,
+        "a JSON list of CIDR strings",
     )
     cidrs: tuple[str, ...] = ()
-    if not isinstance(cidrs_raw, list) or not all(isinstance(c, str) for c in cidrs_raw):
-        problems.add("allowedIngressCidrs", "wrong type, expected a list of CIDR strings")
-    else:
-        cidrs = tuple(cidrs_raw)
+    if cidrs_raw is not None:
+        cidrs = tuple(str(c) for c in cidrs_raw)
         for cidr in cidrs:
             if not _CIDR.match(cidr):
                 problems.add("allowedIngressCidrs", f"{cidr!r} is not an IPv4 CIDR")
@@ -199,17 +205,18 @@ def parse_workload_settings(
         problems.add("pinnedAmiId", f"not an AMI id: {pinned!r}")
 
     assumptions_raw = _json(
-        workload_config.get("costAssumptions", "{}"), "costAssumptions", problems
+        workload_config.get("costAssumptions", "{}"),
+        "costAssumptions",
+        problems,
+        Mapping,
+        "a JSON object of numbers",
     )
     assumptions: dict[str, float] = {}
-    if isinstance(assumptions_raw, Mapping):
-        for name, value in assumptions_raw.items():
-            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-                assumptions[name] = float(value)
-            else:
-                problems.add(f"costAssumptions.{name}", f"expected a number >= 0, got {value!r}")
-    else:
-        problems.add("costAssumptions", "wrong type, expected an object of numbers")
+    for name, value in (assumptions_raw or {}).items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            assumptions[name] = float(value)
+        else:
+            problems.add(f"costAssumptions.{name}", f"expected a number >= 0, got {value!r}")
 
     settings = WorkloadSettings(
         certificate_arn=str(certificate),

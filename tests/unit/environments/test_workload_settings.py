@@ -1,0 +1,72 @@
+"""Workload settings: tier defaults, stack-file overrides, and every problem reported at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.core.errors import StackConfigError
+from components.core.settings import Tier
+from environments.settings import parse_workload_settings
+
+VALID: dict[str, Any] = {
+    "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123",
+    "allowedIngressCidrs": '["10.0.0.0/8"]',
+    "albAccessLogsBucket": "central-logs-123456789012",
+}
+
+
+def _parse(tier: Tier = Tier.PROD, **overrides: Any):
+    return parse_workload_settings({**VALID, **overrides}, tier, "Pulumi.prod.yaml")
+
+
+def test_seed_003_numbers_are_the_prod_consumer_defaults() -> None:
+    consumer = _parse().shipment_consumer
+    assert (consumer.memory_size_mb, consumer.timeout_seconds) == (512, 60)
+    assert consumer.reserved_concurrency == 5
+
+
+def test_dev_scales_the_consumer_down_and_the_stack_file_overrides_a_field() -> None:
+    dev = _parse(Tier.DEV).shipment_consumer
+    assert dev.reserved_concurrency < 5
+    assert dev.memory_size_mb < 512
+    tuned = _parse(Tier.DEV, shipmentConsumer='{"reservedConcurrency": 4}').shipment_consumer
+    assert tuned.reserved_concurrency == 4
+    assert tuned.memory_size_mb == dev.memory_size_mb
+
+
+def test_values_are_parsed_from_the_stack_file_strings() -> None:
+    settings = _parse(costAssumptions='{"shipmentEventsPerDay": 30000}', pinnedAmiId="ami-0abc1234")
+    assert settings.allowed_ingress_cidrs == ("10.0.0.0/8",)
+    assert settings.cost_assumptions == {"shipmentEventsPerDay": 30000.0}
+    assert settings.pinned_ami_id == "ami-0abc1234"
+
+
+def test_every_problem_is_reported_once_with_key_and_file() -> None:
+    with pytest.raises(StackConfigError) as caught:
+        _parse(
+            certificateArn="not-an-arn",
+            allowedIngressCidrs="not json",
+            albAccessLogsBucket="Bad_Bucket",
+            pinnedAmiId="ami-xyz",
+            shipmentConsumer='{"memoryMb": 0, "colour": 1}',
+            costAssumptions='{"shipmentEventsPerDay": -1}',
+        )
+    problems = caught.value.problems
+    assert [p.split(":")[1] for p in problems] == [
+        "certificateArn",
+        "allowedIngressCidrs",
+        "albAccessLogsBucket",
+        "pinnedAmiId",
+        "costAssumptions.shipmentEventsPerDay",
+        "shipmentConsumer.memoryMb",
+        "shipmentConsumer.colour",
+    ]
+    assert "aws-platform:allowedIngressCidrs: wrong type, expected a JSON list" in problems[1]
+    assert "Pulumi.prod.yaml" in str(caught.value)
+
+
+def test_the_whole_internet_is_refused_as_an_ingress_cidr() -> None:
+    with pytest.raises(StackConfigError, match="admits the whole internet"):
+        _parse(allowedIngressCidrs='["0.0.0.0/0"]')
