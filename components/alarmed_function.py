@@ -18,6 +18,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
     Statement,
+    attach_managed_policy,
     policy_document,
     service_trust_policy,
     validate_statements,
@@ -366,18 +367,13 @@ class AlarmedFunction(pulumi.ComponentResource):
             opts=child,
         )
         self.policy_statements = self._statements(args, key, partition, region, account)
-        self.policy = aws.iam.Policy(
+        self.policy, self.policy_attachment = attach_managed_policy(
             f"{name}-policy",
-            name=physical_name(context, name, Service.IAM_POLICY),
+            self.role,
+            policy_document(self.policy_statements, component=COMPONENT),
+            policy_name=physical_name(context, name, Service.IAM_POLICY),
             description=f"Least privilege of Lambda function {function_name}",
-            policy=policy_document(self.policy_statements, component=COMPONENT),
             tags=tags,
-            opts=child,
-        )
-        self.policy_attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-policy-attachment",
-            role=self.role.name,
-            policy_arn=self.policy.arn,
             opts=child,
         )
 

@@ -22,6 +22,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
     Statement,
+    attach_managed_policy,
     policy_document,
     service_trust_policy,
     validate_statements,
@@ -671,11 +672,11 @@ class FargateService(pulumi.ComponentResource):
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
             tags=tags,
-            # The service needs the target group attached to a listener first; autoscaling owns
-            # the desired count after creation.
+            # The service needs the target group attached to a listener and its roles'
+            # permissions first; autoscaling owns the desired count after creation.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[self.https_listener],
+                depends_on=[self.https_listener, *self._policy_attachments],
                 ignore_changes=["desiredCount"],
             ),
         )
@@ -726,12 +727,17 @@ class FargateService(pulumi.ComponentResource):
             opts=child,
         )
         self.execution_statements = _execution_statements(args, resolved, self.log_group.arn)
-        aws.iam.RolePolicy(
+        _, execution_attachment = attach_managed_policy(
             f"{name}-execution-policy",
-            role=self.execution_role.id,
-            policy=policy_document(self.execution_statements, component=COMPONENT),
+            self.execution_role,
+            policy_document(self.execution_statements, component=COMPONENT),
+            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="execution"),
+            description=f"ECS agent of {context.name_prefix}-{name}: pull image, write logs,"
+            " read its secrets",
+            tags=tags,
             opts=child,
         )
+        self._policy_attachments: list[aws.iam.RolePolicyAttachment] = [execution_attachment]
         self.task_role = aws.iam.Role(
             f"{name}-task-role",
             name=physical_name(context, name, Service.IAM_ROLE, suffix="task"),
@@ -741,12 +747,16 @@ class FargateService(pulumi.ComponentResource):
             opts=child,
         )
         if args.task_statements:
-            aws.iam.RolePolicy(
+            _, task_attachment = attach_managed_policy(
                 f"{name}-task-policy",
-                role=self.task_role.id,
-                policy=policy_document(list(args.task_statements), component=COMPONENT),
+                self.task_role,
+                policy_document(list(args.task_statements), component=COMPONENT),
+                policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="task"),
+                description=f"Application in {context.name_prefix}-{name}: what it declares",
+                tags=tags,
                 opts=child,
             )
+            self._policy_attachments.append(task_attachment)
 
     def _task_definition(
         self,

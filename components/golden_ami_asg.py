@@ -17,6 +17,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
     Statement,
+    attach_managed_policy,
     policy_document,
     service_trust_policy,
     validate_statements,
@@ -395,10 +396,14 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         self.policy_statements = instance_statements(
             partition, context.settings.region, account, args.statements
         )
-        aws.iam.RolePolicy(
+        _, self._policy_attachment = attach_managed_policy(
             f"{name}-instance-policy",
-            role=self.role.id,
-            policy=policy_document(self.policy_statements, component=COMPONENT),
+            self.role,
+            policy_document(self.policy_statements, component=COMPONENT),
+            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="instance"),
+            description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
+            " the workload declares",
+            tags=tags,
             opts=child,
         )
         self.instance_profile = aws.iam.InstanceProfile(
@@ -573,8 +578,13 @@ class GoldenAmiAsg(pulumi.ComponentResource):
                 aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
                 for key, value in sorted(tags.items())
             ],
-            # Scaling policies own the desired capacity after creation.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+            # Instances start with the role's permissions (Session Manager registers at boot);
+            # scaling policies own the desired capacity after creation.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[self._policy_attachment],
+                ignore_changes=["desiredCapacity"],
+            ),
             **launch,
         )
         aws.autoscaling.Policy(

@@ -14,7 +14,12 @@ import pulumi_awsx as awsx
 
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.iam import Statement, policy_document, service_trust_policy
+from components.core.iam import (
+    Statement,
+    attach_managed_policy,
+    policy_document,
+    service_trust_policy,
+)
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.settings import NatGatewayStrategy, Tier
@@ -361,10 +366,10 @@ class Network(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        aws.iam.RolePolicy(
+        _, attachment = attach_managed_policy(
             f"{name}-flow-logs-policy",
-            role=role.id,
-            policy=policy_document(
+            role,
+            policy_document(
                 [
                     Statement(
                         sid="WriteFlowLogsToOwnLogGroup",
@@ -378,6 +383,9 @@ class Network(pulumi.ComponentResource):
                 ],
                 component=COMPONENT,
             ),
+            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="flow-logs"),
+            description=f"VPC flow logs of {context.name_prefix}-{name}: write their log group",
+            tags=tags,
             opts=child,
         )
         aws.ec2.FlowLog(
@@ -389,7 +397,7 @@ class Network(pulumi.ComponentResource):
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
             tags=tags,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
         )
         return log_group.name
 

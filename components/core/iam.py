@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
+import pulumi_aws as aws
 
 from components.core.errors import ComponentArgumentsError
 
@@ -287,3 +288,33 @@ def service_trust_policy(
             }
         ],
     }
+
+
+def attach_managed_policy(
+    name: str,
+    role: aws.iam.Role,
+    document: pulumi.Input[str],
+    *,
+    policy_name: str,
+    description: str,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions | None = None,
+) -> tuple[aws.iam.Policy, aws.iam.RolePolicyAttachment]:
+    """A customer-managed policy ``name`` holding ``document``, attached to ``role`` by
+    ``<name>-attachment``; never an inline policy (versioned, reviewable, pk:IAMNoInlinePolicy).
+
+    Whatever needs the permissions at creation (a function, a service, a flow log) must
+    ``depends_on`` the returned attachment: the role alone grants nothing.
+    """
+    policy = aws.iam.Policy(
+        name,
+        name=policy_name,
+        description=description,
+        policy=document,
+        tags=dict(tags),
+        opts=opts,
+    )
+    attachment = aws.iam.RolePolicyAttachment(
+        f"{name}-attachment", role=role.name, policy_arn=policy.arn, opts=opts
+    )
+    return policy, attachment

@@ -22,6 +22,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.iam import Statement
 from components.core.kms import CustomerManagedKey, KeyUse
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, run_in_mocks
 
 ACCOUNT = "123456789012"
@@ -97,9 +98,18 @@ def test_graph_types_counts_and_parents() -> None:
             continue
         assert resource.parent == component, resource.name
         assert resource.name.startswith("shipments-")
-    attachment = run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].inputs
-    assert attachment["policyArn"] == run.of_type("aws:iam/policy:Policy")[0].outputs["arn"]
-    assert attachment["role"] == NAME  # only its own policy, no AWS-managed one
+    # Only its own customer-managed policy: no inline one, no AWS-managed one.
+    _, attachment = managed_policy(
+        run,
+        "shipments-policy",
+        role="shipments-role",
+        policy_name=NAME,
+        description=f"Least privilege of Lambda function {NAME}",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
+    assert attachment.inputs["role"] == NAME
+    # The function is created once its role may write its logs.
+    assert attachment.urn in run.of_type(FUNCTION)[0].dependencies
 
 
 def test_log_group_is_encrypted_and_created_before_the_function() -> None:

@@ -19,6 +19,7 @@ from components.fargate_service import (
     ServiceSecret,
 )
 from components.fargate_sizes import fargate_size_problem
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
@@ -79,7 +80,8 @@ def test_graph_types_counts_and_parents() -> None:
         "aws:ecs/taskDefinition:TaskDefinition": 1,
         "aws:ecs/service:Service": 1,
         "aws:iam/role:Role": 2,
-        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/policy:Policy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         SG: 2,
         INGRESS: 3,
         EGRESS: 2,
@@ -155,7 +157,15 @@ def test_execution_role_statements_exactly() -> None:
         secret_kms_key_arns=[SECRET_KEY],
     )
     log_arn = run.named("api-logs").outputs["arn"]
-    policy = json.loads(run.named("api-execution-policy").inputs["policy"])
+    policy, attachment = managed_policy(
+        run,
+        "api-execution-policy",
+        role="api-execution-role",
+        policy_name="aws-platform-dev-api-execution",
+        description="ECS agent of aws-platform-dev-api: pull image, write logs, read its secrets",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
+    assert attachment.urn in run.named("api-service").dependencies
     assert policy["Statement"] == [
         {
             "Sid": "EcrAuthorization",
@@ -208,10 +218,21 @@ def test_public_image_gets_no_ecr_rights_and_task_role_only_its_statements() -> 
     )
     execution = json.loads(run.named("api-execution-policy").inputs["policy"])
     assert [s["Sid"] for s in execution["Statement"]] == ["WriteContainerLogs"]
-    task = json.loads(run.named("api-task-policy").inputs["policy"])
+    task, attachment = managed_policy(
+        run,
+        "api-task-policy",
+        role="api-task-role",
+        policy_name="aws-platform-dev-api-task",
+        description="Application in aws-platform-dev-api: what it declares",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
     assert task["Statement"] == [
         {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [queue]}
     ]
+    # Both roles' permissions exist before the service starts tasks.
+    assert {attachment.urn, run.named("api-execution-policy-attachment").urn} <= set(
+        run.named("api-service").dependencies
+    )
     for role in ("api-execution-role", "api-task-role"):
         trust = json.loads(run.named(role).inputs["assumeRolePolicy"])["Statement"]
         assert trust == [

@@ -13,6 +13,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.iam import Statement
 from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, run_in_mocks
 
@@ -70,7 +71,8 @@ def test_graph_types_counts_and_parents() -> None:
         "aws:kms/key:Key": 1,
         "aws:kms/alias:Alias": 1,
         "aws:iam/role:Role": 1,
-        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/policy:Policy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         "aws:iam/instanceProfile:InstanceProfile": 1,
         "aws:ec2/securityGroup:SecurityGroup": 1,
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
@@ -145,7 +147,17 @@ def test_containers_on_host_raise_the_hop_limit_to_two() -> None:
 def test_instance_role_statements_exactly() -> None:
     table = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"
     run = _run(statements=[Statement(actions=["dynamodb:GetItem"], resources=[table])])
-    policy = json.loads(run.named("workers-instance-policy").inputs["policy"])
+    policy, attachment = managed_policy(
+        run,
+        "workers-instance-policy",
+        role="workers-instance-role",
+        policy_name="aws-platform-dev-workers-instance",
+        description="Instances of aws-platform-dev-workers: Session Manager and what the"
+        " workload declares",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
+    # Instances register with Session Manager at boot: the group waits for the permissions.
+    assert attachment.urn in run.named("workers-asg").dependencies
     assert policy["Statement"] == [
         *SESSION_MANAGER,
         {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": [table]},

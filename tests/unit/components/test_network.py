@@ -12,6 +12,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.network import ExistingVpc, Network, NetworkArgs
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
@@ -132,7 +133,17 @@ def test_flow_logs_encrypted_retained_and_role_writes_only_its_group() -> None:
     assert flow_log["trafficType"] == "ALL"
     assert flow_log["iamRoleArn"] == role.outputs["arn"]
     arn = log_group.outputs["arn"]
-    assert json.loads(run.named("core-flow-logs-policy").inputs["policy"]) == {
+    document, attachment = managed_policy(
+        run,
+        "core-flow-logs-policy",
+        role="core-flow-logs-role",
+        policy_name="aws-platform-prod-core-flow-logs",
+        description="VPC flow logs of aws-platform-prod-core: write their log group",
+        tags=PlatformContext.for_tests("prod").tags,
+    )
+    # The flow log is created once its role may write, or its first deliveries fail.
+    assert attachment.urn in run.of_type("aws:ec2/flowLog:FlowLog")[0].dependencies
+    assert document == {
         "Version": "2012-10-17",
         "Statement": [
             {
