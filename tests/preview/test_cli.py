@@ -248,3 +248,29 @@ def test_per_stack_policy_config_is_picked_up(
     assert f"using policy config {pack / 'config' / 'dev.json'}" in captured.err
     assert "advisory sqs-encrypted" in captured.out
     assert captured.out.rstrip().endswith("0 mandatory violations")
+
+
+def test_pack_started_during_a_failing_program_is_stopped_after_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pack starts in the background while the program runs; when the program fails the
+    pack is still stopped, and only after its start finished (no orphan process)."""
+    import tools.preview.cli as cli
+
+    events: list[str] = []
+
+    class RecordingPack(cli.PolicyPackProcess):
+        def start(self) -> None:
+            super().start()
+            events.append("started")
+
+        def stop(self) -> None:
+            process = self._process
+            super().stop()
+            events.append("stopped")
+            assert process is not None and process.poll() is not None
+
+    monkeypatch.setattr(cli, "PolicyPackProcess", RecordingPack)
+    status = main(["--program", str(PROGRAMS / "raises"), "--policy-pack", str(PACK)])
+    assert status == 2
+    assert events == ["started", "stopped"]

@@ -7,6 +7,7 @@ import contextlib
 import sys
 import traceback
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from tools.preview.analyzer import (
 from tools.preview.invokes import UnknownInvokeError
 from tools.preview.policy_config import PolicyConfigError, load_policy_config
 from tools.preview.program import ProgramRun, TransformsNotSupportedError, run_program_dir
-from tools.preview.project import ProjectError, load_project
+from tools.preview.project import Project, ProjectError, load_project
 from tools.preview.report import PreviewResult, write_human, write_json
 
 EXIT_OK, EXIT_MANDATORY, EXIT_FAILED = 0, 1, 2
@@ -89,17 +90,15 @@ def _program_location(error: BaseException, program_dir: Path) -> str:
     return f"{frame.filename}:{frame.lineno}"
 
 
-def _run_program(options: Options) -> tuple[ProgramRun, dict[str, str]]:
-    project = load_project(options.program)
-    config = project.stack_config(options.stack)
+def _run_program(project: Project, stack: str, config_source: Path) -> ProgramRun:
     try:
         # The program's prints must not mix with the report (or the JSON document) on stdout.
         with contextlib.redirect_stdout(sys.stderr):
-            run = run_program_dir(project.directory, options.stack)
+            run = run_program_dir(project.directory, stack)
     except (pulumi.ConfigTypeError, pulumi.ConfigMissingError) as error:
         where = _program_location(error, project.directory)
         raise PreviewFailed(
-            f"config error: {error} (config file {config.source}; read at {where})"
+            f"config error: {error} (config file {config_source}; read at {where})"
         ) from error
     except (TransformsNotSupportedError, UnknownInvokeError) as error:
         where = _program_location(error, project.directory)
@@ -109,7 +108,7 @@ def _run_program(options: Options) -> tuple[ProgramRun, dict[str, str]]:
         raise PreviewFailed(
             f"the program {project.main} failed at {where}: {type(error).__name__}: {error}"
         ) from error
-    return run, config.values
+    return run
 
 
 def _policy_config(options: Options) -> tuple[dict[str, Any], Path | None]:
@@ -124,18 +123,44 @@ def _policy_config(options: Options) -> tuple[dict[str, Any], Path | None]:
 
 
 def preview(options: Options) -> PreviewResult:
-    """Run the program and the pack; PreviewFailed/ProjectError/... on failure."""
+    """Run the program and the pack; PreviewFailed/ProjectError/... on failure.
+
+    The pack starts in the background while the program runs: its process uses the other core,
+    and the engine's own setup calls (ConfigureStack, Configure) wait on I/O.
+    """
     if options.policy_pack_given and (
         options.policy_pack is None or not options.policy_pack.is_dir()
     ):
         raise PreviewFailed(f"policy pack folder {options.policy_pack} does not exist")
     policy_config, config_file = _policy_config(options)
-    run, stack_config = _run_program(options)
+    project = load_project(options.program)
+    config = project.stack_config(options.stack)
     if options.policy_pack is None:
         print("no policy pack (no policies/ folder): only listing resources", file=sys.stderr)
-        violations: list[Violation] = []
-    else:
-        violations = _evaluate(options.policy_pack, policy_config, config_file, run, stack_config)
+        run = _run_program(project, options.stack, config.source)
+        return _result(run, [])
+    pack = PolicyPackProcess(
+        options.policy_pack,
+        policy_config,
+        project=project.name,
+        stack=options.stack,
+        stack_config=config.values,
+    )
+    # Exits run in reverse: wait for the start to finish, then stop the pack (always).
+    with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as background:
+        cleanup.callback(pack.stop)
+        started = background.submit(pack.start)
+        run = _run_program(project, options.stack, config.source)
+        try:
+            started.result()
+        except PolicyConfigError as error:
+            source = config_file or options.policy_pack / "PulumiPolicy.yaml"
+            raise PreviewFailed(f"policy config {source}: {error}") from error
+        violations = pack.analyze_all(run.resources) + pack.analyze_stack(run.resources)
+    return _result(run, violations)
+
+
+def _result(run: ProgramRun, violations: list[Violation]) -> PreviewResult:
     return PreviewResult(
         project=run.project,
         stack=run.stack,
@@ -143,27 +168,6 @@ def preview(options: Options) -> PreviewResult:
         violations=violations,
         outputs=run.stack_outputs,
     )
-
-
-def _evaluate(
-    pack_dir: Path,
-    policy_config: dict[str, Any],
-    config_file: Path | None,
-    run: ProgramRun,
-    stack_config: dict[str, str],
-) -> list[Violation]:
-    try:
-        with PolicyPackProcess(
-            pack_dir,
-            policy_config,
-            project=run.project,
-            stack=run.stack,
-            stack_config=stack_config,
-        ) as pack:
-            return pack.analyze_all(run.resources) + pack.analyze_stack(run.resources)
-    except PolicyConfigError as error:
-        source = config_file or pack_dir / "PulumiPolicy.yaml"
-        raise PreviewFailed(f"policy config {source}: {error}") from error
 
 
 def main(argv: Sequence[str] | None = None) -> int:
