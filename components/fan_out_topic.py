@@ -14,12 +14,17 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.iam import service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
 from components.core.tags import merge_tags
 from components.delivery_dlq import create_delivery_dlq
+from components.delivery_status_logging import (
+    DeliveryProtocol,
+    LoggedTopic,
+    create_delivery_status_logging,
+    feedback_args,
+)
 from components.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
@@ -32,7 +37,6 @@ __all__ = [
     "FanOutTopicArgs",
     "Publisher",
     "SubscriberSpec",
-    "delivery_status_role_policy",
     "topic_policy",
 ]
 
@@ -211,27 +215,6 @@ def topic_policy(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def delivery_status_log_group_names(region: str, account_id: str, topic_name: str) -> list[str]:
-    """The log groups SNS writes SQS delivery status to (success, then failure)."""
-    base = f"sns/{region}/{account_id}/{topic_name}"
-    return [base, f"{base}/Failure"]
-
-
-def delivery_status_role_policy(log_group_arns: Sequence[str]) -> dict[str, Any]:
-    """What SNS needs to write delivery status logs into the (pre-created) log groups."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "WriteDeliveryStatusLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": sorted([*log_group_arns, *(f"{arn}:*" for arn in log_group_arns)]),
-            }
-        ],
-    }
-
-
 def _publisher_pair(publisher: Publisher) -> pulumi.Output[tuple[str, list[str]]]:
     principal = publisher.principal
     return pulumi.Output.all(*publisher.source_arns).apply(lambda arns: (principal, list(arns)))
@@ -266,8 +249,6 @@ class FanOutTopic(pulumi.ComponentResource):
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
         partition = aws.get_partition_output(opts=invoke).partition
 
         topic_name = physical_name(context, name, Service.SNS_TOPIC, fifo=args.fifo)
@@ -286,40 +267,14 @@ class FanOutTopic(pulumi.ComponentResource):
             opts=child,
         )
 
-        log_group_names = pulumi.Output.all(region, account_id).apply(
-            lambda v: delivery_status_log_group_names(v[0], v[1], topic_name)
-        )
-        self.delivery_log_groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-delivery-{outcome}",
-                name=group_name,
-                retention_in_days=context.profile.log_retention_days,
-                kms_key_id=self.topic_key.arn,
-                tags=tags,
-                opts=child,
-            )
-            for outcome, group_name in (
-                ("success", log_group_names.apply(lambda names: names[0])),
-                ("failure", log_group_names.apply(lambda names: names[1])),
-            )
-        ]
-        self.delivery_status_role = aws.iam.Role(
-            f"{name}-delivery-status",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs"),
-            assume_role_policy=account_id.apply(
-                lambda a: json.dumps(service_trust_policy("sns.amazonaws.com", a), sort_keys=True)
-            ),
+        self.delivery_status_logging = create_delivery_status_logging(
+            name,
+            context,
+            [LoggedTopic(label=name, topic_name=topic_name, kms_key_arn=self.topic_key.arn)],
             tags=tags,
-            opts=child,
+            parent=self,
         )
-        delivery_policy = aws.iam.RolePolicy(
-            f"{name}-delivery-status",
-            role=self.delivery_status_role.id,
-            policy=pulumi.Output.all(*(g.arn for g in self.delivery_log_groups)).apply(
-                lambda arns: json.dumps(delivery_status_role_policy(arns), sort_keys=True)
-            ),
-            opts=child,
-        )
+        self.delivery_status_role = self.delivery_status_logging.role
 
         fifo_args: dict[str, Any] = (
             {"fifo_topic": True, "content_based_deduplication": args.content_based_deduplication}
@@ -330,12 +285,16 @@ class FanOutTopic(pulumi.ComponentResource):
             f"{name}-topic",
             name=topic_name,
             kms_master_key_id=self.topic_key.arn,
-            sqs_success_feedback_role_arn=self.delivery_status_role.arn,
-            sqs_failure_feedback_role_arn=self.delivery_status_role.arn,
-            sqs_success_feedback_sample_rate=args.delivery_status_sample_rate,
             tags=tags,
+            **feedback_args(
+                DeliveryProtocol.SQS,
+                self.delivery_status_role.arn,
+                args.delivery_status_sample_rate,
+            ),
             **fifo_args,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[delivery_policy]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self.delivery_status_logging.attachment]
+            ),
         )
         publisher_pairs = [_publisher_pair(p) for p in args.publishers]
         aws.sns.TopicPolicy(

@@ -18,6 +18,7 @@ from components.fan_out_topic import (
     topic_policy,
 )
 from components.sns_filter_policy import FilterPolicyScope
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 ACCOUNT = "123456789012"
@@ -42,6 +43,7 @@ PUBLISHERS = [
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 TAGGABLE = {
     "aws:sns/topic:Topic",
+    "aws:iam/policy:Policy",
     "aws:sqs/queue:Queue",
     "aws:kms/key:Key",
     "aws:iam/role:Role",
@@ -104,6 +106,7 @@ def test_resource_counts(run: ProgramRun) -> None:
         # topic key and one subscriber key shared by all subscriber queues
         "aws:kms/key:Key": 2,
         "aws:iam/role:Role": 1,
+        "aws:iam/policy:Policy": 1,
         "aws:cloudwatch/logGroup:LogGroup": 2,
         # 3 per QueueWithDeadLetter, 1 per subscription DLQ, 1 failed notifications
         "aws:cloudwatch/metricAlarm:MetricAlarm": 3 * 3 + 3 + 1,
@@ -268,8 +271,15 @@ def test_delivery_status_role_writes_only_its_two_log_groups(run: ProgramRun) ->
     assert groups["orders-delivery-success"].inputs["name"] == base
     assert groups["orders-delivery-failure"].inputs["name"] == f"{base}/Failure"
     arns = sorted(g.outputs["arn"] for g in groups.values())
-    inline = _one(run, "aws:iam/rolePolicy:RolePolicy", "orders-delivery-status")
-    assert _policy(inline) == {
+    document, attachment = managed_policy(
+        run,
+        "orders-delivery-status-policy",
+        role="orders-delivery-status",
+        policy_name="aws-platform-dev-orders-sns-logs",
+        description="SNS delivery-status logs of aws-platform-dev-orders: write their log groups",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
+    assert document == {
         "Version": "2012-10-17",
         "Statement": [
             {
@@ -280,6 +290,8 @@ def test_delivery_status_role_writes_only_its_two_log_groups(run: ProgramRun) ->
             }
         ],
     }
+    # SNS can assume the role and write once the topic exists.
+    assert attachment.urn in _one(run, "aws:sns/topic:Topic", "orders-topic").dependencies
 
 
 def test_alarms(run: ProgramRun) -> None:
