@@ -22,6 +22,13 @@ from components.core.naming import Service, physical_name
 from components.core.settings import StackSettings
 from components.core.severity import Severity
 from components.delivery_dlq import create_delivery_dlq
+from components.delivery_status_logging import (
+    DeliveryProtocol,
+    DeliveryStatusLogging,
+    LoggedTopic,
+    create_delivery_status_logging,
+    feedback_args,
+)
 from components.queue_with_dead_letter import QueueProducer
 
 
@@ -41,14 +48,23 @@ class AlarmTopicsArgs:
     ``allow_eventbridge`` also lets EventBridge rules of this account publish (and adds
     ``KeyUse.SNS_FROM_EVENTS`` to each topic's key); otherwise only CloudWatch alarms of this
     account and the account's own principals may publish.
+
+    ``allow_autoscaling`` lets Auto Scaling group notifications (``aws.autoscaling.Notification``,
+    e.g. ``GoldenAmiAsgArgs.notification_topic_arn``) reach the topics: it adds
+    ``KeyUse.SNS_FROM_AUTOSCALING`` to each topic's key, since Auto Scaling publishes as its
+    service-linked role ``AWSServiceRoleForAutoScaling`` (already admitted by the topic policy as
+    an account principal), and that role must exist before the keys are created.
     """
 
     subscriptions: Sequence[AlarmSubscription] = ()
     allow_eventbridge: bool = False
+    allow_autoscaling: bool = False
     severities: Collection[Severity] = field(default_factory=lambda: frozenset(Severity))
 
     @classmethod
-    def from_settings(cls, settings: StackSettings) -> AlarmTopicsArgs:
+    def from_settings(
+        cls, settings: StackSettings, *, allow_autoscaling: bool = False
+    ) -> AlarmTopicsArgs:
         """Email/HTTPS subscriptions from the stack's ``alarmEmail``/``alarmHttpsEndpoint``."""
         subscriptions: list[AlarmSubscription] = []
         if settings.alarm_email:
@@ -57,7 +73,17 @@ class AlarmTopicsArgs:
             subscriptions.append(
                 AlarmSubscription(protocol="https", endpoint=settings.alarm_https_endpoint)
             )
-        return cls(subscriptions=tuple(subscriptions))
+        return cls(subscriptions=tuple(subscriptions), allow_autoscaling=allow_autoscaling)
+
+    def logged_severities(self) -> frozenset[Severity]:
+        """Topics with an HTTPS subscription: SNS logs HTTP/S delivery status, never email's."""
+        return frozenset(
+            severity
+            for sub in self.subscriptions
+            if sub.protocol == "https"
+            for severity in sub.severities
+            if severity in self.severities
+        )
 
     def validate(self) -> None:
         p = ProblemCollector("AlarmTopics")
@@ -124,6 +150,10 @@ def topic_policy(
 class AlarmTopics(pulumi.ComponentResource):
     """One SNS topic per severity, each encrypted with its own ``CustomerManagedKey``.
 
+    Topics with an HTTPS subscription log its delivery status (``delivery_status_logging``:
+    one role, two encrypted log groups per such topic). Email, the other protocol, has no
+    delivery-status logging in SNS; what it cannot deliver lands in the delivery DLQ.
+
     ``arns`` maps each severity to its topic ARN: pass it to ``context.with_alarm_topics``.
     """
 
@@ -146,27 +176,60 @@ class AlarmTopics(pulumi.ComponentResource):
         uses = {KeyUse.SNS_FROM_CLOUDWATCH}
         if args.allow_eventbridge:
             uses.add(KeyUse.SNS_FROM_EVENTS)
+        if args.allow_autoscaling:
+            uses.add(KeyUse.SNS_FROM_AUTOSCALING)
+        logged = args.logged_severities()
 
         self._dlq_key: CustomerManagedKey | None = None
         self.keys: dict[Severity, CustomerManagedKey] = {}
         self.topics: dict[Severity, aws.sns.Topic] = {}
         self.arns: dict[Severity, pulumi.Output[str]] = {}
-        for severity in sorted(args.severities):
+        severities = sorted(args.severities)
+        topic_names: dict[Severity, str] = {}
+        for severity in severities:
             label = f"{name}-{severity.value.lower()}"
-            key = CustomerManagedKey(
+            topic_names[severity] = physical_name(context, label, Service.SNS_TOPIC)
+            self.keys[severity] = CustomerManagedKey(
                 f"{label}-key",
                 context,
-                uses,
+                uses | {KeyUse.LOGS} if severity in logged else uses,
                 child,
                 description=f"{context.name_prefix} {severity.value} alarm topic",
             )
+        self.delivery_status_logging: DeliveryStatusLogging | None = None
+        if logged:
+            self.delivery_status_logging = create_delivery_status_logging(
+                name,
+                context,
+                [
+                    LoggedTopic(
+                        label=f"{name}-{severity.value.lower()}",
+                        topic_name=topic_names[severity],
+                        kms_key_arn=self.keys[severity].arn,
+                    )
+                    for severity in severities
+                    if severity in logged
+                ],
+                tags=context.tags,
+                parent=self,
+            )
+        for severity in severities:
+            label = f"{name}-{severity.value.lower()}"
+            logging = self.delivery_status_logging if severity in logged else None
             topic = aws.sns.Topic(
                 label,
-                name=physical_name(context, label, Service.SNS_TOPIC),
+                name=topic_names[severity],
                 display_name=f"{context.name_prefix} {severity.value} alarms",
-                kms_master_key_id=key.arn,
+                kms_master_key_id=self.keys[severity].arn,
                 tags={**context.tags, "Severity": severity.value},
-                opts=child,
+                **(
+                    feedback_args(DeliveryProtocol.HTTP, logging.role.arn, 100)
+                    if logging is not None
+                    else {}
+                ),
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[logging.attachment] if logging is not None else []
+                ),
             )
             aws.sns.TopicPolicy(
                 f"{label}-policy",
@@ -176,7 +239,6 @@ class AlarmTopics(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            self.keys[severity] = key
             self.topics[severity] = topic
             self.arns[severity] = topic.arn
         # The delivery DLQs' alarms notify these very topics.

@@ -47,6 +47,7 @@ class KeyUse(StrEnum):
     DYNAMODB = "dynamodb"  # tables encrypted with the key (kms:ViaService)
     LAMBDA = "lambda"  # Lambda environment variables (kms:ViaService)
     AUTOSCALING_EBS = "autoscaling-ebs"  # EBS volumes launched by Auto Scaling groups
+    SNS_FROM_AUTOSCALING = "sns-from-autoscaling"  # group notifications to an encrypted topic
     EVENTS_BUS = "events-bus"  # an encrypted custom event bus and its archives
 
 
@@ -102,10 +103,11 @@ def key_policy(
     principal with the exact actions it calls, scoped to this account by ``aws:SourceAccount``,
     ``kms:ViaService``/``kms:CallerAccount`` or the log-group encryption context.
 
-    ``AUTOSCALING_EBS`` names the Auto Scaling service-linked role, which must already exist in
-    the account (it does after the first Auto Scaling group; otherwise create an
-    ``aws.iam.ServiceLinkedRole`` for ``autoscaling.amazonaws.com`` first): KMS rejects a policy
-    naming a missing role.
+    ``AUTOSCALING_EBS`` and ``SNS_FROM_AUTOSCALING`` name the Auto Scaling service-linked role
+    (Auto Scaling publishes group notifications as that role, not as a service principal), which
+    must already exist in the account (it does after the first Auto Scaling group; otherwise
+    create an ``aws.iam.ServiceLinkedRole`` for ``autoscaling.amazonaws.com`` first): KMS rejects
+    a policy naming a missing role.
     """
     root = f"arn:{partition}:iam::{account_id}:root"
     statements: list[dict[str, Any]] = [
@@ -203,16 +205,16 @@ def key_policy(
                 ENCRYPT + DECRYPT + DESCRIBE_KEY + CREATE_GRANT,
             )
         )
+    autoscaling_role = (
+        f"arn:{partition}:iam::{account_id}:role/aws-service-role/"
+        "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
     if KeyUse.AUTOSCALING_EBS in wanted:
-        role = (
-            f"arn:{partition}:iam::{account_id}:role/aws-service-role/"
-            "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-        )
         statements.append(
             {
                 "Sid": "AllowAutoScalingToUseKeyForEbs",
                 "Effect": "Allow",
-                "Principal": {"AWS": role},
+                "Principal": {"AWS": autoscaling_role},
                 "Action": list(_CRYPTO_ACTIONS),
                 "Resource": "*",
             }
@@ -221,10 +223,21 @@ def key_policy(
             {
                 "Sid": "AllowAutoScalingToGrantKeyToEbs",
                 "Effect": "Allow",
-                "Principal": {"AWS": role},
+                "Principal": {"AWS": autoscaling_role},
                 "Action": list(CREATE_GRANT),
                 "Resource": "*",
                 "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            }
+        )
+    if KeyUse.SNS_FROM_AUTOSCALING in wanted:
+        statements.append(
+            {
+                "Sid": "AllowAutoScalingToPublishToEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"AWS": autoscaling_role},
+                "Action": list(_PRODUCER_ACTIONS),
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
             }
         )
     if KeyUse.EVENTS_BUS in wanted:

@@ -10,6 +10,7 @@ from components.core.alarms import AlarmSpec, Severity, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import KeyUse, key_policy
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import run_in_mocks
 
 SPEC = AlarmSpec(
@@ -61,8 +62,13 @@ def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
         assert topic.parent == component.urn
         assert topic.inputs["name"] == f"aws-platform-prod-{topic.name}"
     for key in keys.values():
+        # The HTTPS-subscribed topics' keys also encrypt their delivery-status log groups.
+        logged = key.name in ("alarms-p1-key", "alarms-p2-key")
         assert json.loads(key.inputs["policy"]) == key_policy(
-            "123456789012", "us-east-1", "aws", {KeyUse.SNS_FROM_CLOUDWATCH}
+            "123456789012",
+            "us-east-1",
+            "aws",
+            {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.LOGS} if logged else {KeyUse.SNS_FROM_CLOUDWATCH},
         )
         assert key.inputs["deletionWindowInDays"] == 30
     subscriptions = sorted(
@@ -200,3 +206,135 @@ def test_delivery_dlq_alarm_notifies_the_alarm_topics():
     )
     alarm = run.named("alarms-p1-delivery-dlq-has-messages")
     assert alarm.inputs["alarmActions"] == [run.named("alarms-p2").outputs["arn"]]
+
+
+AUTOSCALING_ROLE = (
+    "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/"
+    "AWSServiceRoleForAutoScaling"
+)
+FEEDBACK = (
+    "httpSuccessFeedbackRoleArn",
+    "httpFailureFeedbackRoleArn",
+    "httpSuccessFeedbackSampleRate",
+)
+
+
+def _email_and_pager() -> AlarmTopicsArgs:
+    return AlarmTopicsArgs(
+        subscriptions=[
+            AlarmSubscription(protocol="email", endpoint="oncall@example.com"),
+            AlarmSubscription(
+                protocol="https",
+                endpoint="https://pager.example.com/hook",
+                severities={Severity.P1, Severity.P2},
+            ),
+        ]
+    )
+
+
+def test_https_subscribed_topics_log_http_delivery_status_to_encrypted_groups():
+    run = _topics(_email_and_pager())
+    (role,) = run.of_type("aws:iam/role:Role")
+    assert role.name == "alarms-delivery-status"
+    for severity in ("p1", "p2"):
+        topic = run.named(f"alarms-{severity}")
+        assert {k: topic.inputs[k] for k in FEEDBACK} == {
+            "httpSuccessFeedbackRoleArn": role.outputs["arn"],
+            "httpFailureFeedbackRoleArn": role.outputs["arn"],
+            "httpSuccessFeedbackSampleRate": 100,
+        }
+        assert run.named("alarms-delivery-status-policy-attachment").urn in topic.dependencies
+    # Email-only topics: SNS has no delivery-status logging for email.
+    for severity in ("p3", "p4"):
+        assert not set(FEEDBACK) & set(run.named(f"alarms-{severity}").inputs)
+    base = "sns/us-east-1/123456789012/aws-platform-prod-alarms"
+    groups = {
+        g.name: (g.inputs["name"], g.inputs["kmsKeyId"], g.inputs["retentionInDays"])
+        for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")
+    }
+    keys = {k.name: k.outputs["arn"] for k in run.of_type("aws:kms/key:Key")}
+    p1_key, p2_key = keys["alarms-p1-key"], keys["alarms-p2-key"]
+    assert groups == {
+        "alarms-p1-delivery-success": (f"{base}-p1", p1_key, 365),
+        "alarms-p1-delivery-failure": (f"{base}-p1/Failure", p1_key, 365),
+        "alarms-p2-delivery-success": (f"{base}-p2", p2_key, 365),
+        "alarms-p2-delivery-failure": (f"{base}-p2/Failure", p2_key, 365),
+    }
+    document, _ = managed_policy(
+        run,
+        "alarms-delivery-status-policy",
+        role="alarms-delivery-status",
+        policy_name="aws-platform-prod-alarms-sns-logs",
+        description="SNS delivery-status logs of aws-platform-prod-alarms: write their log groups",
+        tags=PlatformContext.for_tests("prod").tags,
+    )
+    arns = [g.outputs["arn"] for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")]
+    assert document["Statement"] == [
+        {
+            "Sid": "WriteDeliveryStatusLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": sorted([*arns, *(f"{a}:*" for a in arns)]),
+        }
+    ]
+
+
+def test_email_only_topics_create_no_delivery_status_logging():
+    run = _topics(
+        AlarmTopicsArgs(subscriptions=[AlarmSubscription(protocol="email", endpoint="a@b.co")])
+    )
+    assert run.of_type("aws:iam/role:Role") == []
+    assert run.of_type("aws:iam/policy:Policy") == []
+    assert run.of_type("aws:cloudwatch/logGroup:LogGroup") == []
+    for topic in run.of_type("aws:sns/topic:Topic"):
+        assert not set(FEEDBACK) & set(topic.inputs), topic.name
+
+
+def test_allow_autoscaling_admits_the_service_linked_role_on_every_key():
+    run = _topics(AlarmTopicsArgs(allow_autoscaling=True))
+    keys = run.of_type("aws:kms/key:Key")
+    assert len(keys) == 4
+    for key in keys:
+        statements = json.loads(key.inputs["policy"])["Statement"]
+        assert statements[-1] == {
+            "Sid": "AllowAutoScalingToPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"AWS": AUTOSCALING_ROLE},
+            "Action": [
+                "kms:Decrypt",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyPair",
+                "kms:GenerateDataKeyPairWithoutPlaintext",
+                "kms:GenerateDataKeyWithoutPlaintext",
+            ],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}},
+        }
+        assert [s["Sid"] for s in statements] == [
+            "EnableAccountRootAndIamPolicies",
+            "AllowCloudWatchAlarmsToPublishToEncryptedTopics",
+            "AllowAutoScalingToPublishToEncryptedTopics",
+        ]
+    # The role publishes as an account principal, which the topic policy already admits.
+    policy = json.loads(run.named("alarms-p3-policy").inputs["policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AllowCloudWatchAlarms",
+        "AllowAccount",
+        "DenyInsecureTransport",
+    ]
+
+
+def test_keys_do_not_admit_autoscaling_unless_asked():
+    run = _topics(AlarmTopicsArgs())
+    for key in run.of_type("aws:kms/key:Key"):
+        assert "AWSServiceRoleForAutoScaling" not in key.inputs["policy"]
+
+
+def test_from_settings_passes_allow_autoscaling():
+    settings = PlatformContext.for_tests(alarm_email="oncall@example.com").settings
+    assert AlarmTopicsArgs.from_settings(settings).allow_autoscaling is False
+    args = AlarmTopicsArgs.from_settings(settings, allow_autoscaling=True)
+    assert args.allow_autoscaling is True
+    assert args.subscriptions == (
+        AlarmSubscription(protocol="email", endpoint="oncall@example.com"),
+    )

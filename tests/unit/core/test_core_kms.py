@@ -174,6 +174,24 @@ def test_no_use_grants_only_the_account_root():
             ],
         ),
         (
+            KeyUse.SNS_FROM_AUTOSCALING,
+            [
+                {
+                    "Sid": "AllowAutoScalingToPublishToEncryptedTopics",
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/"
+                        "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+                    },
+                    "Action": PRODUCER,
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}
+                    },
+                }
+            ],
+        ),
+        (
             KeyUse.EVENTS_BUS,
             [
                 {
