@@ -31,6 +31,7 @@ from components.secret_names import looks_like_secret_name
 
 __all__ = [
     "GROUP_METRICS",
+    "GROUP_NOTIFICATIONS",
     "SESSION_MANAGER_ACTIONS",
     "GoldenAmiAsg",
     "GoldenAmiAsgArgs",
@@ -63,7 +64,16 @@ GROUP_METRICS = (
     "GroupTerminatingInstances",
     "GroupTotalInstances",
 )
+# What the group tells its notification topic (AwsSolutions-AS3): every launch and
+# termination, and every failure of either.
+GROUP_NOTIFICATIONS = (
+    aws.autoscaling.NotificationType.INSTANCE_LAUNCH,
+    aws.autoscaling.NotificationType.INSTANCE_LAUNCH_ERROR,
+    aws.autoscaling.NotificationType.INSTANCE_TERMINATE,
+    aws.autoscaling.NotificationType.INSTANCE_TERMINATE_ERROR,
+)
 _ADMIN_PORTS = frozenset({22, 3389})
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 _PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]{1,1011}$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
@@ -107,6 +117,10 @@ class GoldenAmiAsgArgs:
         default_cooldown_seconds: the group's default cooldown (default 300).
         cpu_alarm_percent: CPU alarm threshold (default 85).
         kms_key: EBS key (``KeyUse.AUTOSCALING_EBS``); created when omitted.
+        notification_topic_arn: SNS topic told of every launch, termination and failure of
+            either (e.g. the P3 alarm topic). Auto Scaling publishes as its service-linked role,
+            so an encrypted topic's key must admit it (``KeyUse.SNS_FROM_AUTOSCALING``;
+            ``AlarmTopicsArgs(allow_autoscaling=True)`` does so for the alarm topics).
         tags: extra tags, merged over the context's required tags; every tag propagates.
     """
 
@@ -130,6 +144,7 @@ class GoldenAmiAsgArgs:
     default_cooldown_seconds: int = 300
     cpu_alarm_percent: float = 85.0
     kms_key: CustomerManagedKey | None = None
+    notification_topic_arn: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -211,6 +226,11 @@ def _placement_problems(
             f"{where}.port: {rule.port} is an admin port; use Session Manager instead",
         )
         p.check(bool(rule.description.strip()), f"{where}.description: must not be empty")
+    topic = args.notification_topic_arn
+    p.check(
+        not isinstance(topic, str) or bool(_TOPIC_ARN.match(topic)),
+        f"notification_topic_arn: {topic!r} is not a standard SNS topic ARN",
+    )
 
 
 def _capacity_problems(p: ProblemCollector, args: GoldenAmiAsgArgs, r: _Resolved) -> None:
@@ -306,6 +326,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         instance_role_arn: the instances' IAM role.
         security_group_id: the instances' security group.
         alarms: the three ``MetricAlarm`` resources.
+        notification: the group's ``aws.autoscaling.Notification`` (None without a topic).
         policy_statements: the instance role's statements, as rendered.
         min_size: resolved minimum size.
         max_size: resolved maximum size.
@@ -318,6 +339,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
     security_group: aws.ec2.SecurityGroup
     policy_statements: list[Statement]
     alarms: list[aws.cloudwatch.MetricAlarm]
+    notification: aws.autoscaling.Notification | None
     asg_name: pulumi.Output[str]
     asg_arn: pulumi.Output[str]
     launch_template_id: pulumi.Output[str]
@@ -355,6 +377,17 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         )
         self._launch_template(name, context, args, image_id, key, tags)
         self._group(name, context, args, resolved, tags)
+        self.notification = (
+            aws.autoscaling.Notification(
+                f"{name}-notifications",
+                group_names=[self.group.name],
+                notifications=list(GROUP_NOTIFICATIONS),
+                topic_arn=args.notification_topic_arn,
+                opts=child,
+            )
+            if args.notification_topic_arn is not None
+            else None
+        )
         self.alarms = self._alarms(name, context, args, resolved)
 
         self.asg_name = self.group.name

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
 
 from components.core.context import PlatformContext
@@ -277,6 +278,7 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
         min_size=3,
         max_size=2,
         statements=[Statement(actions=["s3:*"], resources=["*"])],
+        notification_topic_arn="arn:aws:sqs:us-east-1:123456789012:alarms",
     )
     with pytest.raises(ComponentArgumentsError) as raised:
         run_in_mocks(lambda: GoldenAmiAsg("workers", PlatformContext.for_tests("prod"), args))
@@ -288,6 +290,7 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
         "user_data",
         "subnet_ids",
         "ingress[0].port",
+        "notification_topic_arn",
         "max_size",
         "desired_capacity",
         "statements",
@@ -297,4 +300,57 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
 def test_a_single_subnet_is_refused_in_dev_too() -> None:
     args = replace(BASE, subnet_ids=["subnet-a"])
     with pytest.raises(ComponentArgumentsError, match="subnet_ids: the dev tier needs at least 2"):
+        run_in_mocks(lambda: GoldenAmiAsg("workers", PlatformContext.for_tests(), args))
+
+
+TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:aws-platform-dev-alarms-p3"
+
+
+def test_group_notifies_the_topic_of_launches_terminations_and_their_errors() -> None:
+    run = _run(notification_topic_arn=TOPIC_ARN)
+    (notification,) = run.of_type("aws:autoscaling/notification:Notification")
+    assert notification.name == "workers-notifications"
+    assert notification.parent == run.of_type("platform:compute:GoldenAmiAsg")[0].urn
+    assert notification.inputs == {
+        "groupNames": ["aws-platform-dev-workers"],
+        "notifications": [
+            "autoscaling:EC2_INSTANCE_LAUNCH",
+            "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+            "autoscaling:EC2_INSTANCE_TERMINATE",
+            "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+        ],
+        "topicArn": TOPIC_ARN,
+    }
+    assert run.named("workers-asg").urn in notification.dependencies
+
+
+def test_no_notification_without_a_topic() -> None:
+    assert _run().of_type("aws:autoscaling/notification:Notification") == []
+
+
+def test_a_topic_arn_known_only_at_deploy_time_is_accepted() -> None:
+    def program() -> None:
+        topic = aws.sns.Topic("alarms")
+        GoldenAmiAsg(
+            "workers",
+            PlatformContext.for_tests("dev"),
+            replace(BASE, notification_topic_arn=topic.arn),
+        )
+
+    run = run_in_mocks(program)
+    (notification,) = run.of_type("aws:autoscaling/notification:Notification")
+    assert notification.inputs["topicArn"] == run.named("alarms").outputs["arn"]
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:sns:us-east-1:12345:alarms",
+        "alarms",
+        f"arn:aws:sns:us-east-1:{ACCOUNT}:alarms.fifo",
+    ],
+)
+def test_a_malformed_topic_arn_is_refused(arn: str) -> None:
+    args = replace(BASE, notification_topic_arn=arn)
+    with pytest.raises(ComponentArgumentsError, match=r"notification_topic_arn: .* standard SNS"):
         run_in_mocks(lambda: GoldenAmiAsg("workers", PlatformContext.for_tests(), args))
