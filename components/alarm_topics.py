@@ -43,17 +43,19 @@ class AlarmSubscription:
 
 @dataclass(frozen=True, kw_only=True)
 class AlarmTopicsArgs:
-    """Arguments of ``AlarmTopics``.
+    """Arguments of ``AlarmTopics``; only CloudWatch alarms of this account and the account's
+    own principals may publish unless an ``allow_*`` flag admits more.
 
-    ``allow_eventbridge`` also lets EventBridge rules of this account publish (and adds
-    ``KeyUse.SNS_FROM_EVENTS`` to each topic's key); otherwise only CloudWatch alarms of this
-    account and the account's own principals may publish.
-
-    ``allow_autoscaling`` lets Auto Scaling group notifications (``aws.autoscaling.Notification``,
-    e.g. ``GoldenAmiAsgArgs.notification_topic_arn``) reach the topics: it adds
-    ``KeyUse.SNS_FROM_AUTOSCALING`` to each topic's key, since Auto Scaling publishes as its
-    service-linked role ``AWSServiceRoleForAutoScaling`` (already admitted by the topic policy as
-    an account principal), and that role must exist before the keys are created.
+    Args:
+        subscriptions: email/HTTPS endpoints and the severities each is notified of.
+        allow_eventbridge: EventBridge rules of this account may publish too (adds
+            ``KeyUse.SNS_FROM_EVENTS`` to each topic's key).
+        allow_autoscaling: Auto Scaling group notifications (``aws.autoscaling.Notification``,
+            e.g. ``GoldenAmiAsgArgs.notification_topic_arn``) may reach the topics: adds
+            ``KeyUse.SNS_FROM_AUTOSCALING`` to each topic's key, since Auto Scaling publishes
+            as its service-linked role ``AWSServiceRoleForAutoScaling`` (an account principal
+            the topic policy already admits). That role must exist before the keys are created.
+        severities: the severities that get a topic (default all).
     """
 
     subscriptions: Sequence[AlarmSubscription] = ()

@@ -118,7 +118,7 @@ class GoldenAmiAsgArgs:
         cpu_alarm_percent: CPU alarm threshold (default 85).
         kms_key: EBS key (``KeyUse.AUTOSCALING_EBS``); created when omitted.
         notification_topic_arn: SNS topic told of every launch, termination and failure of
-            either (e.g. the P3 alarm topic). Auto Scaling publishes as its service-linked role,
+            either (e.g. the P4 alarm topic). Auto Scaling publishes as its service-linked role,
             so an encrypted topic's key must admit it (``KeyUse.SNS_FROM_AUTOSCALING``;
             ``AlarmTopicsArgs(allow_autoscaling=True)`` does so for the alarm topics).
         tags: extra tags, merged over the context's required tags; every tag propagates.
