@@ -284,7 +284,8 @@ def markdown(results: Mapping[str, Any]) -> str:
         f"Measured by `make bench` ({'quick' if meta.get('quick') else 'full'} run) on "
         f"{meta.get('cpu_count', '?')} cores, Python {meta.get('python', '?')}, "
         f"load average {' '.join(f'{v:.2f}' for v in load) or '?'} at start, commit "
-        f"`{str(meta.get('git_commit', '?'))[:10]}`, {meta.get('finished_at', '?')}. "
+        f"`{str(meta.get('git_commit', '?'))[:10]}`, {meta.get('finished_at', '?')} "
+        f"(the run took {meta.get('duration_s', 0) / 60:.1f} min). "
         "Times are min / median of repeated runs on a shared machine; every figure is in "
         "`benchmarks/results.json`.",
         "",
