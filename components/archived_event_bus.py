@@ -16,7 +16,7 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.iam import service_trust_policy
+from components.core.iam import attach_managed_policy, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
@@ -482,16 +482,18 @@ class ArchivedEventBus(pulumi.ComponentResource):
                         tags=tags,
                         opts=child,
                     )
-                    depends.append(
-                        aws.iam.RolePolicy(
-                            f"{tprefix}-put-events",
-                            role=role.id,
-                            policy=pulumi.Output.from_input(target.arn).apply(
-                                lambda a: json.dumps(put_events_role_policy(a), sort_keys=True)
-                            ),
-                            opts=child,
-                        )
+                    _, attachment = attach_managed_policy(
+                        f"{tprefix}-put-events",
+                        role,
+                        pulumi.Output.from_input(target.arn).apply(
+                            lambda a: json.dumps(put_events_role_policy(a), sort_keys=True)
+                        ),
+                        policy_name=physical_name(context, tprefix, Service.IAM_POLICY),
+                        description=f"EventBridge rule {prefix} forwards to bus {target.name}",
+                        tags=tags,
+                        opts=child,
                     )
+                    depends.append(attachment)
                     extra["role_arn"] = role.arn
             aws.cloudwatch.EventTarget(
                 f"{tprefix}-target",

@@ -111,7 +111,10 @@ def build_platform() -> None:
     workloads: WorkloadSettings = parse_workload_settings(
         base.settings.workload_config, base.environment, stack_file
     )
-    alarm_topics = AlarmTopics("alarms", base, AlarmTopicsArgs.from_settings(base.settings))
+    # Auto Scaling (the reconciliation workers' launch/terminate notices) publishes too.
+    alarm_topics = AlarmTopics(
+        "alarms", base, AlarmTopicsArgs.from_settings(base.settings, allow_autoscaling=True)
+    )
     context = base.with_alarm_topics(alarm_topics.arns)
     region = context.settings.region
 

@@ -10,6 +10,7 @@ import pulumi
 from components.core.context import PlatformContext
 from components.core.iam import Statement
 from components.core.settings import Tier
+from components.core.severity import Severity
 from components.data_table import DataTable
 from components.fargate_service import FargateService, FargateServiceArgs
 from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs
@@ -19,11 +20,13 @@ from environments.settings import WorkloadSettings
 __all__ = ["Services", "build_services"]
 
 TRACKING_API_PORT = 8080
-# Graviton workers; dev runs a smaller size, and Spot above its on-demand base (tier default).
+# Graviton workers, two instance families each so a capacity shortage of one type does not
+# stop a scale-out (Security Hub AutoScaling.6); dev runs smaller sizes, on Spot above its
+# on-demand base (the tier default).
 WORKER_INSTANCE_TYPES: dict[Tier, tuple[str, ...]] = {
     Tier.DEV: ("t4g.small", "t4g.medium"),
-    Tier.STAGING: ("m7g.large",),
-    Tier.PROD: ("m7g.large",),
+    Tier.STAGING: ("m7g.large", "m6g.large"),
+    Tier.PROD: ("m7g.large", "m6g.large"),
 }
 
 
@@ -81,6 +84,9 @@ def build_services(
             pinned_ami_id=workloads.pinned_ami_id,
             instance_types=WORKER_INSTANCE_TYPES[context.environment],
             statements=_read_events(events_table),
+            # Launches and terminations are routine (P4); a failed launch that matters also
+            # trips the group's in-service alarm.
+            notification_topic_arn=context.alarm_topic_arns[Severity.P4],
         ),
         opts=pulumi.ResourceOptions(depends_on=[network]),
     )

@@ -20,6 +20,7 @@ from components.archived_event_bus import (
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import KeyUse, key_policy
+from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 ACCOUNT = "123456789012"
@@ -269,8 +270,16 @@ def test_bus_target_gets_a_role_that_may_only_put_events_on_that_bus(run: Progra
             },
         }
     ]
-    inline = _one(run, "aws:iam/rolePolicy:RolePolicy", "shipments-delivered-forward-put-events")
-    assert _policy(inline) == {
+    document, attachment = managed_policy(
+        run,
+        "shipments-delivered-forward-put-events",
+        role="shipments-delivered-forward-role",
+        policy_name="aws-platform-dev-shipments-delivered-forward",
+        description="EventBridge rule shipments-delivered forwards to bus forward",
+        tags=PlatformContext.for_tests("dev").tags,
+    )
+    assert target.dependencies and attachment.urn in target.dependencies
+    assert document == {
         "Version": "2012-10-17",
         "Statement": [
             {
