@@ -31,7 +31,7 @@ preview: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy components tools
+	$(VENV)/bin/mypy components tools environments handlers
 
 # The published @pulumi/awsguard pack, installed from npm (never committed) for the
 # third-party-pack tests.
