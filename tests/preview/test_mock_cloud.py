@@ -189,6 +189,32 @@ def test_program_exception_keeps_its_traceback() -> None:
     assert [r.name for r in run_in_mocks(lambda: aws.sqs.Queue("next")).resources][1:] == ["next"]
 
 
+def test_a_failing_apply_deep_in_a_chain_still_fails_the_run() -> None:
+    """Outstanding outputs are awaited in whole rounds; a failure among them is still raised."""
+
+    def program() -> None:
+        queue = aws.sqs.Queue("q")
+        chained = queue.arn.apply(lambda arn: arn.upper()).apply(lambda arn: arn.lower())
+        chained.apply(lambda _: 1 / 0)
+        for index in range(20):  # outputs that succeed, finishing around the failing one
+            queue.url.apply(lambda url, i=index: f"{url}/{i}")
+
+    with pytest.raises(ZeroDivisionError):
+        run_in_mocks(program)
+
+
+def test_outputs_created_while_waiting_are_awaited_too() -> None:
+    seen: list[str] = []
+
+    def program() -> None:
+        queue = aws.sqs.Queue("q")
+        queue.arn.apply(lambda arn: aws.sqs.Queue("late").arn.apply(seen.append))
+
+    run = run_in_mocks(program)
+    assert [r.name for r in run.resources][1:] == ["q", "late"]
+    assert seen == [run.named("late").outputs["arn"]]
+
+
 def test_transforms_fail_fast_instead_of_hanging() -> None:
     def stack_transform() -> None:
         pulumi.runtime.register_resource_transform(lambda _args: None)
