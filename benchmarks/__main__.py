@@ -62,6 +62,18 @@ def _git_commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def _uncommitted_paths() -> list[str]:
+    """Paths that differ from the commit: the tree is shared, so figures may include them."""
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=isolated.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
+
+
 def _load() -> list[float]:
     return [round(v, 2) for v in os.getloadavg()]
 
@@ -90,6 +102,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         "meta": {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "git_commit": _git_commit(),
+            "uncommitted_paths": _uncommitted_paths(),
             "cpu_count": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),

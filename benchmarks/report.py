@@ -285,7 +285,13 @@ def markdown(results: Mapping[str, Any]) -> str:
         f"{meta.get('cpu_count', '?')} cores, Python {meta.get('python', '?')}, "
         f"load average {' '.join(f'{v:.2f}' for v in load) or '?'} at start, commit "
         f"`{str(meta.get('git_commit', '?'))[:10]}`, {meta.get('finished_at', '?')} "
-        f"(the run took {meta.get('duration_s', 0) / 60:.1f} min). "
+        f"(the run took {meta.get('duration_s', 0) / 60:.1f} min"
+        + (
+            f"; {len(meta['uncommitted_paths'])} uncommitted path(s) in the tree"
+            if meta.get("uncommitted_paths")
+            else ""
+        )
+        + "). "
         "Times are min / median of repeated runs on a shared machine; every figure is in "
         "`benchmarks/results.json`.",
         "",
