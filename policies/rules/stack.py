@@ -640,31 +640,34 @@ def kms_key_unused(stack: Stack, ctx: Context) -> Iterator[Finding]:
         key = key_for(stack, alias.props.get("name"))
         if isinstance(key, StackResource):
             aliases.setdefault(key.urn, []).append(alias)
+    # What any other resource depends on, and the strings it holds, are gathered once: a
+    # scan of the whole stack per key grows with the square of the stack.
+    users = [r for r in stack if r.type not in (KMS_ALIAS, KMS_KEY_POLICY)]
+    depended = {u for r in users for urns in r.property_dependencies.values() for u in urns}
+    strings: list[tuple[str, str]] | None = None  # (urn, a string it holds)
     for key in stack.of_type(KMS_KEY):
         names = {key.urn} | {a.urn for a in aliases.get(key.urn, [])}
+        if names & depended:  # a key never depends on itself or its aliases
+            continue
         identities = set(key.identities())
         for alias in aliases.get(key.urn, []):
             identities |= alias.identities()
-        used = False
-        for resource in stack:
-            if resource.urn in names or resource.type in (KMS_ALIAS, KMS_KEY_POLICY):
-                continue
-            deps = {u for urns in resource.property_dependencies.values() for u in urns}
-            if deps & names or _mentions(resource.props.to_dict(), identities):
-                used = True
-                break
-        if not used:
+        if strings is None:
+            strings = [(r.urn, text) for r in users for text in _strings(r.props.to_dict())]
+        if not any(urn not in names and i in text for urn, text in strings for i in identities):
             yield Finding.on(key, f"key {key.name} is not used by any resource of the stack")
 
 
-def _mentions(value: object, identities: set[str]) -> bool:
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a (nested) property value."""
     if isinstance(value, str):
-        return any(i in value for i in identities)
-    if isinstance(value, dict):
-        return any(_mentions(v, identities) for v in value.values())
-    if isinstance(value, list):
-        return any(_mentions(v, identities) for v in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _role_documents(stack: Stack, role: StackResource) -> list[object]:
