@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -39,6 +40,8 @@ _ENGINE_ADDRESS = "127.0.0.1:0"
 """The engine address argument a pack expects; the preview has no engine to call back."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The pack's gRPC server runs 4 worker threads; more in flight only queue there.
+ANALYZE_IN_FLIGHT = 4
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
@@ -429,7 +432,10 @@ class PolicyPackProcess:
     def analyze(self, resource: RegisteredResource) -> list[Violation]:
         """Violations of resource policies by one resource (its inputs, like a preview);
         PolicyEvaluationError when a policy fails."""
-        request = analyzer_pb2.AnalyzeRequest(
+        return self.analyze_all([resource])
+
+    def _analyze_request(self, resource: RegisteredResource) -> analyzer_pb2.AnalyzeRequest:
+        return analyzer_pb2.AnalyzeRequest(
             urn=resource.urn,
             type=resource.type,
             name=resource.name,
@@ -437,16 +443,37 @@ class PolicyPackProcess:
             options=self._options(resource),
             provider=self._provider(resource),
         )
-        try:
-            response = self._require_stub().Analyze(request)
-        except grpc.RpcError as error:
-            raise self._evaluation_error(f"Analyze of {resource.urn}", error) from error
-        return self._violations(response.diagnostics, resource.urn)
 
     def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
-        """Analyze every resource, in order."""
+        """Analyze every resource; violations come back in resource order.
+
+        Up to ``ANALYZE_IN_FLIGHT`` requests are outstanding at once, as the engine also sends
+        them while it registers resources: the pack evaluates one while the next is encoded.
+        """
         self._remember_providers(resources)
-        return [v for resource in resources for v in self.analyze(resource)]
+        stub = self._require_stub()
+        in_flight: deque[tuple[RegisteredResource, grpc.Future]] = deque()
+        violations: list[Violation] = []
+
+        def collect() -> None:
+            resource, future = in_flight.popleft()
+            try:
+                response = future.result()
+            except grpc.RpcError as error:
+                raise self._evaluation_error(f"Analyze of {resource.urn}", error) from error
+            violations.extend(self._violations(response.diagnostics, resource.urn))
+
+        try:
+            for resource in resources:
+                if len(in_flight) >= ANALYZE_IN_FLIGHT:
+                    collect()
+                in_flight.append((resource, stub.Analyze.future(self._analyze_request(resource))))
+            while in_flight:
+                collect()
+        finally:
+            for _, future in in_flight:
+                future.cancel()
+        return violations
 
     def analyze_stack(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
         """Violations of stack policies, given every resource with parents and dependencies.
