@@ -41,6 +41,20 @@ def test_resource_policy_reports_each_unencrypted_queue_on_its_urn() -> None:
     )
 
 
+def test_violations_keep_resource_order_with_requests_in_flight() -> None:
+    """Several Analyze requests are outstanding at once; the answers are still in order."""
+
+    def program() -> None:
+        for index in range(12):
+            aws.sqs.Queue(f"plain-{index:02d}")
+
+    run = run_in_mocks(program)
+    with PolicyPackProcess(BASIC) as pack:
+        violations = pack.analyze_all(list(reversed(run.resources)))
+    queues = [r.urn for r in reversed(run.resources) if r.type == "aws:sqs/queue:Queue"]
+    assert [v.urn for v in violations] == queues
+
+
 def test_stack_policy_gets_config_defaults_and_reports_stack_wide() -> None:
     run = _queues()
     with PolicyPackProcess(BASIC) as pack:
