@@ -8,10 +8,13 @@ reference through both; an unknown reference resolves to `UNKNOWN` so a rule can
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from .values import UNKNOWN, Props, Unknown, is_unknown
+
+T = TypeVar("T")
 
 # Output/input properties that identify a resource when another one refers to it.
 IDENTITY_KEYS = ("arn", "id", "url", "name", "keyId", "functionName", "tableName")
@@ -47,6 +50,7 @@ class Stack:
         self._by_urn = {r.urn: r for r in self.resources}
         self._by_type: dict[str, list[StackResource]] = defaultdict(list)
         self._by_identity: dict[str, list[StackResource]] = defaultdict(list)
+        self._memo: dict[str, Any] = {}
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
             for identity in resource.identities():
@@ -54,6 +58,15 @@ class Stack:
 
     def __iter__(self) -> Iterator[StackResource]:
         return iter(self.resources)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """An index derived from the whole stack, computed once per view (one request) and
+        shared by every rule that asks for ``key``; rules that looked the stack up per resource
+        would grow with its square."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     def of_type(self, *types: str) -> list[StackResource]:
         """Resources of any of the given type tokens, in registration order."""

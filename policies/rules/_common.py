@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..lib import UNKNOWN, PolicyDocument, Stack, StackResource, Unknown, parse_policy
 from ..lib.values import is_unknown
@@ -226,31 +228,50 @@ def alarm_dimensions(alarm: StackResource) -> list[tuple[str, str, dict[str, obj
     return out
 
 
+@dataclass(frozen=True)
+class _AlarmIndex:
+    """Metric alarms by (namespace, metric, dimension, value), and those whose value for a
+    dimension is unknown, with the URNs their dimensions depend on."""
+
+    known: dict[tuple[str, str, str, str], list[StackResource]]
+    unknown: dict[tuple[str, str, str], list[tuple[StackResource, tuple[str, ...]]]]
+
+
+def _alarm_index(stack: Stack) -> _AlarmIndex:
+    known: dict[tuple[str, str, str, str], list[StackResource]] = defaultdict(list)
+    unknown: dict[tuple[str, str, str], list[tuple[StackResource, tuple[str, ...]]]]
+    unknown = defaultdict(list)
+    for alarm in stack.of_type(METRIC_ALARM):
+        deps = tuple(alarm.property_dependencies.get("dimensions", ())) + tuple(
+            alarm.property_dependencies.get("metricQueries", ())
+        )
+        for namespace, metric, dims in alarm_dimensions(alarm):
+            for dimension, value in dims.items():
+                if is_unknown(value):
+                    unknown[(namespace, metric, dimension)].append((alarm, deps))
+                elif isinstance(value, str):
+                    known[(namespace, metric, dimension, value)].append(alarm)
+    return _AlarmIndex(known=known, unknown=unknown)
+
+
 def alarms_on(
     stack: Stack, namespace: str, metrics: Iterable[str], dimension: str, target: StackResource
 ) -> list[StackResource] | Unknown:
     """Alarms in the stack on `namespace`/`metrics` whose `dimension` names `target`.
 
     `UNKNOWN` when some candidate alarm's dimension value is unknown and no alarm matched."""
-    wanted = set(metrics)
+    index = stack.memo("metric-alarms", lambda: _alarm_index(stack))
     names = target.identities()
     found: list[StackResource] = []
     unknown = False
-    for alarm in stack.of_type(METRIC_ALARM):
-        for ns, metric, dims in alarm_dimensions(alarm):
-            if ns != namespace or metric not in wanted:
-                continue
-            value = dims.get(dimension)
-            if is_unknown(value) or is_unknown(dims):
-                deps = alarm.property_dependencies.get("dimensions", ()) + (
-                    alarm.property_dependencies.get("metricQueries", ())
-                )
-                if target.urn in deps:
-                    found.append(alarm)
-                else:
-                    unknown = True
-            elif isinstance(value, str) and value in names:
+    for metric in set(metrics):
+        for name in names:
+            found.extend(index.known.get((namespace, metric, dimension, name), ()))
+        for alarm, deps in index.unknown.get((namespace, metric, dimension), ()):
+            if target.urn in deps:
                 found.append(alarm)
+            else:
+                unknown = True
     if not found and unknown:
         return UNKNOWN
-    return found
+    return list(dict.fromkeys(found))

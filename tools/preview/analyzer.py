@@ -3,6 +3,7 @@ about resources over the Analyzer gRPC protocol."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import queue
@@ -125,14 +126,20 @@ def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
     raise PackStartError(f"{spec_path}: runtime {name!r} is not supported (python or nodejs)")
 
 
+@functools.cache
+def _installed_version(distribution: str) -> str:
+    """The installed version of a provider SDK (a metadata scan: looked up once)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
 def _default_provider(
     package: str, stack_config: Mapping[str, str], project: str, stack: str
 ) -> analyzer_pb2.AnalyzerProviderResource:
     """The default provider the engine would create for `package`."""
-    try:
-        version = metadata.version(f"pulumi_{package}")
-    except metadata.PackageNotFoundError:
-        version = "0.0.0"
+    version = _installed_version(f"pulumi_{package}")
     name = "default_" + version.replace(".", "_")
     properties: dict[str, Any] = {"version": version}
     for key, value in stack_config.items():
@@ -177,6 +184,7 @@ class PolicyPackProcess:
         self._info: AnalyzerInfo | None = None
         self._resolved: dict[str, ResolvedPolicyConfig] = {}
         self._providers: dict[str, RegisteredResource] = {}
+        self._default_providers: dict[str, analyzer_pb2.AnalyzerProviderResource] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -399,7 +407,11 @@ class PolicyPackProcess:
                 )
         if resource.custom or resource.type.startswith("awsx:"):
             package = resource.type.split(":", 1)[0]
-            return _default_provider(package, self.stack_config, self.project, self.stack)
+            if package not in self._default_providers:
+                self._default_providers[package] = _default_provider(
+                    package, self.stack_config, self.project, self.stack
+                )
+            return self._default_providers[package]
         # Not nil: the Node policy server reads `provider.properties` unconditionally.
         return analyzer_pb2.AnalyzerProviderResource(properties=struct_pb2.Struct())
 
