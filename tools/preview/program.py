@@ -233,7 +233,6 @@ def run_in_mocks(
     monitor = _RecordingMonitor(cloud)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
-    previous_loop = _current_loop()
     settings.reset_options(project=project, stack=stack, preview=preview)
     try:
         asyncio.set_event_loop(loop)
@@ -254,7 +253,7 @@ def run_in_mocks(
             loop.run_until_complete(pulumi.runtime.stack.run_in_stack(_settling(program)))
     finally:
         _close_loop(loop)
-        asyncio.set_event_loop(previous_loop)
+        asyncio.set_event_loop(None)  # the run's loop is closed; leave none behind
         settings.reset_options()
         pulumi.runtime.set_all_config({}, [])
     stack_resources = [r for r in monitor.recorded if r.type == STACK_TYPE]
@@ -282,12 +281,6 @@ def _quiet_unretrieved(loop: asyncio.AbstractEventLoop, context: dict[str, Any])
     itself propagates from run_in_mocks, so their 'never retrieved' reports are noise."""
     if "never retrieved" not in str(context.get("message", "")):
         loop.default_exception_handler(context)
-
-
-def _current_loop() -> asyncio.AbstractEventLoop | None:
-    with contextlib.suppress(RuntimeError):
-        return asyncio.get_event_loop_policy().get_event_loop()
-    return None
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
