@@ -173,6 +173,8 @@ def test_notifications_are_queued_pending_with_the_event_template(
     assert notification["customer_id"] == "CUST-77"
 
 
+# Nothing was processed, so Powertools warns that there are no metrics to publish.
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
 def test_missing_table_variable_is_a_configuration_error(
     order_tables: dict[ModuleType, str], monkeypatch: pytest.MonkeyPatch
 ):
