@@ -67,6 +67,16 @@ class Violation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Remediation:
+    """A remediating policy's rewrite of one resource's properties."""
+
+    policy: str
+    pack: str
+    urn: str
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class AnalyzerInfo:
     """A pack's name, version, policies and initial config (GetAnalyzerInfo)."""
 
@@ -455,6 +465,25 @@ class PolicyPackProcess:
             options=self._options(resource),
             provider=self._provider(resource),
         )
+
+    def remediate(self, resource: RegisteredResource) -> list[Remediation]:
+        """What the pack's remediating policies (enforcement ``remediate``) would change in one
+        resource: each policy's rewritten properties, in the order the engine applies them."""
+        self._remember_providers([resource])
+        try:
+            response = self._require_stub().Remediate(self._analyze_request(resource))
+        except grpc.RpcError as error:
+            raise self._evaluation_error(f"Remediate of {resource.urn}", error) from error
+        return [
+            Remediation(
+                policy=item.policyName,
+                pack=item.policyPackName,
+                urn=resource.urn,
+                properties=json_format.MessageToDict(item.properties),
+            )
+            for item in response.remediations
+            if item.HasField("properties")
+        ]
 
     def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
         """Analyze every resource; violations come back in resource order.
