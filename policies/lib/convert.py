@@ -27,24 +27,23 @@ _CACHE_SIZE = 131_072
 
 
 class _IdentityCache:
-    """A bounded LRU keyed on object identity; holds the key object so its id stays unique."""
+    """Values computed from objects, keyed on the object's identity; an entry holds its key so
+    the id stays unique. Dropped all at once when full (a request's working set fits). Plain
+    dict operations are atomic under the GIL; two threads may both compute a value (it is a
+    pure conversion), never see a wrong one."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[int, tuple[object, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: dict[int, tuple[object, Any]] = {}
 
     def get_or_compute(self, key: object, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            entry = self._entries.get(id(key))
-            if entry is not None and entry[0] is key:
-                self._entries.move_to_end(id(key))
-                return entry[1]
+        entry = self._entries.get(id(key))
+        if entry is not None and entry[0] is key:
+            return entry[1]
         value = compute()
-        with self._lock:
-            self._entries[id(key)] = (key, value)
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[id(key)] = (key, value)
         return value
 
 
@@ -155,5 +154,23 @@ def install_conversion_cache() -> bool:
     servicer_module.json_format = _CachingJsonFormat(servicer_module.json_format)
     servicer_module.deserialize_properties = deserialize
     servicer_module.unknown_checking_proxy = proxy
+    _cache_per_request(getattr(servicer_module, "_PolicyAnalyzerServicer", None))
     _installed = True
     return True
+
+
+def _cache_per_request(servicer: type | None) -> None:
+    """The servicer also rebuilds a request's options and provider for every policy; build
+    them once per request (the request object is the key). Skipped if the methods moved."""
+    for name in ("_get_resource_options", "_get_provider_resource"):
+        real = getattr(servicer, name, None)
+        if real is None:
+            continue
+        cache = _IdentityCache(_CACHE_SIZE)
+
+        def cached(
+            self: Any, request: Any, _real: Callable[..., Any] = real, _cache: Any = cache
+        ) -> Any:
+            return _cache.get_or_compute(request, lambda: _real(self, request))
+
+        setattr(servicer, name, cached)
