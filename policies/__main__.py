@@ -4,6 +4,7 @@ The engine runs this file by path, so the pack directory is loaded as a package 
 name whatever the directory is called; rules then import each other relatively.
 """
 
+import gc
 import importlib.util
 import sys
 from pathlib import Path
@@ -29,6 +30,11 @@ _rules = importlib.import_module(f"{_pack.__name__}.rules")
 
 _lib.install_conversion_cache()
 ALL_POLICIES = [rule.to_policy() for rule in _rules.all_rules()]
+
+# The pack lives for one preview or update and allocates a few objects per property per
+# request: collect rarely, and never rescan the modules and policies loaded above.
+gc.freeze()
+gc.set_threshold(50_000, 20, 20)
 
 PolicyPack(
     name="aws-platform",
