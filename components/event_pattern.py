@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from components.numeric_match import check_numeric
+
 OPERATORS = frozenset(
     {
         "prefix",
@@ -32,9 +34,6 @@ NUMERIC_LIMIT = 5_000_000_000
 ENVELOPE_FIELDS = frozenset(
     {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"}
 )
-_LOWER_BOUNDS = frozenset({">", ">="})
-_UPPER_BOUNDS = frozenset({"<", "<="})
-_NUMERIC_OPERATORS = _LOWER_BOUNDS | _UPPER_BOUNDS | {"="}
 
 
 def event_pattern_problems(pattern: Any) -> list[str]:
@@ -153,7 +152,7 @@ def _check_matcher(matcher: Any, path: str, problems: list[str]) -> None:
         except (TypeError, ValueError):
             problems.append(f"{where}: {operand!r} is not an IP address or CIDR block")
     elif operator == "numeric":
-        _check_numeric(operand, where, problems)
+        check_numeric(operand, where, problems, _check_number)
     else:
         _check_anything_but(operand, where, problems)
 
@@ -186,23 +185,6 @@ def _check_number(value: Any, path: str, problems: list[str]) -> bool:
         problems.append(f"{path}: {value} is outside EventBridge's numeric range -5e9..5e9")
         return False
     return True
-
-
-def _check_numeric(value: Any, path: str, problems: list[str]) -> None:
-    if not isinstance(value, list) or len(value) not in (2, 4):
-        problems.append(f"{path}: must be [operator, number] or [lower, number, upper, number]")
-        return
-    first, bound = value[0], value[1]
-    if first not in _NUMERIC_OPERATORS:
-        problems.append(f"{path}[0]: unknown numeric operator {first!r}")
-        return
-    if not _check_number(bound, f"{path}[1]", problems) or len(value) == 2:
-        return
-    second, top = value[2], value[3]
-    if first not in _LOWER_BOUNDS or second not in _UPPER_BOUNDS:
-        problems.append(f"{path}: a range must be ['>' or '>=', low, '<' or '<=', high]")
-    elif _check_number(top, f"{path}[3]", problems) and top <= bound:
-        problems.append(f"{path}: the lower bound {bound} must be less than the upper {top}")
 
 
 def _check_anything_but(value: Any, path: str, problems: list[str]) -> None:

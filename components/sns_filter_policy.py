@@ -21,6 +21,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from components.numeric_match import check_numeric
+
 MAX_KEYS = 5
 MAX_COMBINATIONS = 150
 MAX_POLICY_BYTES = 256 * 1024
@@ -29,9 +31,6 @@ MAX_DECIMALS = 5
 OPERATORS = frozenset(
     {"prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "cidr"}
 )
-_LOWER_BOUNDS = frozenset({">", ">="})
-_UPPER_BOUNDS = frozenset({"<", "<="})
-_NUMERIC_OPERATORS = _LOWER_BOUNDS | _UPPER_BOUNDS | {"="}
 
 
 class FilterPolicyScope(StrEnum):
@@ -176,7 +175,7 @@ def _check_matcher(matcher: Any, path: str, problems: list[str]) -> None:
     elif operator == "cidr":
         _check_cidr(operand, f"{path}.cidr", problems)
     elif operator == "numeric":
-        _check_numeric(operand, f"{path}.numeric", problems)
+        check_numeric(operand, f"{path}.numeric", problems, _check_number)
     else:
         _check_anything_but(operand, f"{path}.anything-but", problems)
 
@@ -200,23 +199,6 @@ def _check_cidr(value: Any, path: str, problems: list[str]) -> None:
         ipaddress.ip_network(value, strict=False)
     except (TypeError, ValueError):
         problems.append(f"{path}: {value!r} is not an IP address or CIDR block")
-
-
-def _check_numeric(value: Any, path: str, problems: list[str]) -> None:
-    if not isinstance(value, list) or len(value) not in (2, 4):
-        problems.append(f"{path}: must be [operator, number] or [lower, number, upper, number]")
-        return
-    first, bound = value[0], value[1]
-    if first not in _NUMERIC_OPERATORS:
-        problems.append(f"{path}[0]: unknown numeric operator {first!r}")
-        return
-    if not _check_number(bound, f"{path}[1]", problems) or len(value) == 2:
-        return
-    second, top = value[2], value[3]
-    if first not in _LOWER_BOUNDS or second not in _UPPER_BOUNDS:
-        problems.append(f"{path}: a range must be ['>' or '>=', low, '<' or '<=', high]")
-    elif _check_number(top, f"{path}[3]", problems) and top <= bound:
-        problems.append(f"{path}: the lower bound {bound} must be less than the upper {top}")
 
 
 def _check_anything_but(value: Any, path: str, problems: list[str]) -> None:
