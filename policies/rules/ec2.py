@@ -356,6 +356,69 @@ def sg_attached(stack: Stack, context: Context) -> Iterable[Finding]:
             yield Finding.on(group, f"security group {group.name} is not used by any resource")
 
 
+ECS_SERVICE = "aws:ecs/service:Service"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+
+
+def _balanced_groups(stack: Stack) -> Iterator[tuple[Any, list[Any]]]:
+    """(workload, its security groups) for ECS services and Auto Scaling groups that sit
+    behind a load balancer's target group; unknown references are left out."""
+    for service in stack.of_type(ECS_SERVICE):
+        if _non_empty(service.props.array("loadBalancers")):
+            groups = stack.referenced(service, "networkConfiguration", SECURITY_GROUP)
+            if isinstance(groups, list):
+                yield service, groups
+    for group in stack.of_type(AUTOSCALING_GROUP):
+        if not _non_empty(group.props.array("targetGroupArns")):
+            continue
+        templates: list[Any] = []
+        for prop in ("launchTemplate", "mixedInstancesPolicy"):
+            refs = stack.referenced(group, prop, LAUNCH_TEMPLATE)
+            templates += refs if isinstance(refs, list) else []
+        for template in templates:
+            found: list[Any] = []
+            for prop in ("vpcSecurityGroupIds", "networkInterfaces"):
+                refs = stack.referenced(template, prop, SECURITY_GROUP)
+                found += refs if isinstance(refs, list) else []
+            yield group, found
+
+
+@stack_rule(
+    name="ec2-sg-chained-to-load-balancer",
+    description="Security groups of ECS services and Auto Scaling groups behind a load balancer"
+    " admit traffic from other security groups (the load balancer's), never from CIDR ranges.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="A CIDR rule lets anything in that range bypass the load balancer's TLS, WAF and"
+    " access logs; chaining groups admits exactly the balancer (none of the anchors checks it).",
+    fix="Replace the CIDR ingress with a rule whose source is the load balancer's security group"
+    " (referenced_security_group_id / source_security_group_id).",
+    unknown="Skips a workload whose security groups are unknown and a rule whose CIDRs are"
+    " unknown; counts inline rules and separate rule resources alike.",
+    anchors=("stack-gap",),
+)
+def sg_chained_to_load_balancer(stack: Stack, context: Context) -> Iterable[Finding]:
+    rules_of: dict[str, list[Any]] = {}
+    for rule in stack.of_type(*RULE_RESOURCES):
+        for group in _rule_targets(stack, rule) or []:
+            rules_of.setdefault(group.urn, []).append(rule)
+    reported: set[str] = set()
+    for workload, groups in _balanced_groups(stack):
+        for group in groups:
+            if group.urn in reported:
+                continue
+            for resource in [group, *rules_of.get(group.urn, [])]:
+                opened = [p for p in permissions(resource) if p.direction == "ingress" and p.cidrs]
+                if opened:
+                    reported.add(group.urn)
+                    yield Finding.on(
+                        resource,
+                        f"security group {group.name} of {workload.name} (behind a load balancer)"
+                        f" admits {', '.join(opened[0].cidrs)} on {opened[0].ports} by CIDR",
+                    )
+                    break
+
+
 def _is_true(value: Any) -> bool | None:
     """`true`/`"true"` -> True, `false`/`"false"`/missing -> False, unknown -> None."""
     if isinstance(value, Unknown):
@@ -535,6 +598,7 @@ RULES = [
     default_sg_restricts_all,
     sg_rule_management_conflicts,
     sg_attached,
+    sg_chained_to_load_balancer,
     lt_imdsv2_required,
     lt_metadata_hop_limit,
     lt_no_public_ip,

@@ -240,3 +240,67 @@ CASES += [
     Case.passes("ec2-lt-detailed-monitoring", lt("monitored")),
     Case.fails("ec2-lt-detailed-monitoring", lt("basic", monitoring=None)),
 ]
+
+# Security groups of load-balanced workloads admit the balancer's group, never a CIDR range.
+_chained = "ec2-sg-chained-to-load-balancer"
+_SERVICE = "aws:ecs/service:Service"
+_ASG = "aws:autoscaling/group:Group"
+_LT = "aws:ec2/launchTemplate:LaunchTemplate"
+_TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/1"
+
+
+def _service(name: str, group, balanced: bool = True):
+    props = {
+        "networkConfiguration": {"securityGroups": ["sg"], "subnets": ["subnet-1"]},
+        "loadBalancers": [{"targetGroupArn": _TARGET_GROUP, "containerPort": 8080}]
+        if balanced
+        else [],
+    }
+    return res(_SERVICE, name, props, deps={"networkConfiguration": [group]})
+
+
+def _from_group(name: str, group):
+    props = {
+        "securityGroupId": "sg",
+        "ipProtocol": "tcp",
+        "fromPort": 8080,
+        "toPort": 8080,
+        "referencedSecurityGroupId": "sg-alb",
+        "description": "from the load balancer",
+    }
+    return res(INGRESS, name, props, deps={"securityGroupId": [group]})
+
+
+_chained_sg = sg("api-tasks")
+_cidr_sg = sg("api-tasks-cidr", [inline(8080, "10.0.0.0/8")])
+_rule_sg = sg("api-tasks-rule")
+_cidr_rule = res(
+    INGRESS,
+    "api-from-vpc",
+    vpc_rule("api-from-vpc", 8080, "10.0.0.0/8").inputs,
+    deps={"securityGroupId": [_rule_sg]},
+)
+_worker_sg = sg("workers", [inline(8080, "10.0.0.0/8")])
+_template = res(
+    _LT, "workers", {"vpcSecurityGroupIds": ["sg"]}, deps={"vpcSecurityGroupIds": [_worker_sg]}
+)
+_workers = res(
+    _ASG,
+    "workers",
+    {"targetGroupArns": [_TARGET_GROUP], "launchTemplate": {"id": "lt-1", "version": "$Latest"}},
+    deps={"launchTemplate": [_template]},
+)
+CASES += [
+    Case.passes(
+        _chained,
+        _chained_sg,
+        _from_group("api-from-alb", _chained_sg),
+        _service("api", _chained_sg),
+    ),
+    Case.passes(_chained, _cidr_sg, _service("internal-only", _cidr_sg, balanced=False)),
+    Case.fails(_chained, _cidr_sg, _service("api-inline", _cidr_sg), on=_cidr_sg, label="inline"),
+    Case.fails(
+        _chained, _rule_sg, _cidr_rule, _service("api-rule", _rule_sg), on=_cidr_rule, label="rule"
+    ),
+    Case.fails(_chained, _worker_sg, _template, _workers, on=_worker_sg, label="asg"),
+]
