@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..lib import UNKNOWN, PolicyDocument, Stack, StackResource, Unknown, parse_policy
@@ -62,6 +62,17 @@ def documents(
         if doc is not None:
             docs.append(doc)  # type: ignore[arg-type]
     return docs
+
+
+def public_statements(policy: object) -> Iterator[str]:
+    """A finding per statement of a resource policy (dict, JSON or get_policy_document output)
+    that allows a wildcard principal with no narrowing condition; nothing while it is unknown."""
+    doc = parse_policy(policy)
+    if doc is None or doc is UNKNOWN:
+        return
+    for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
+        if s.is_public:
+            yield f"statement {s.sid or i} allows a wildcard principal with no narrowing condition"
 
 
 def queue_documents(stack: Stack, queue: StackResource) -> list[PolicyDocument] | Unknown:

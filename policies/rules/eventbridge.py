@@ -12,7 +12,6 @@ from ..lib import (
     Resource,
     Severity,
     is_unknown,
-    parse_policy,
     resource_rule,
 )
 from ..lib.values import contains_unknown, parse_json
@@ -23,6 +22,7 @@ from ._common import (
     EVENT_PERMISSION,
     EVENT_RULE,
     EVENT_TARGET,
+    public_statements,
 )
 
 _NARROWING_KEYS = ("source", "detail-type", "detail", "resources", "account")
@@ -46,12 +46,7 @@ def eventbridge_bus_policy_not_open(r: Resource, ctx: Context) -> Iterator[str]:
         if known and principal == "*" and not condition:
             yield f"event permission {r.name} lets every account put events"
         return
-    doc = parse_policy(r.props.get("policy"))
-    if doc is None or doc is UNKNOWN:
-        return
-    for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
-        if s.is_public:
-            yield f"statement {s.sid or i} allows a wildcard principal with no narrowing condition"
+    yield from public_statements(r.props.get("policy"))
 
 
 @resource_rule(

@@ -15,7 +15,7 @@ from ..lib import (
     parse_policy,
     resource_rule,
 )
-from ._common import SUBSCRIPTION, TOPIC, TOPIC_POLICY
+from ._common import SUBSCRIPTION, TOPIC, TOPIC_POLICY, public_statements
 
 POLICY_HOLDERS = (TOPIC, TOPIC_POLICY)
 _ACCOUNT = re.compile(r"^(?:arn:[^:]+:iam::)?(\d{12})(?::|$)")
@@ -56,12 +56,7 @@ def sns_topic_encrypted(r: Resource, ctx: Context) -> Iterator[str]:
     unknown="Skips a policy document that is unknown, in whole or in part.",
 )
 def sns_topic_policy_not_public(r: Resource, ctx: Context) -> Iterator[str]:
-    doc = parse_policy(r.props.get("policy"))
-    if doc is None or doc is UNKNOWN:
-        return
-    for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
-        if s.is_public:
-            yield f"statement {s.sid or i} allows a wildcard principal with no narrowing condition"
+    yield from public_statements(r.props.get("policy"))
 
 
 @resource_rule(

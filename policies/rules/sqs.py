@@ -14,7 +14,7 @@ from ..lib import (
     parse_policy,
     resource_rule,
 )
-from ._common import AWS_MANAGED_SQS_KEY, QUEUE, QUEUE_POLICY, REDRIVE_POLICY
+from ._common import AWS_MANAGED_SQS_KEY, QUEUE, QUEUE_POLICY, REDRIVE_POLICY, public_statements
 
 POLICY_HOLDERS = (QUEUE, QUEUE_POLICY)
 
@@ -78,12 +78,7 @@ def sqs_queue_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
     unknown="Skips a policy document that is unknown, in whole or in part.",
 )
 def sqs_queue_policy_not_public(r: Resource, ctx: Context) -> Iterator[str]:
-    doc = parse_policy(r.props.get("policy"))
-    if doc is None or doc is UNKNOWN:
-        return
-    for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
-        if s.is_public:
-            yield f"statement {s.sid or i} allows a wildcard principal with no narrowing condition"
+    yield from public_statements(r.props.get("policy"))
 
 
 @resource_rule(
