@@ -20,7 +20,7 @@ from components.core.iam import attach_managed_policy, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
 from components.event_pattern import event_pattern_problems
 from components.queue_with_dead_letter import (
@@ -172,7 +172,10 @@ def _transformer_problems(p: ProblemCollector, where: str, t: InputTransformer |
     p.check(bool(t.input_template), f"{where}.input_transformer.input_template: must not be empty")
 
 
-def _validate(args: ArchivedEventBusArgs, retention: int) -> None:
+def _validate(
+    args: ArchivedEventBusArgs, retention: int, context: PlatformContext
+) -> dict[str, str]:
+    """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
     if args.archive:
         if retention == 0:
@@ -240,7 +243,9 @@ def _validate(args: ArchivedEventBusArgs, retention: int) -> None:
                     target.fifo == (target.message_group_id is not None),
                     f"{tw}.message_group_id: required for a FIFO queue and only for one",
                 )
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
+    return tags
 
 
 def _aws_principal(principal: str, partition: str) -> str:
@@ -320,8 +325,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
             if args.retention_days is None
             else args.retention_days
         )
-        _validate(args, retention)
-        tags = merge_tags(context.tags, args.tags)
+        tags = _validate(args, retention, context)
         super().__init__(f"platform:events:{COMPONENT}", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)

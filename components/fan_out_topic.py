@@ -17,7 +17,7 @@ from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name
 from components.core.severity import Severity
-from components.core.tags import merge_tags
+from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
 from components.delivery_status_logging import (
     DeliveryProtocol,
@@ -107,7 +107,8 @@ class FanOutTopicArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def _validate(args: FanOutTopicArgs) -> None:
+def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]:
+    """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
     p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
     p.check(bool(args.publishers), "publishers: at least one publisher is required")
@@ -160,7 +161,9 @@ def _validate(args: FanOutTopicArgs) -> None:
                 not publisher.source_arns,
                 f"{where}.source_arns: only service principals take source ARNs",
             )
+    tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
+    return tags
 
 
 def _aws_principal(principal: str, partition: str) -> str:
@@ -244,8 +247,7 @@ class FanOutTopic(pulumi.ComponentResource):
         args: FanOutTopicArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        _validate(args)
-        tags = merge_tags(context.tags, args.tags)
+        tags = _validate(args, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)

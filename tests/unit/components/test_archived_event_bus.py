@@ -331,6 +331,7 @@ def test_every_argument_problem_is_reported_at_once() -> None:
         _run(
             retention_days=0,
             allowed_publishers=["nobody"],
+            tags={"Environment": "prod"},
             rules=[
                 RuleSpec(name="all", event_pattern={"source": [{"prefix": ""}]}),
                 RuleSpec(
@@ -370,4 +371,5 @@ def test_every_argument_problem_is_reported_at_once() -> None:
         "rules[all].targets[q].input_transformer.input_paths[id]: not used in input_template",
         "rules[all].targets[q].name: duplicate target name in the rule",
         "rules[all].targets[q].message_group_id: required for a FIFO queue and only for one",
+        "tags.Environment: required tag is 'dev'; a caller cannot change it to 'prod'",
     )

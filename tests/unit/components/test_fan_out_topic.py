@@ -339,6 +339,7 @@ def test_every_argument_problem_is_reported_at_once_naming_the_subscriber() -> N
             ],
             content_based_deduplication=True,
             delivery_status_sample_rate=101,
+            tags={"Environment": "prod"},
         )
     assert error.value.problems == (
         "content_based_deduplication: only valid on a FIFO topic (set fifo=True)",
@@ -356,6 +357,7 @@ def test_every_argument_problem_is_reported_at_once_naming_the_subscriber() -> N
         "(supported: cloudwatch.amazonaws.com, events.amazonaws.com)",
         "publishers[2].principal: must be a 12-digit account id, an IAM root/role/user ARN "
         "or a service principal, got 'someone'",
+        "tags.Environment: required tag is 'dev'; a caller cannot change it to 'prod'",
     )
 
 
