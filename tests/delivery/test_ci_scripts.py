@@ -32,8 +32,13 @@ drift_report = _script("drift_report")
 
 
 def _violation(policy: str, enforcement: str, urn: str | None, message: str) -> dict[str, Any]:
-    return {"policy": policy, "pack": "aws-platform", "enforcement": enforcement, "urn": urn,
-            "message": message}  # fmt: skip
+    return {
+        "policy": policy,
+        "pack": "aws-platform",
+        "enforcement": enforcement,
+        "urn": urn,
+        "message": message,
+    }
 
 
 def test_preview_summary_lists_mandatory_violations_first() -> None:
