@@ -10,7 +10,7 @@ REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
 AWSGUARD := tests/fixtures/awsguard
 PYTEST_WORKERS ?= 2
 
-.PHONY: preview test lint typecheck fixtures cost docs bench clean help
+.PHONY: preview test lint lint-workflows typecheck fixtures cost docs bench clean help deps dist
 
 help:
 	@echo "make preview [STACK=dev|staging|prod]  offline preview of a stack with the policy pack"
@@ -19,19 +19,42 @@ help:
 	@echo "make cost [STACK=...]                   monthly cost estimate of a stack"
 	@echo "make docs                               regenerate generated docs"
 	@echo "make bench                              benchmarks; writes benchmarks/results.json"
+	@echo "make deps                               .venv and the policy pack's policies/.venv (CI, pulumi up)"
+	@echo "make dist                               build the wheel and sdist into dist/"
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv .venv), which the Pulumi CLI
+# runs the pack with for `--policy-pack policies`.
+PACK_PY := policies/.venv/bin/python
+PACK_STAMP := policies/.venv/.requirements-stamp
+
+$(PACK_STAMP): policies/requirements.txt
+	@test -x $(PACK_PY) || $(PYTHON) -m venv policies/.venv
+	$(PACK_PY) -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
+	@touch $(PACK_STAMP)
+
+deps: $(STAMP) $(PACK_STAMP)
+
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
 preview: $(STAMP)
 	$(PY) -m tools.preview --stack $(STACK)
 
-lint: $(STAMP)
+lint: $(STAMP) lint-workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy components tools environments handlers
+
+# GitHub's workflow schema, then zizmor's security audits (offline; medium severity and above).
+lint-workflows: $(STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --min-severity medium .github/workflows/*.yml
 
 # The published @pulumi/awsguard pack, installed from npm (never committed) for the
 # third-party-pack tests.
@@ -54,4 +77,4 @@ bench: $(STAMP) fixtures
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) $(AWSGUARD)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) policies/.venv dist $(AWSGUARD)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -5,16 +5,6 @@ EventBridge bus `returns-events` (archived, so events can be replayed) -> rule
 -> DynamoDB table `returns`. Alarms page the team's own alarm topics.
 """
 
-import sys
-from pathlib import Path
-
-try:
-    import components  # noqa: F401  (installed, or on PYTHONPATH: the normal case)
-except ModuleNotFoundError:
-    # Run from inside a checkout of the platform repository without installing it: use the
-    # checkout's `components` (this folder is <platform>/examples/consumer-team).
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 import pulumi
 
 from components import (

@@ -221,6 +221,21 @@ def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
             )
 
 
+# Escalation actions that accept only `Resource: "*"` but whose target a condition key names
+# (Service Authorization Reference, AWS Lambda: CreateEventSourceMapping has no resource type
+# and the condition key lambda:FunctionArn). Narrowed by that key to ARNs that are not a whole
+# kind, they no longer reach every resource.
+_TARGET_CONDITION_KEYS = {"lambda:CreateEventSourceMapping": "lambda:FunctionArn"}
+
+
+def _narrowed_by_condition(statement: Statement, action: str) -> bool:
+    key = _TARGET_CONDITION_KEYS.get(action)
+    if key is None:
+        return False
+    values = statement.condition_values(key)
+    return bool(values) and not any(is_broad_resource(v) for v in values)
+
+
 @resource_rule(
     name="iam-policy-no-privilege-escalation",
     types=PERMISSION_POLICY_TYPES,
@@ -231,7 +246,8 @@ def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     rationale="These actions let a principal grant itself more power (CKV_AWS_286, CKV_AWS_107;"
     " action list from policy_sentry's privilege-escalation audit, after Rhino Security Labs).",
     fix="Scope the action to the exact role/policy/function ARNs, e.g. iam:PassRole on the one"
-    " execution role with an iam:PassedToService condition.",
+    " execution role with an iam:PassedToService condition; lambda:CreateEventSourceMapping"
+    " accepts only `*`, so narrow it with a lambda:FunctionArn condition instead.",
     unknown="Skips a policy document while it (or any part of it) is unknown.",
     anchors=("CKV_AWS_286", "CKV_AWS_107"),
 )
@@ -242,7 +258,11 @@ def no_privilege_escalation(resource: Resource, context: Context) -> Iterable[st
         )
         if not broad:
             continue
-        granted = [a for a in PRIVILEGE_ESCALATION_ACTIONS if statement.covers_action(a)]
+        granted = [
+            a
+            for a in PRIVILEGE_ESCALATION_ACTIONS
+            if statement.covers_action(a) and not _narrowed_by_condition(statement, a)
+        ]
         if granted:
             yield (
                 f"{_where(label, index, statement)} allows privilege escalation on all resources"

@@ -167,6 +167,45 @@ CASES = [
         ),
     ),
     Case.fails(_esc, policy("iam-put-wildcard", doc(allow("iam:Put*", "*"))), label="pattern"),
+    # CreateEventSourceMapping accepts only "*": a lambda:FunctionArn condition scopes it.
+    Case.passes(
+        _esc,
+        policy(
+            "mapping-own-functions",
+            doc(
+                allow(
+                    "lambda:CreateEventSourceMapping",
+                    "*",
+                    Condition={
+                        "ArnLike": {
+                            "lambda:FunctionArn": "arn:aws:lambda:us-east-1:123456789012:"
+                            "function:orders-*"
+                        }
+                    },
+                )
+            ),
+        ),
+    ),
+    Case.fails(
+        _esc,
+        policy(
+            "mapping-any-function",
+            doc(
+                allow(
+                    "lambda:CreateEventSourceMapping",
+                    "*",
+                    Condition={
+                        "ArnLike": {
+                            "lambda:FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:*"
+                        }
+                    },
+                )
+            ),
+        ),
+    ),
+    Case.fails(
+        _esc, policy("mapping-unconditioned", doc(allow("lambda:CreateEventSourceMapping", "*")))
+    ),
     # managed policies
     Case.passes(
         "iam-no-admin-managed-policies",

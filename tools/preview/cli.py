@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import sys
 import traceback
 from collections.abc import Sequence
@@ -54,7 +55,11 @@ def _parse(argv: Sequence[str]) -> Options:
     )
     parser.add_argument("--program", type=Path, default=Path.cwd(), help="program folder")
     parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
-    parser.add_argument("--policy-pack", type=Path, help="policy pack folder (default: policies/)")
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        help="policy pack folder (default: ./policies, else the installed platform pack)",
+    )
     parser.add_argument("--policy-config", type=Path, help="policy config JSON file")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args(list(argv))
@@ -62,11 +67,24 @@ def _parse(argv: Sequence[str]) -> Options:
     return Options(
         program=args.program,
         stack=args.stack,
-        policy_pack=args.policy_pack or (default_pack if default_pack.is_dir() else None),
+        policy_pack=args.policy_pack
+        or (default_pack if default_pack.is_dir() else _installed_pack()),
         policy_pack_given=args.policy_pack is not None,
         policy_config=args.policy_config,
         json=args.json,
     )
+
+
+def _installed_pack() -> Path | None:
+    """The pack installed with the package (`aws-platform-components[policy-pack]`), if any.
+
+    Only located, never imported: the pack runs in its own process like any other.
+    """
+    spec = importlib.util.find_spec("policies")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent
+    return folder if (folder / "PulumiPolicy.yaml").is_file() else None
 
 
 def _program_location(error: BaseException, program_dir: Path) -> str:
@@ -136,7 +154,10 @@ def preview(options: Options) -> PreviewResult:
     project = load_project(options.program)
     config = project.stack_config(options.stack)
     if options.policy_pack is None:
-        print("no policy pack (no policies/ folder): only listing resources", file=sys.stderr)
+        print(
+            "no policy pack (no policies/ folder, none installed): only listing resources",
+            file=sys.stderr,
+        )
         run = _run_program(project, options.stack, config.source)
         return _result(run, [])
     pack = PolicyPackProcess(

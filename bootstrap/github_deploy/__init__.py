@@ -1,0 +1,1 @@
+"""GitHub Actions deploy access to AWS: OIDC trust, per-environment permissions, roles."""
