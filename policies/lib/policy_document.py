@@ -12,28 +12,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from . import semantics
 from .values import UNKNOWN, Unknown, contains_unknown, is_unknown, parse_json
-
-# Condition keys that narrow a `*` principal to a known caller; a statement with one of them is
-# not public (the same list AWS's public-access analysis uses).
-NARROWING_CONDITION_KEYS = frozenset(
-    {
-        "aws:sourcearn",
-        "aws:sourceaccount",
-        "aws:sourceowner",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:sourceip",
-        "aws:principalorgid",
-        "aws:principalaccount",
-        "aws:principalarn",
-        "aws:principalorgpaths",
-        "aws:userid",
-        "aws:resourceaccount",
-    }
-)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -153,12 +136,9 @@ class Statement:
 
     @property
     def is_public(self) -> bool:
-        """An Allow to a wildcard principal with no condition narrowing the caller."""
-        return (
-            self.allows
-            and self.has_wildcard_principal
-            and not (self.condition_keys() & NARROWING_CONDITION_KEYS)
-        )
+        """An Allow that admits every AWS account (``*``, ``arn:aws:iam::*:root``, NotPrincipal)
+        with no condition that really names the caller (see `semantics`)."""
+        return semantics.is_public(self)
 
     @property
     def requires_insecure_transport_deny(self) -> bool:
@@ -224,7 +204,18 @@ def parse_policy(value: Any) -> PolicyDocument | Unknown | None:
     Returns `UNKNOWN` when the document (or any part of it) is unknown during the preview, and
     None when it is missing or not a policy document at all.
     """
-    data = parse_json(value)
+    if isinstance(value, str):
+        return _parse_text(value)
+    return _parse(parse_json(value))
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> PolicyDocument | Unknown | None:
+    """Documents arrive as the same JSON text on many resources: parse each text once."""
+    return _parse(parse_json(text))
+
+
+def _parse(data: Any) -> PolicyDocument | Unknown | None:
     if data is None:
         return None
     if is_unknown(data) or contains_unknown(data):

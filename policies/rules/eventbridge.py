@@ -35,6 +35,7 @@ _NARROWING_KEYS = ("source", "detail-type", "detail", "resources", "account")
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("AwsSolutions-EVB1",),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
     rationale="An open bus accepts forged events from anyone (cdk-nag EVB1).",
     fix="Name the accounts, or condition `*` on aws:PrincipalOrgID.",
     unknown="Skips a policy document or permission field that is unknown.",

@@ -70,6 +70,7 @@ def sqs_queue_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("CKV_AWS_168", "CKV_AWS_387", "SH SQS.3"),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
     rationale=(
         "A `*` principal without a condition naming the caller (aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, ...) lets anyone use the queue."

@@ -233,6 +233,22 @@ CASES = [
             "github-oidc",
             trust(
                 {"Federated": OIDC_PROVIDER},
+                {
+                    "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                    "StringLike": {
+                        "token.actions.githubusercontent.com:sub": "repo:acme/orders:ref:refs/*"
+                    },
+                },
+                "sts:AssumeRoleWithWebIdentity",
+            ),
+        ),
+    ),
+    Case.fails(
+        _trust,
+        role(
+            "github-oidc-aud-only",
+            trust(
+                {"Federated": OIDC_PROVIDER},
                 {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
                 "sts:AssumeRoleWithWebIdentity",
             ),
