@@ -215,11 +215,12 @@ _COGNITO = "cognito-identity.amazonaws.com"
 _SUB_TOO_WIDE = re.compile(r"^[^*?]*:$")  # "repo:" or "system:serviceaccount:" before the `*`
 
 
-def _provider_host(principal: str) -> str:
-    """``token.actions.githubusercontent.com`` from the provider ARN (or the host itself)."""
+def _provider_host(principal: str) -> str | None:
+    """``token.actions.githubusercontent.com`` from the provider ARN, the host itself for a bare
+    host (``cognito-identity.amazonaws.com``), None when the ARN does not show it."""
     if ":oidc-provider/" in principal:
         return principal.split(":oidc-provider/", 1)[1].lower()
-    return principal.lower()
+    return None if principal.startswith("arn:") else principal.lower()
 
 
 def _pinned(values: tuple[str, ...]) -> bool:
@@ -232,22 +233,27 @@ def _pinned(values: tuple[str, ...]) -> bool:
 
 def federated_problems(statement: Statement) -> Iterator[str]:
     """What a web-identity trust fails to pin: every OIDC provider's ``sub`` (or Cognito's
-    ``aud``) under a narrowing operator with values that name one workload."""
+    ``aud``) under a narrowing operator with values that name one workload. While the provider
+    ARN does not show its host, a ``<host>:sub`` claim of any host counts."""
     if not statement.allows:
         return
     for principal in statement.principal_values("Federated"):
         if ":saml-provider/" in principal:
             continue  # SAML trusts are judged by SAML:aud, which the console adds itself
         host = _provider_host(principal)
-        claim = f"{host}:aud" if host == _COGNITO else f"{host}:sub"
+        claim = "aud" if host == _COGNITO else "sub"
         pinned = [
-            c for c in conditions(statement) if c.key == claim and c.narrows and _pinned(c.values)
+            c
+            for c in conditions(statement)
+            if c.narrows
+            and _pinned(c.values)
+            and (c.key == f"{host}:{claim}" if host else c.key.endswith(f":{claim}"))
         ]
         if not pinned:
             yield (
-                f"trusts the identity provider {principal} without pinning `{claim}` to one"
-                " workload (StringEquals/StringLike on the claim; `aud` alone admits every"
-                " token the provider issues for that audience)"
+                f"trusts the identity provider {principal} without pinning the token's `{claim}`"
+                f" claim to one workload (StringEquals/StringLike on `{host or '<provider>'}:"
+                f"{claim}`; `aud` alone admits every token the provider issues for that audience)"
             )
 
 
