@@ -50,6 +50,11 @@ def _methods(document_json: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def escalation_methods(document: PolicyDocument) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(method name, lower-case actions) of every escalation method cloudsplaining finds once
     broad resources read as ``*``."""
+    if not any(
+        s.allows and (s.not_resources or any(is_broad_resource(r) for r in s.resources))
+        for s in document.statements
+    ):
+        return ()  # cloudsplaining judges `*` resources only: nothing to ask it
     statements = [
         _widened(dict(canonical(s)))
         for s in document.statements
