@@ -481,12 +481,17 @@ def _role_policies(
     stack: Stack, role: StackResource
 ) -> Iterator[tuple[str, object, StackResource | None]]:
     """(label, raw document, managed Policy resource or None) of every policy the role carries:
-    inlinePolicies, RolePolicy, and Policy resources attached by RolePolicyAttachment or
-    PolicyAttachment."""
+    inlinePolicies, RolePolicy, and Policy resources in managedPolicyArns or attached by
+    RolePolicyAttachment or PolicyAttachment."""
     inline = role.props.array("inlinePolicies")
     for index, entry in enumerate(inline if isinstance(inline, list) else []):
         if isinstance(entry, dict):
             yield f"inline policy {entry.get('name') or index}", entry.get("policy"), None
+    arns = role.props.array("managedPolicyArns")
+    for arn in arns if isinstance(arns, list) else []:
+        policy = stack.find(arn, POLICY)
+        if isinstance(policy, StackResource):
+            yield f"policy {policy.name}", policy.props.get("policy"), policy
     for policy in stack.of_type(ROLE_POLICY):
         refs = stack.referenced(policy, "role", ROLE)
         if isinstance(refs, list) and role in refs:

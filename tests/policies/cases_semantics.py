@@ -631,3 +631,102 @@ CASES += [
         label="policy-arn-condition",
     ),
 ]
+
+
+# --- key policies: service principals need a source or encryption-context condition
+def _service_use(service: str, condition: dict | None = None) -> dict:
+    statement = {
+        "Sid": "ServiceUse",
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+        "Resource": "*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+_LOG_GROUPS = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"
+_permission = "aws:cloudwatch/eventPermission:EventPermission"
+_self_managed = res(
+    POLICY,
+    "reporting-self-service",
+    {
+        "name": "reporting-self-service",
+        "policy": doc(allow(["iam:PutRolePolicy"], f"arn:aws:iam::{ACCOUNT}:role/reporting")),
+    },
+)
+
+CASES += [
+    Case.fails(_svc, key("sns-any-topic", _service_use("sns.amazonaws.com")), label="key-sns"),
+    Case.fails(
+        _svc,
+        key(
+            "logs-any-account",
+            _service_use(
+                "logs.us-east-1.amazonaws.com",
+                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*:*:*"}},
+            ),
+        ),
+        label="key-logs-wildcard-context",
+    ),
+    Case.passes(
+        _svc,
+        key(
+            "logs-own-groups",
+            _service_use(
+                "logs.us-east-1.amazonaws.com",
+                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": _LOG_GROUPS}},
+            ),
+            _service_use(
+                "cloudwatch.amazonaws.com", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+            ),
+        ),
+        label="key-logs-context-and-source-account",
+    ),
+    Case.fails(
+        _bus,
+        res(
+            _permission,
+            "any-org",
+            {
+                "principal": "*",
+                "statementId": "OrgMembers",
+                "condition": {"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-*"},
+            },
+        ),
+        label="event-permission-wildcard-org",
+    ),
+    Case.passes(
+        _bus,
+        res(
+            _permission,
+            "one-org",
+            {
+                "principal": "*",
+                "statementId": "OrgMembers",
+                "condition": {
+                    "key": "aws:PrincipalOrgID",
+                    "type": "StringEquals",
+                    "value": "o-a1b2c3d4e5",
+                },
+            },
+        ),
+        label="event-permission-one-org",
+    ),
+    Case.fails(
+        _self,
+        res(
+            ROLE,
+            "reporting",
+            {
+                "name": "reporting",
+                "assumeRolePolicy": _LAMBDA_TRUST,
+                "managedPolicyArns": [_self_managed.outputs["arn"]],
+            },
+        ),
+        _self_managed,
+        label="managed-policy-arns",
+    ),
+]
