@@ -67,11 +67,6 @@ SOURCE_KEYS = frozenset(
     }
 )
 
-# In a key policy, the encryption context names the resource a service encrypts for
-# (``kms:EncryptionContext:aws:logs:arn`` for CloudWatch Logs, AWS KMS Developer Guide
-# "kms:EncryptionContext:context-key"); an ARN of one account ties the service to our resources.
-_ENCRYPTION_CONTEXT = "kms:encryptioncontext:"
-
 # Keys that tie a cross-account trust to a known caller.
 CROSS_ACCOUNT_KEYS = frozenset(
     {"sts:externalid", "aws:principalorgid", "aws:principalarn", "aws:principalorgpaths"}
@@ -132,13 +127,6 @@ def _condition_names_caller(operator: str, key: str, values: tuple[str, ...]) ->
     )
     if probe.condition_entries:  # a key policyuniverse knows: it judges the values
         return not probe.is_condition_internet_accessible()
-    if key.startswith(_ENCRYPTION_CONTEXT):
-        return bool(values) and all(
-            _condition_names_caller("ArnLike", "aws:sourcearn", (v,))
-            if v.startswith("arn:")
-            else not _only_wildcards(v)
-            for v in values
-        )
     if key in _EXTRA_CALLER_KEYS:
         return bool(values) and not any(
             _only_wildcards(v) or (key.startswith("aws:sourceorg") and v.startswith("o-*"))
@@ -154,11 +142,6 @@ def value_names_caller(key: str, value: str) -> bool:
     return _condition_names_caller(operator, key.lower(), (value,))
 
 
-def _wanted(key: str, wanted: frozenset[str]) -> bool:
-    """`key` is listed, or is an encryption-context key and the prefix is listed."""
-    return key in wanted or (_ENCRYPTION_CONTEXT in wanted and key.startswith(_ENCRYPTION_CONTEXT))
-
-
 def scoping_conditions(statement: Statement, keys: Iterable[str] | None = None) -> list[Condition]:
     """The conditions that really narrow the statement to known callers.
 
@@ -168,7 +151,7 @@ def scoping_conditions(statement: Statement, keys: Iterable[str] | None = None) 
         c
         for c in conditions(statement)
         if c.narrows
-        and (wanted is None or _wanted(c.key, wanted))
+        and (wanted is None or c.key in wanted)
         and _condition_names_caller(c.operator, c.key, c.values)
     ]
 
@@ -213,12 +196,11 @@ def service_principals(statement: Statement) -> tuple[str, ...]:
 
 def unscoped_service_principals(statement: Statement) -> tuple[str, ...]:
     """Service principals of an Allow with no aws:SourceArn / SourceAccount / SourceOrgID /
-    SourceOrgPaths (or, in a key policy, kms:EncryptionContext:*) condition that narrows them
-    (confused deputy)."""
+    SourceOrgPaths condition that narrows them (confused deputy)."""
     if not statement.allows:
         return ()
     services = service_principals(statement)
-    if not services or scoping_conditions(statement, SOURCE_KEYS | {_ENCRYPTION_CONTEXT}):
+    if not services or scoping_conditions(statement, SOURCE_KEYS):
         return ()
     return services
 

@@ -1,4 +1,4 @@
-"""Resource policies of queues, topics, event buses and KMS keys: what AWS services they admit.
+"""Resource policies of queues, topics and event buses: what AWS services they admit.
 
 Public access (a `*` principal) is judged by each service's not-public rule; this module judges
 the service principals those policies name.
@@ -10,24 +10,15 @@ from collections.abc import Iterator
 
 from ..lib import Category, Context, PolicyDocument, Resource, Severity, parse_policy, resource_rule
 from ..lib.semantics import unscoped_service_principals
-from ._common import (
-    EVENT_BUS_POLICY,
-    KMS_KEY,
-    KMS_KEY_POLICY,
-    QUEUE,
-    QUEUE_POLICY,
-    TOPIC,
-    TOPIC_POLICY,
-)
+from ._common import EVENT_BUS_POLICY, QUEUE, QUEUE_POLICY, TOPIC, TOPIC_POLICY
 
 
 @resource_rule(
     name="resource-policy-service-principal-scoped",
-    types=(QUEUE, QUEUE_POLICY, TOPIC, TOPIC_POLICY, EVENT_BUS_POLICY, KMS_KEY, KMS_KEY_POLICY),
-    description="A queue, topic, bus or key policy that admits an AWS service principal"
+    types=(QUEUE, QUEUE_POLICY, TOPIC, TOPIC_POLICY, EVENT_BUS_POLICY),
+    description="A queue, topic or bus policy that admits an AWS service principal"
     " (sns.amazonaws.com, events.amazonaws.com, s3.amazonaws.com, ...) narrows it with"
-    " aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths (in a key policy"
-    " also an encryption context naming our resources, e.g. kms:EncryptionContext:aws:logs:arn).",
+    " aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths.",
     severity=Severity.HIGH,
     category=Category.SECURITY,
     rationale="A service principal acts for every customer of that service: without a source"
@@ -35,10 +26,11 @@ from ._common import (
     ' "The confused deputy problem"; Amazon SQS Developer Guide, "Basic examples of Amazon SQS'
     ' policies"). SNS, EventBridge, S3 and CloudWatch send aws:SourceArn and aws:SourceAccount'
     " with these requests. `...IfExists`, `ForAllValues:`, negated operators and wildcard values"
-    " (`arn:aws:sns:*:*:*`) do not narrow.",
+    " (`arn:aws:sns:*:*:*`) do not narrow. Key policies are left out: AWS's own examples grant"
+    " services such as cloudtrail.amazonaws.com on keys without conditions, and not every service"
+    " sends the source keys with its KMS requests.",
     fix="Add Condition ArnEquals/ArnLike aws:SourceArn = the topic, rule or bucket ARN (or"
-    " StringEquals aws:SourceAccount = the account id) to the statement; for CloudWatch Logs in a"
-    " key policy, ArnLike kms:EncryptionContext:aws:logs:arn = the account's log groups.",
+    " StringEquals aws:SourceAccount = the account id) to the statement.",
     unknown="Skips a policy document that is unknown, in whole or in part.",
     anchors=("stack-gap", "crp:aws-lambda-permission-configure-source-arn"),
     decided_by=("policyuniverse (condition values)", "hand: operators and source keys"),

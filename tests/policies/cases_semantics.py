@@ -633,21 +633,7 @@ CASES += [
 ]
 
 
-# --- key policies: service principals need a source or encryption-context condition
-def _service_use(service: str, condition: dict | None = None) -> dict:
-    statement = {
-        "Sid": "ServiceUse",
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-        "Resource": "*",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return statement
-
-
-_LOG_GROUPS = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"
+# --- EventBridge permissions and managedPolicyArns
 _permission = "aws:cloudwatch/eventPermission:EventPermission"
 _self_managed = res(
     POLICY,
@@ -659,32 +645,6 @@ _self_managed = res(
 )
 
 CASES += [
-    Case.fails(_svc, key("sns-any-topic", _service_use("sns.amazonaws.com")), label="key-sns"),
-    Case.fails(
-        _svc,
-        key(
-            "logs-any-account",
-            _service_use(
-                "logs.us-east-1.amazonaws.com",
-                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*:*:*"}},
-            ),
-        ),
-        label="key-logs-wildcard-context",
-    ),
-    Case.passes(
-        _svc,
-        key(
-            "logs-own-groups",
-            _service_use(
-                "logs.us-east-1.amazonaws.com",
-                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": _LOG_GROUPS}},
-            ),
-            _service_use(
-                "cloudwatch.amazonaws.com", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
-            ),
-        ),
-        label="key-logs-context-and-source-account",
-    ),
     Case.fails(
         _bus,
         res(
