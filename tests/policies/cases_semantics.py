@@ -505,6 +505,30 @@ CASES = [
             ),
         ),
     ),
+    Case.passes(
+        _res,
+        identity(
+            "abac-tables",
+            allow(
+                ["dynamodb:PutItem", "dynamodb:GetItem"],
+                f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/*",
+                Condition={"StringEquals": {"aws:ResourceTag/Team": "orders"}},
+            ),
+        ),
+        label="abac-resource-tag",
+    ),
+    Case.fails(
+        _res,
+        identity(
+            "abac-if-exists",
+            allow(
+                "dynamodb:PutItem",
+                f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/*",
+                Condition={"StringEqualsIfExists": {"aws:ResourceTag/Team": "orders"}},
+            ),
+        ),
+        label="abac-resource-tag-if-exists",
+    ),
     Case.fails(
         _admin, identity("not-resource", allow("*", None, NotResource="arn:aws:s3:::audit-logs"))
     ),
