@@ -173,6 +173,12 @@ def _principal_block(statement: Statement) -> dict[str, Any]:
     return {"Principal": principal}
 
 
+def principal_admits_anyone(principal: str) -> bool:
+    """A principal string (``*``, ``arn:aws:iam::*:root``, an account id, a service) that admits
+    every AWS account, by policyuniverse."""
+    return _principal_open(json.dumps({"Principal": principal}))
+
+
 def admits_anyone(statement: Statement) -> bool:
     """The principal alone admits every AWS account: ``*``, ``{"AWS": "*"}``, an ARN with account
     ``*`` (``arn:aws:iam::*:root``), or an Allow with NotPrincipal (policyuniverse)."""

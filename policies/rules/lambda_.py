@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
-from ..lib.semantics import value_names_caller
+from ..lib.semantics import principal_admits_anyone, value_names_caller
 from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
 
 # Runtimes past their Lambda deprecation date (AWS Lambda runtimes page, Nov 2026).
@@ -103,8 +103,9 @@ def lambda_permission_not_public(r: Resource, ctx: Context) -> Iterator[str]:
     scopes = [r.props.get(k) for k in ("sourceArn", "sourceAccount", "principalOrgId")]
     if is_unknown(principal) or any(is_unknown(v) for v in scopes):
         return
-    if principal == "*" and not _scoped_by(r, *_SCOPES):
-        yield f"permission {r.name} lets any principal invoke the function"
+    open_ = isinstance(principal, str) and principal_admits_anyone(principal)
+    if open_ and not _scoped_by(r, *_SCOPES):
+        yield f"permission {r.name} lets any principal ({principal}) invoke the function"
 
 
 @resource_rule(

@@ -459,6 +459,30 @@ CASES = [
             },
         ),
     ),
+    Case.fails(
+        _lpub,
+        res(
+            PERMISSION,
+            "any-account-root",
+            {
+                "action": "lambda:InvokeFunction",
+                "function": "orders",
+                "principal": "arn:aws:iam::*:root",
+            },
+        ),
+    ),
+    Case.passes(
+        _lpub,
+        res(
+            PERMISSION,
+            "partner-account",
+            {
+                "action": "lambda:InvokeFunction",
+                "function": "orders",
+                "principal": "111122223333",
+            },
+        ),
+    ),
     Case.passes(
         _lperm,
         res(
