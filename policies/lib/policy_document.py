@@ -125,6 +125,10 @@ class Statement:
             return True
         return "*" in self.principals.get("*", ()) or "*" in self.principals.get("AWS", ())
 
+    def _every_principal(self) -> bool:
+        """``Principal`` ``*`` or ``{"AWS": "*"}`` (a NotPrincipal exempts someone)."""
+        return "*" in self.principals.get("*", ()) or "*" in self.principals.get("AWS", ())
+
     def condition_keys(self) -> frozenset[str]:
         """Every condition key (lower case) of the statement."""
         return frozenset(k for block in self.conditions.values() for k in block)
@@ -142,8 +146,12 @@ class Statement:
 
     @property
     def requires_insecure_transport_deny(self) -> bool:
-        """A Deny whenever ``aws:SecureTransport`` is false, for every principal."""
-        if not self.denies or not self.has_wildcard_principal:
+        """A Deny whenever ``aws:SecureTransport`` is false, for every principal: ``Bool`` or
+        ``BoolIfExists`` on the key with ``false``, and no other condition (conditions are ANDed,
+        so another key would limit the deny to some requests)."""
+        if not self.denies or not self._every_principal():
+            return False
+        if self.condition_keys() != {"aws:securetransport"}:
             return False
         for operator, block in self.conditions.items():
             if operator.lower().startswith("bool") and "false" in [

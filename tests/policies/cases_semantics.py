@@ -738,3 +738,59 @@ CASES += [
         label="managed-policy-arns",
     ),
 ]
+
+
+# --- TLS-only queue policies: the deny must cover every insecure request
+def _tls_queue(name: str, deny: dict) -> tuple[object, object]:
+    queue = res(QUEUE, name, {})
+    policy = res(
+        QUEUE_POLICY,
+        f"{name}-policy",
+        {
+            "queueUrl": queue.outputs["url"],
+            "policy": doc({"Resource": queue.outputs["arn"], "Action": "sqs:*", **deny}),
+        },
+    )
+    return queue, policy
+
+
+_tls = "sqs-queue-policy-tls-only"
+_INSECURE = {"Bool": {"aws:SecureTransport": "false"}}
+CASES += [
+    Case.fails(
+        _tls,
+        *_tls_queue(
+            "tls-only-for-one-account",
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Condition": {**_INSECURE, "StringEquals": {"aws:SourceAccount": "111122223333"}},
+            },
+        ),
+        label="deny-narrowed-by-another-condition",
+    ),
+    Case.fails(
+        _tls,
+        *_tls_queue(
+            "tls-only-not-principal",
+            {
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/legacy-poller"},
+                "Condition": _INSECURE,
+            },
+        ),
+        label="deny-exempts-a-principal",
+    ),
+    Case.passes(
+        _tls,
+        *_tls_queue(
+            "tls-only-if-exists",
+            {
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
+            },
+        ),
+        label="bool-if-exists-deny",
+    ),
+]
