@@ -794,3 +794,27 @@ CASES += [
         label="bool-if-exists-deny",
     ),
 ]
+
+
+_sqs_wild = "sqs-queue-policy-no-wildcard-actions"
+_consumer = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/orders-consumer"}
+CASES += [
+    Case.fails(
+        _sqs_wild,
+        queue_policy("queue-star", send(_consumer, Action="sqs:*Queue*")),
+        label="pattern-reaches-delete-queue",
+    ),
+    Case.fails(
+        _sqs_wild,
+        queue_policy("not-action", send(_consumer, Action=None, NotAction="sqs:DeleteQueue")),
+        label="allow-not-action",
+    ),
+    Case.passes(
+        _sqs_wild,
+        queue_policy(
+            "receive-family",
+            send(_consumer, Action=["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility*"]),
+        ),
+        label="pattern-within-message-actions",
+    ),
+]
