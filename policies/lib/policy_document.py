@@ -180,8 +180,7 @@ class PolicyDocument:
 
 
 def _statement(raw: Mapping[str, Any]) -> Statement:
-    lower = "effect" in raw or "actions" in raw or "principals" in raw
-    if lower and not any(k[:1].isupper() for k in raw):
+    if raw and not any(k[:1].isupper() for k in raw):  # get_policy_document's argument form
         return Statement(
             effect=str(raw.get("effect") or "Allow"),
             actions=_strings(raw.get("actions")),
