@@ -279,13 +279,13 @@ _RUNTIME_KINDS = frozenset(
 )
 
 
-def is_broad_resource(resource: str) -> bool:
+def is_broad_resource(resource: str, *, runtime_kinds: bool = True) -> bool:
     """True for ``*`` and ARNs that name every resource of a kind: the resource part is only
     wildcards after its type (``table/*``, ``secret:*``, ``function:*``, ``role/*``,
     ``arn:aws:kms:*:*:*``), or for S3 the bucket part is (``arn:aws:s3:::*``,
-    ``arn:aws:s3:::*/*``; ``arn:aws:s3:::orders/*`` names one bucket's objects). Kinds created
-    at run time in one named account (``arn:aws:ec2:<region>:<account>:instance/*``) are not
-    broad."""
+    ``arn:aws:s3:::*/*``; ``arn:aws:s3:::orders/*`` names one bucket's objects). With
+    ``runtime_kinds=False``, kinds created at run time in one named account
+    (``arn:aws:ec2:<region>:<account>:instance/*``) are not broad: a program cannot name them."""
     if _only_wildcards(resource):
         return True
     parts = resource.split(":", 5)
@@ -294,7 +294,8 @@ def is_broad_resource(resource: str) -> bool:
     service, account, tail = parts[2].lower(), parts[4], parts[5]
     if _only_wildcards(service) or _only_wildcards(tail):
         return True
-    if account.isdigit() and (service, tail.split("/", 1)[0]) in _RUNTIME_KINDS:
+    kind = (service, tail.split("/", 1)[0])
+    if not runtime_kinds and account.isdigit() and kind in _RUNTIME_KINDS:
         return False
     if service == "s3":
         return _only_wildcards(tail.split("/", 1)[0])

@@ -101,13 +101,13 @@ def _where(label: str, index: int, statement: Statement) -> str:
     return f"{label} statement {index}{sid}"
 
 
-def broad_resources(statement: Statement) -> list[str]:
+def broad_resources(statement: Statement, *, runtime_kinds: bool = True) -> list[str]:
     """The statement's resources that name every resource of a kind (``*``, ``table/*``,
     ``secret:*``, ``arn:aws:s3:::*``); a NotResource counts as ``*`` (it grants every resource
-    but a few)."""
+    but a few). `runtime_kinds`: see `is_broad_resource`."""
     if statement.not_resources:
         return ["*"]
-    return [r for r in statement.resources if is_broad_resource(r)]
+    return [r for r in statement.resources if is_broad_resource(r, runtime_kinds=runtime_kinds)]
 
 
 def _policy_arns(resource: Resource) -> list[str]:
@@ -231,7 +231,7 @@ def _scoped_by_tags(statement: Statement) -> bool:
 )
 def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
-        broad = broad_resources(statement)
+        broad = broad_resources(statement, runtime_kinds=False)
         if not broad or ("*" not in broad and _scoped_by_tags(statement)):
             continue
         restrictable = [

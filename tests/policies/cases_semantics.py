@@ -574,6 +574,25 @@ CASES = [
             ),
         ),
     ),
+    Case.fails(
+        _esc,
+        identity(
+            "ssh-any-instance",
+            allow(
+                "ec2-instance-connect:SendSSHPublicKey",
+                f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*",
+            ),
+        ),
+        label="ssh-key-on-every-instance",
+    ),
+    Case.passes(
+        _res,
+        identity(
+            "session-manager",
+            allow("ssm:UpdateInstanceInformation", f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*"),
+        ),
+        label="run-time-instances-of-one-account",
+    ),
     Case.passes(
         _esc,
         identity(
