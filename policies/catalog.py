@@ -38,6 +38,10 @@ def _types(rule: Rule) -> str:
     return ", ".join(f"`{t}`" for t in rule.resource_types)
 
 
+def _decided(rule: Rule) -> str:
+    return _cell(", ".join(rule.decided_by)) or "the pack (hand-written)"
+
+
 def render(rules: list[Rule]) -> str:
     """The catalog as Markdown."""
     lines = [
@@ -58,13 +62,13 @@ def render(rules: list[Rule]) -> str:
         "",
         "## Summary",
         "",
-        "| rule | type | enforcement | severity | anchors |",
-        "| --- | --- | --- | --- | --- |",
+        "| rule | type | enforcement | severity | decided by | anchors |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for rule in rules:
         lines.append(
             f"| [{rule.name}](#{rule.name}) | {rule.kind} | {rule.default_enforcement.value} | "
-            f"{rule.severity.value} | {', '.join(rule.anchors)} |"
+            f"{rule.severity.value} | {_decided(rule)} | {', '.join(rule.anchors)} |"
         )
     lines += ["", "## Rules", ""]
     for rule in rules:
@@ -77,6 +81,7 @@ def render(rules: list[Rule]) -> str:
             f"- **enforcement**: {rule.default_enforcement.value} (category {rule.category.value})",
             f"- **severity**: {rule.severity.value}",
             f"- **anchors**: {', '.join(rule.anchors) or '-'}",
+            f"- **decided by**: {_decided(rule)}",
             f"- **rationale**: {_cell(rule.rationale)}",
             f"- **unknown values**: {_cell(rule.unknown)}",
             f"- **fix**: {_cell(rule.fix)}",

@@ -66,19 +66,3 @@ def accepts_only_wildcard_resource(action: str) -> bool:
     """
     prefix, _, name = action.lower().partition(":")
     return name in _wildcard_only().get(prefix, frozenset())
-
-
-def is_broad_resource(resource: str) -> bool:
-    """True for ``*`` and ARNs whose resource part is only a wildcard (``role/*``, ``key/*``,
-    ``function:*``, ``arn:aws:kms:*:*:*``): they name every resource of a kind."""
-    if resource == "*":
-        return True
-    parts = resource.split(":", 5)
-    if len(parts) < 6:
-        return "*" in resource
-    tail = parts[5]
-    for separator in ("/", ":"):
-        if separator in tail:
-            tail = tail.split(separator, 1)[1]
-            break
-    return tail.strip("*") == ""

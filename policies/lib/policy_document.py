@@ -12,28 +12,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from . import semantics
 from .values import UNKNOWN, Unknown, contains_unknown, is_unknown, parse_json
-
-# Condition keys that narrow a `*` principal to a known caller; a statement with one of them is
-# not public (the same list AWS's public-access analysis uses).
-NARROWING_CONDITION_KEYS = frozenset(
-    {
-        "aws:sourcearn",
-        "aws:sourceaccount",
-        "aws:sourceowner",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:sourceip",
-        "aws:principalorgid",
-        "aws:principalaccount",
-        "aws:principalarn",
-        "aws:principalorgpaths",
-        "aws:userid",
-        "aws:resourceaccount",
-    }
-)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -142,6 +125,10 @@ class Statement:
             return True
         return "*" in self.principals.get("*", ()) or "*" in self.principals.get("AWS", ())
 
+    def _every_principal(self) -> bool:
+        """``Principal`` ``*`` or ``{"AWS": "*"}`` (a NotPrincipal exempts someone)."""
+        return "*" in self.principals.get("*", ()) or "*" in self.principals.get("AWS", ())
+
     def condition_keys(self) -> frozenset[str]:
         """Every condition key (lower case) of the statement."""
         return frozenset(k for block in self.conditions.values() for k in block)
@@ -153,17 +140,18 @@ class Statement:
 
     @property
     def is_public(self) -> bool:
-        """An Allow to a wildcard principal with no condition narrowing the caller."""
-        return (
-            self.allows
-            and self.has_wildcard_principal
-            and not (self.condition_keys() & NARROWING_CONDITION_KEYS)
-        )
+        """An Allow that admits every AWS account (``*``, ``arn:aws:iam::*:root``, NotPrincipal)
+        with no condition that really names the caller (see `semantics`)."""
+        return semantics.is_public(self)
 
     @property
     def requires_insecure_transport_deny(self) -> bool:
-        """A Deny whenever ``aws:SecureTransport`` is false, for every principal."""
-        if not self.denies or not self.has_wildcard_principal:
+        """A Deny whenever ``aws:SecureTransport`` is false, for every principal: ``Bool`` or
+        ``BoolIfExists`` on the key with ``false``, and no other condition (conditions are ANDed,
+        so another key would limit the deny to some requests)."""
+        if not self.denies or not self._every_principal():
+            return False
+        if self.condition_keys() != {"aws:securetransport"}:
             return False
         for operator, block in self.conditions.items():
             if operator.lower().startswith("bool") and "false" in [
@@ -192,8 +180,7 @@ class PolicyDocument:
 
 
 def _statement(raw: Mapping[str, Any]) -> Statement:
-    lower = "effect" in raw or "actions" in raw or "principals" in raw
-    if lower and not any(k[:1].isupper() for k in raw):
+    if raw and not any(k[:1].isupper() for k in raw):  # get_policy_document's argument form
         return Statement(
             effect=str(raw.get("effect") or "Allow"),
             actions=_strings(raw.get("actions")),
@@ -224,7 +211,18 @@ def parse_policy(value: Any) -> PolicyDocument | Unknown | None:
     Returns `UNKNOWN` when the document (or any part of it) is unknown during the preview, and
     None when it is missing or not a policy document at all.
     """
-    data = parse_json(value)
+    if isinstance(value, str):
+        return _parse_text(value)
+    return _parse(parse_json(value))
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> PolicyDocument | Unknown | None:
+    """Documents arrive as the same JSON text on many resources: parse each text once."""
+    return _parse(parse_json(text))
+
+
+def _parse(data: Any) -> PolicyDocument | Unknown | None:
     if data is None:
         return None
     if is_unknown(data) or contains_unknown(data):

@@ -110,6 +110,8 @@ class Rule:
     ``SH SQS.1``, ``Srv:SQSRedrivePolicy``, ``crp:...``, ``xtra:...``) or ``seed:<file>`` /
     ``stack-gap`` for rules none of them has. `unknown` says what the rule does when a value it
     needs is unknown during a preview (it must never report a violation on an unknown).
+    `decided_by` names the libraries that make the rule's judgement (``policyuniverse``,
+    ``cloudsplaining``, ``policy_sentry``, ...); empty means the pack's own code decides.
     """
 
     name: str
@@ -120,6 +122,7 @@ class Rule:
     fix: str
     unknown: str
     anchors: tuple[str, ...] = ()
+    decided_by: tuple[str, ...] = ()
     resource_types: tuple[str, ...] = ()
     enforcement: Enforcement | None = None
     config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -213,6 +216,7 @@ def resource_rule(
     fix: str,
     unknown: str = "Skips the check while a value it needs is unknown.",
     anchors: Iterable[str] = (),
+    decided_by: Iterable[str] = (),
     enforcement: Enforcement | None = None,
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     config_defaults: Mapping[str, Any] | None = None,
@@ -234,6 +238,7 @@ def resource_rule(
             fix=fix,
             unknown=unknown,
             anchors=tuple(anchors),
+            decided_by=tuple(decided_by),
             resource_types=tuple(types),
             enforcement=enforcement,
             config_schema=dict(config_schema or {}),
@@ -255,6 +260,7 @@ def stack_rule(
     fix: str,
     unknown: str = "Skips a link between resources while the reference that makes it is unknown.",
     anchors: Iterable[str] = (),
+    decided_by: Iterable[str] = (),
     enforcement: Enforcement | None = None,
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     config_defaults: Mapping[str, Any] | None = None,
@@ -271,6 +277,7 @@ def stack_rule(
             fix=fix,
             unknown=unknown,
             anchors=tuple(anchors),
+            decided_by=tuple(decided_by),
             enforcement=enforcement,
             config_schema=dict(config_schema or {}),
             config_defaults=dict(config_defaults or {}),

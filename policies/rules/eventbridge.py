@@ -14,6 +14,7 @@ from ..lib import (
     is_unknown,
     resource_rule,
 )
+from ..lib.semantics import value_names_caller
 from ..lib.values import contains_unknown, parse_json
 from ._common import (
     EVENT_ARCHIVE,
@@ -35,6 +36,7 @@ _NARROWING_KEYS = ("source", "detail-type", "detail", "resources", "account")
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("AwsSolutions-EVB1",),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
     rationale="An open bus accepts forged events from anyone (cdk-nag EVB1).",
     fix="Name the accounts, or condition `*` on aws:PrincipalOrgID.",
     unknown="Skips a policy document or permission field that is unknown.",
@@ -43,8 +45,17 @@ def eventbridge_bus_policy_not_open(r: Resource, ctx: Context) -> Iterator[str]:
     if r.type == EVENT_PERMISSION:
         principal, condition = r.props.get("principal"), r.props.get("condition")
         known = not any(is_unknown(v) for v in (principal, condition))
-        if known and principal == "*" and not condition:
-            yield f"event permission {r.name} lets every account put events"
+        scoped = (
+            isinstance(condition, dict)
+            and isinstance(condition.get("key"), str)
+            and isinstance(condition.get("value"), str)
+            and value_names_caller(condition["key"], condition["value"])
+        )
+        if known and principal == "*" and not scoped:
+            yield (
+                f"event permission {r.name} lets every account put events (no condition that"
+                " names an organization: a value like o-* names none)"
+            )
         return
     yield from public_statements(r.props.get("policy"))
 

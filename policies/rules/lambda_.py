@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
+from ..lib.semantics import principal_admits_anyone, value_names_caller
 from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
 
 # Runtimes past their Lambda deprecation date (AWS Lambda runtimes page, Nov 2026).
@@ -26,6 +27,24 @@ _SECRET_VALUE = re.compile(
     r"(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}"
 )
 _REFERENCE_VALUE = re.compile(r"^(arn:|\{\{resolve:|/|ssm:|secretsmanager:)")
+
+
+_SCOPES = {
+    "sourceArn": "aws:SourceArn",
+    "sourceAccount": "aws:SourceAccount",
+    "principalOrgId": "aws:PrincipalOrgID",
+}
+
+
+def _scoped_by(r: Resource, *props: str) -> bool:
+    """Whether one of the permission's `props` names a caller no wider than one account or
+    organization (a source ARN with account `*` does not)."""
+    return any(
+        isinstance(value := r.props.get(prop), str)
+        and bool(value)
+        and value_names_caller(_SCOPES[prop], value)
+        for prop in props
+    )
 
 
 def _is_sqs_mapping(r: Resource) -> bool | None:
@@ -73,7 +92,9 @@ def lambda_function_supported_runtime(r: Resource, ctx: Context) -> Iterator[str
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("pk:LambdaFunctionPublicAccessProhibited", "CKV_AWS_301", "SH Lambda.1"),
-    rationale="`principal='*'` without a source or organisation condition makes it public.",
+    rationale="`principal='*'` without a source or organisation condition makes it public;"
+    " a source ARN with account `*` does not name a caller.",
+    decided_by=("policyuniverse (condition values)",),
     fix="Name the principal and set source_arn / source_account / principal_org_id.",
     unknown="Skips the permission while its principal or conditions are unknown.",
 )
@@ -82,8 +103,9 @@ def lambda_permission_not_public(r: Resource, ctx: Context) -> Iterator[str]:
     scopes = [r.props.get(k) for k in ("sourceArn", "sourceAccount", "principalOrgId")]
     if is_unknown(principal) or any(is_unknown(v) for v in scopes):
         return
-    if principal == "*" and not any(scopes):
-        yield f"permission {r.name} lets any principal invoke the function"
+    open_ = isinstance(principal, str) and principal_admits_anyone(principal)
+    if open_ and not _scoped_by(r, *_SCOPES):
+        yield f"permission {r.name} lets any principal ({principal}) invoke the function"
 
 
 @resource_rule(
@@ -94,7 +116,8 @@ def lambda_permission_not_public(r: Resource, ctx: Context) -> Iterator[str]:
     category=Category.SECURITY,
     anchors=("crp:aws-lambda-permission-configure-source-arn", "CKV_AWS_364"),
     rationale="Without aws:SourceArn any resource of that service, in any account, can invoke it "
-    "(confused deputy).",
+    "(confused deputy); a source ARN with account `*` is no better.",
+    decided_by=("policyuniverse (condition values)",),
     fix="Set source_arn (the rule, topic or bucket ARN) or at least source_account.",
     unknown="Skips the permission while its principal or source is unknown.",
 )
@@ -103,8 +126,12 @@ def lambda_permission_source_scoped(r: Resource, ctx: Context) -> Iterator[str]:
     source = [r.props.get("sourceArn"), r.props.get("sourceAccount")]
     if is_unknown(principal) or any(is_unknown(v) for v in source):
         return
-    if isinstance(principal, str) and principal.endswith(".amazonaws.com") and not any(source):
-        yield f"permission {r.name} for {principal} has no source_arn or source_account"
+    service = isinstance(principal, str) and principal.endswith(".amazonaws.com")
+    if service and not _scoped_by(r, "sourceArn", "sourceAccount"):
+        yield (
+            f"permission {r.name} for {principal} has no source_arn or source_account that names"
+            " our resources (a source ARN with account `*` admits every account's resources)"
+        )
 
 
 @resource_rule(

@@ -51,6 +51,7 @@ def sns_topic_encrypted(r: Resource, ctx: Context) -> Iterator[str]:
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("CKV_AWS_169", "SH SNS.4"),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
     rationale="A `*` principal without a narrowing condition lets anyone publish or subscribe.",
     fix="Name the principal (a service with aws:SourceArn / aws:SourceAccount, or an ARN).",
     unknown="Skips a policy document that is unknown, in whole or in part.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..lib import (
     UNKNOWN,
@@ -17,6 +18,17 @@ from ..lib import (
 from ._common import AWS_MANAGED_SQS_KEY, QUEUE, QUEUE_POLICY, REDRIVE_POLICY, public_statements
 
 POLICY_HOLDERS = (QUEUE, QUEUE_POLICY)
+# Actions that delete, empty or re-permission a queue (Amazon SQS API Reference); a wildcard
+# pattern that reaches any of them (`sqs:*Queue*`, `sqs:Purge*`, NotAction) is as bad as `sqs:*`.
+_QUEUE_ADMIN_ACTIONS = (
+    "sqs:DeleteQueue",
+    "sqs:PurgeQueue",
+    "sqs:SetQueueAttributes",
+    "sqs:AddPermission",
+    "sqs:RemovePermission",
+    "sqs:TagQueue",
+    "sqs:UntagQueue",
+)
 
 
 @resource_rule(
@@ -70,6 +82,7 @@ def sqs_queue_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     anchors=("CKV_AWS_168", "CKV_AWS_387", "SH SQS.3"),
+    decided_by=("policyuniverse", "hand: operators and keys it does not model"),
     rationale=(
         "A `*` principal without a condition naming the caller (aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, ...) lets anyone use the queue."
@@ -84,7 +97,8 @@ def sqs_queue_policy_not_public(r: Resource, ctx: Context) -> Iterator[str]:
 @resource_rule(
     name="sqs-queue-policy-no-wildcard-actions",
     types=POLICY_HOLDERS,
-    description="Queue policies do not allow every action (`*`, `sqs:*` or NotAction).",
+    description="Queue policies do not allow every action (`*`, `sqs:*` or NotAction) nor use a"
+    " wildcard that reaches the queue's delete, purge or permission actions.",
     severity=Severity.HIGH,
     category=Category.SECURITY,
     anchors=("CKV_AWS_72",),
@@ -97,8 +111,18 @@ def sqs_queue_policy_no_wildcard_actions(r: Resource, ctx: Context) -> Iterator[
     if doc is None or doc is UNKNOWN:
         return
     for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
-        if s.allows and any(a.lower() in ("*", "sqs:*") for a in s.action_patterns()):
+        if not s.allows or not s.wildcard_actions():
+            continue
+        if any(a.lower() in ("*", "sqs:*") for a in s.action_patterns()):
             yield f"statement {s.sid or i} allows all SQS actions: {s.action_patterns()}"
+            continue
+        wild = replace(s, actions=s.wildcard_actions(), not_actions=())  # the patterns alone
+        covered = [a for a in _QUEUE_ADMIN_ACTIONS if wild.covers_action(a)]
+        if covered:
+            yield (
+                f"statement {s.sid or i} uses {', '.join(s.wildcard_actions())}, which also"
+                f" grants {', '.join(covered)}"
+            )
 
 
 @resource_rule(

@@ -18,6 +18,7 @@ PA = "aws:iam/policyAttachment:PolicyAttachment"
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:orders"
 ROLE_ARN = "arn:aws:iam::123456789012:role/orders-task"
 CUSTOM_POLICY = "arn:aws:iam::123456789012:policy/orders-consumer"
+GITHUB_AUD = "token.actions.githubusercontent.com:aud"
 OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
 
 
@@ -270,6 +271,22 @@ CASES = [
         _trust,
         role(
             "github-oidc",
+            trust(
+                {"Federated": OIDC_PROVIDER},
+                {
+                    "StringEquals": {GITHUB_AUD: "sts.amazonaws.com"},
+                    "StringLike": {
+                        "token.actions.githubusercontent.com:sub": "repo:acme/orders:ref:refs/*"
+                    },
+                },
+                "sts:AssumeRoleWithWebIdentity",
+            ),
+        ),
+    ),
+    Case.fails(
+        _trust,
+        role(
+            "github-oidc-aud-only",
             trust(
                 {"Federated": OIDC_PROVIDER},
                 {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
