@@ -68,6 +68,52 @@ def test_named_specs_with_masks_per_az() -> None:
     ]
 
 
+# Cases of awsx/ec2/knownWorkingSubnets.ts (one AZ), including the odd, unaligned blocks the
+# Legacy distributor really produces (10.0.128.32/17, 10.0.1.128/24): awsx sends them as they are.
+KNOWN_WORKING = [
+    ("10.0.0.0/18", [(22, "Isolated"), (21, "Public")], ["10.0.0.0/21", "10.0.8.0/22"]),
+    (
+        "10.0.0.0/16",
+        [(27, "Isolated"), (27, "Public"), (17, "Isolated")],
+        ["10.0.0.0/27", "10.0.0.32/27", "10.0.128.32/17"],
+    ),
+    (
+        "10.0.0.0/16",
+        [(22, "Isolated"), (21, "Private"), (18, "Private")],
+        ["10.0.0.0/21", "10.0.64.0/18", "10.0.128.0/22"],
+    ),
+    (
+        "10.0.0.0/19",
+        [(25, "Private"), (21, "Private"), (25, "Isolated"), (24, "Public"), (21, "Public")],
+        ["10.0.0.0/25", "10.0.8.0/21", "10.0.16.0/24", "10.0.24.0/21", "10.0.32.0/25"],
+    ),
+    (
+        "10.0.0.0/17",
+        [(27, "Public"), (18, "Private"), (19, "Public"), (25, "Isolated")],
+        ["10.0.0.0/18", "10.0.64.0/27", "10.0.96.0/19", "10.0.128.0/25"],
+    ),
+    (
+        "10.0.0.0/17",
+        [(25, "Private"), (27, "Public"), (24, "Public")],
+        ["10.0.0.0/25", "10.0.0.128/27", "10.0.1.128/24"],
+    ),
+    ("10.0.0.0/16", [(26, "Public"), (23, "Public")], ["10.0.0.0/26", "10.0.2.0/23"]),
+]
+
+
+@pytest.mark.parametrize(("vpc_cidr", "specs", "expected"), KNOWN_WORKING)
+def test_awsx_known_working_layouts(
+    vpc_cidr: str, specs: list[tuple[int, str]], expected: list[str]
+) -> None:
+    subnets = awsx_vpc.legacy_layout(
+        vpc_name="v",
+        vpc_cidr=vpc_cidr,
+        zones=["us-east-1a"],
+        specs=[{"cidrMask": mask, "type": kind} for mask, kind in specs],
+    )
+    assert [s.cidr for s in subnets] == expected
+
+
 def test_az_cidr_mask_overrides_the_default_subnet_size() -> None:
     assert _layout(
         vpc_name="v",

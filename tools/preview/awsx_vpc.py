@@ -93,7 +93,6 @@ class Subnet:
     name: str
     type: str
     zone: str
-    zone_index: int
     cidr: str
     tags: Mapping[str, Any] = field(default_factory=dict)
 
@@ -112,7 +111,8 @@ class Child:
 
 def _cidr_subnet(base: str, new_bits: int, number: int) -> str:
     """subnetDistributorLegacy.ts cidrSubnetV4: the `number`-th block `new_bits` smaller,
-    counted from `base`'s address (not its network address, as the original does)."""
+    counted, as there, from `base`'s address as written rather than its network address (so a
+    result such as `10.0.1.128/24` is possible, and kept as awsx sends it)."""
     network = ipaddress.IPv4Interface(base)
     prefix = network.network.prefixlen + new_bits
     if prefix > 32:
@@ -122,10 +122,6 @@ def _cidr_subnet(base: str, new_bits: int, number: int) -> str:
         )
     address = int(network.ip) + (2 ** (32 - prefix)) * number
     return f"{ipaddress.IPv4Address(address)}/{prefix}"
-
-
-def _overlaps(a: ipaddress.IPv4Network, b: ipaddress.IPv4Network) -> bool:
-    return a.overlaps(b)
 
 
 def _next_block(previous: ipaddress.IPv4Network, prefix: int) -> ipaddress.IPv4Network:
@@ -164,7 +160,6 @@ def legacy_layout(
                 name=f"{vpc_name}-private-{i + 1}",
                 type="Private",
                 zone=zone,
-                zone_index=i,
                 cidr=_cidr_subnet(az_bases[i], 1, 0),
             )
             for i, zone in enumerate(zones)
@@ -174,7 +169,6 @@ def legacy_layout(
                 name=f"{vpc_name}-public-{i + 1}",
                 type="Public",
                 zone=zone,
-                zone_index=i,
                 cidr=_cidr_subnet(_cidr_subnet(private[i].cidr, 0, 1), 1, 0),
             )
             for i, zone in enumerate(zones)
@@ -214,20 +208,19 @@ def legacy_layout(
                 else:
                     split_base = az_bases[i]
                     new_bits = mask - base_mask
-                candidate = _net(_cidr_subnet(split_base, new_bits, j))
-                if _overlaps(current, candidate):
-                    candidate = _next_block(current, mask)
+                cidr = _cidr_subnet(split_base, new_bits, j)
+                if current.overlaps(_net(cidr)):
+                    cidr = str(_next_block(current, mask))
                 made[kind].append(
                     Subnet(
                         name=f"{vpc_name}-{spec.get('name') or kind.lower()}-{i + 1}",
                         type=kind,
                         zone=zone,
-                        zone_index=i,
-                        cidr=str(candidate),
+                        cidr=cidr,
                         tags=spec.get("tags") or {},
                     )
                 )
-                current = candidate
+                current = _net(cidr)
         out += made["Private"] + made["Public"] + made["Isolated"]
     return out
 
