@@ -124,6 +124,84 @@ def test_az_cidr_mask_overrides_the_default_subnet_size() -> None:
     ) == [("v-public-1", "Public", "10.0.0.0/21")]
 
 
+def test_auto_default_layout_matches_legacy() -> None:
+    """subnetDistributorNew.test.ts: "Has same default layout as legacy"."""
+    auto = awsx_vpc.auto_layout(vpc_name="vpcname", vpc_cidr="10.0.0.0/16", zones=ZONES)
+    legacy = awsx_vpc.legacy_layout(vpc_name="vpcname", vpc_cidr="10.0.0.0/16", zones=ZONES)
+    assert sorted(auto, key=lambda s: s.cidr) == sorted(legacy, key=lambda s: s.cidr)
+
+
+@pytest.mark.parametrize("az_mask", [16, 20, 24])
+def test_auto_splits_an_az_evenly_between_unsized_specs(az_mask: int) -> None:
+    subnets = awsx_vpc.auto_layout(
+        vpc_name="v",
+        vpc_cidr=f"10.0.0.0/{az_mask}",
+        zones=["us-east-1a"],
+        specs=[{"type": "Private"}, {"type": "Public"}, {"type": "Isolated"}],
+    )
+    assert [(s.type, int(s.cidr.split("/")[1])) for s in subnets] == [
+        ("Private", az_mask + 2),
+        ("Public", az_mask + 2),
+        ("Isolated", az_mask + 2),
+    ]
+
+
+def test_auto_packs_specs_in_order_with_unused_space_and_sizes() -> None:
+    subnets = awsx_vpc.auto_layout(
+        vpc_name="v",
+        vpc_cidr="10.0.0.0/16",
+        zones=["us-east-1a", "us-east-1b"],
+        specs=[
+            {"type": "Public", "cidrMask": 24},
+            {"type": "Unused", "cidrMask": 24},
+            {"type": "Private", "size": 4096},
+        ],
+    )
+    assert [(s.name, s.cidr) for s in subnets] == [
+        ("v-public-1", "10.0.0.0/24"),
+        ("v-unused-1", "10.0.1.0/24"),
+        ("v-private-1", "10.0.16.0/20"),  # the next /20 after 10.0.1.0/24
+        ("v-public-2", "10.0.128.0/24"),
+        ("v-unused-2", "10.0.129.0/24"),
+        ("v-private-2", "10.0.144.0/20"),
+    ]
+
+
+def test_auto_refuses_subnets_larger_than_the_az() -> None:
+    with pytest.raises(awsx_vpc.VpcArgsError, match="Subnets are too large for VPC"):
+        awsx_vpc.auto_layout(
+            vpc_name="v",
+            vpc_cidr="10.0.0.0/16",
+            zones=ZONES,
+            specs=[{"type": "Private", "cidrMask": 17}, {"type": "Public", "cidrMask": 17}],
+        )
+
+
+def test_exact_strategy_refuses_gaps() -> None:
+    """vpc.test.ts / subnetDistributorNew.test.ts "highlights gaps at end of VPC"."""
+    specs = [{"type": "Public"}, {"type": "Private"}, {"type": "Isolated"}]
+    args = {"subnetStrategy": "Exact", "subnetSpecs": specs}
+    with pytest.raises(awsx_vpc.VpcArgsError, match=r"vpcName-isolated-1 .* ends before the VPC"):
+        awsx_vpc.layout("vpcName", "10.0.0.0/16", ["us-east-1a"], args)
+
+
+def test_explicit_cidr_blocks_per_az() -> None:
+    specs = [
+        {"type": "Public", "cidrBlocks": ["10.0.0.0/18", "10.0.64.0/19"]},
+        {"type": "Private", "cidrBlocks": ["10.0.96.0/19", "10.0.128.0/20"]},
+    ]
+    args = {"subnetStrategy": "Auto", "subnetSpecs": specs}
+    subnets = awsx_vpc.layout("vpcName", "10.0.0.0/16", ["us-east-1a", "us-east-1b"], args)
+    assert [(s.name, s.zone, s.cidr) for s in subnets] == [
+        ("vpcName-public-1", "us-east-1a", "10.0.0.0/18"),
+        ("vpcName-private-1", "us-east-1a", "10.0.96.0/19"),
+        ("vpcName-public-2", "us-east-1b", "10.0.64.0/19"),
+        ("vpcName-private-2", "us-east-1b", "10.0.128.0/20"),
+    ]
+    with pytest.raises(awsx_vpc.VpcArgsError, match="must match the number of availability"):
+        awsx_vpc.layout("vpcName", "10.0.0.0/16", ZONES, args)
+
+
 def _vpc(**args: Any) -> ProgramRun:
     def program() -> None:
         vpc = awsx.ec2.Vpc("net", **args)
@@ -255,6 +333,25 @@ def test_isolated_subnets_get_no_route() -> None:
         "net-public-2",
     ]
     assert sorted(r.name for r in run.of_type(ROUTE)) == ["net-public-1", "net-public-2"]
+
+
+def test_auto_strategy_registers_no_unused_subnet() -> None:
+    run = _vpc(
+        number_of_availability_zones=2,
+        subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
+        subnet_specs=[
+            awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, cidr_mask=24),
+            awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.UNUSED, cidr_mask=24),
+            awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE, cidr_mask=20),
+        ],
+    )
+    assert sorted((s.name, s.inputs["cidrBlock"]) for s in run.of_type(SUBNET)) == [
+        ("net-private-1", "10.0.16.0/20"),
+        ("net-private-2", "10.0.144.0/20"),
+        ("net-public-1", "10.0.0.0/24"),
+        ("net-public-2", "10.0.128.0/24"),
+    ]
+    assert len(run.of_type(NAT)) == 2
 
 
 def test_strategy_needing_private_subnets_fails_like_awsx() -> None:

@@ -11,12 +11,15 @@ the plugin's part, modelled on pulumi/pulumi-awsx:
   are given) and a 0.0.0.0/0 route to the internet gateway, for private ones a 0.0.0.0/0 route to
   a NAT gateway (none with strategy ``None``); isolated subnets get no route.
 - ``awsx/ec2/subnetDistributorLegacy.ts`` (``getSubnetSpecsLegacy``, ``generateDefaultSubnets``):
-  the CIDRs of the ``Legacy`` strategy, awsx 3's default (``args.subnetStrategy ?? "Legacy"``).
+  the CIDRs of the ``Legacy`` strategy, awsx 3's default (``args.subnetStrategy ?? "Legacy"``);
+  ``awsx/ec2/subnetDistributorNew.ts`` (``getSubnetSpecs``, ``getSubnetSpecsExplicit``,
+  ``validateAndNormalizeSubnetInputs``): those of ``Auto`` and ``Exact``, and explicit
+  ``cidrBlocks``; ``vpc.ts`` ``pickSubnetAllocator`` chooses between them.
 - ``awsx/schema-types.ts`` (``Vpc``) with pulumi/pulumi ``sdk/nodejs/resource.ts``
   (``ComponentResource``): the plugin's Node SDK registers the component with no properties (a
   non-remote component sends ``{}``), then ``registerOutputs()`` with none.
 
-The ``Auto``/``Exact`` strategies (``subnetDistributorNew.ts``) are not modelled: such a VPC is
+A VPC whose CIDR comes from an IPAM pool (known only once the VPC exists) is not modelled: it is
 registered without children, with a note on stderr.
 """
 
@@ -225,6 +228,152 @@ def legacy_layout(
     return out
 
 
+def _last_usable(network: ipaddress.IPv4Network) -> ipaddress.IPv4Address:
+    """The `netmask` package's `last`: the broadcast address less one (up to /30)."""
+    return network.broadcast_address - (1 if network.prefixlen <= 30 else 0)
+
+
+def _new_bits(count: int) -> int:
+    return 0 if count == 0 else (count - 1).bit_length()  # ceil(log2(count))
+
+
+def _spec_mask(spec: Mapping[str, Any]) -> int | None:
+    """validateAndNormalizeSubnetInputs: cidrMask, else the mask of `size` addresses."""
+    if spec.get("cidrMask") is not None:
+        return int(spec["cidrMask"])
+    size = spec.get("size")
+    if size is None:
+        return None
+    size = int(size)
+    if size < 4 or size & (size - 1):
+        raise VpcArgsError(f"The following subnet sizes are invalid: {size}.")
+    return 32 - (size.bit_length() - 1)
+
+
+def auto_layout(
+    vpc_name: str,
+    vpc_cidr: str,
+    zones: Sequence[str],
+    specs: Sequence[Mapping[str, Any]] | None = None,
+    az_cidr_mask: int | None = None,
+) -> list[Subnet]:
+    """The subnets of subnetDistributorNew.ts getSubnetSpecs (strategies Auto and Exact): per
+    AZ, each spec in the given order, packed one after the other (``Unused`` ones included)."""
+    vpc = _net(vpc_cidr)
+    az_mask = az_cidr_mask if az_cidr_mask is not None else vpc.prefixlen + _new_bits(len(zones))
+    if specs is None:
+        if az_mask > 26:
+            raise VpcArgsError(
+                "Automatic subnet creation requires a VPC with at least /26 available per AZ, "
+                f"but only /{az_mask} is available."
+            )
+        widest = max(az_mask, 16)  # defaultSubnetInputs: only the first /16 by default
+        specs = [
+            {"type": "Private", "cidrMask": widest + 1},
+            {"type": "Public", "cidrMask": widest + 2},
+        ]
+    if not specs:
+        raise VpcArgsError("No subnets specified")
+    default_mask = az_mask + _new_bits(len(specs))
+    masks = [m if (m := _spec_mask(spec)) is not None else default_mask for spec in specs]
+    az_size = 2 ** (32 - az_mask)
+    needed = sum(2 ** (32 - mask) for mask in masks)
+    if needed > az_size:
+        raise VpcArgsError(
+            f"Subnets are too large for VPC. VPC has {az_size} addresses, but subnets require "
+            f"{needed} addresses."
+        )
+    out: list[Subnet] = []
+    for i, zone in enumerate(zones):
+        az_base = int(vpc.network_address) + i * az_size
+        current: ipaddress.IPv4Network | None = None
+        for spec, mask in zip(specs, masks, strict=True):
+            if current is None:
+                current = _net(f"{ipaddress.IPv4Address(az_base)}/{mask}")
+            else:
+                holding = _net(f"{_last_usable(current)}/{mask}")
+                current = _net(f"{holding.broadcast_address + 1}/{mask}")
+            out.append(_spec_subnet(vpc_name, spec, zone, i, str(current)))
+    return out
+
+
+def explicit_layout(
+    vpc_name: str, zones: Sequence[str], specs: Sequence[Mapping[str, Any]]
+) -> list[Subnet]:
+    """subnetDistributorNew.ts getSubnetSpecsExplicit: each spec's `cidrBlocks[AZ index]`."""
+    problems: list[str] = []
+    for index, spec in enumerate(specs):
+        if spec.get("cidrBlocks") is None:
+            problems.append(
+                "If any subnet spec has explicit cidrBlocks, all subnets must have explicit "
+                "cidrBlocks."
+            )
+        elif len(spec["cidrBlocks"]) != len(zones):
+            problems.append(
+                f"The number of CIDR blocks in subnetSpecs[{index}] must match the number of "
+                f"availability zones ({len(zones)})."
+            )
+    if problems:
+        raise VpcArgsError("Invalid subnet specifications: " + "; ".join(problems))
+    return [
+        _spec_subnet(vpc_name, spec, zone, i, str(spec["cidrBlocks"][i]))
+        for i, zone in enumerate(zones)
+        for spec in specs
+    ]
+
+
+def _spec_subnet(
+    vpc_name: str, spec: Mapping[str, Any], zone: str, index: int, cidr: str
+) -> Subnet:
+    kind = str(spec.get("type", ""))
+    return Subnet(
+        name=f"{vpc_name}-{spec.get('name') or kind.lower()}-{index + 1}",
+        type=kind,
+        zone=zone,
+        cidr=cidr,
+        tags=spec.get("tags") or {},
+    )
+
+
+def layout(name: str, cidr: str, zones: Sequence[str], args: Mapping[str, Any]) -> list[Subnet]:
+    """The subnets of the allocator vpc.ts pickSubnetAllocator chooses."""
+    strategy = str(args.get("subnetStrategy") or "Legacy")
+    specs = args.get("subnetSpecs")
+    az_mask = args.get("availabilityZoneCidrMask")
+    if strategy == "Legacy":
+        return legacy_layout(name, cidr, zones, specs, az_mask)
+    if specs is not None and any(spec.get("cidrBlocks") is not None for spec in specs):
+        return explicit_layout(name, zones, specs)
+    subnets = auto_layout(name, cidr, zones, specs, az_mask)
+    if strategy == "Exact":
+        _check_no_gaps(cidr, subnets)
+    return subnets
+
+
+def _check_no_gaps(vpc_cidr: str, subnets: Sequence[Subnet]) -> None:
+    """vpc.ts validateNoGaps: Exact subnets fill the VPC from its first to its last address."""
+    vpc = _net(vpc_cidr)
+    gaps: list[str] = []
+    previous: Subnet | None = None
+    for subnet in subnets:
+        network = _net(subnet.cidr)
+        if previous is None:
+            if network.network_address != vpc.network_address:
+                gaps.append(
+                    f"{subnet.name} ({subnet.cidr}) does not start at the beginning of the VPC "
+                    f"({vpc_cidr})"
+                )
+        elif network.network_address != _net(previous.cidr).broadcast_address + 1:
+            gaps.append(f"{previous.name} ({previous.cidr}) <=> {subnet.name} ({subnet.cidr})")
+        previous = subnet
+    if previous is not None and _net(previous.cidr).broadcast_address != vpc.broadcast_address:
+        gaps.append(f"{previous.name} ({previous.cidr}) ends before the VPC ends")
+    if gaps:
+        raise VpcArgsError(
+            "There are gaps in the subnet ranges. Please fix the following gaps: " + ", ".join(gaps)
+        )
+
+
 def _strategy(args: Mapping[str, Any]) -> str:
     given = str((args.get("natGateways") or {}).get("strategy") or "OnePerAz")
     if given.lower() not in _STRATEGIES:
@@ -292,13 +441,11 @@ def zone_names(args: Mapping[str, Any], available: Sequence[str]) -> list[str]:
 
 def plan(name: str, args: Mapping[str, Any], zones: Sequence[str]) -> list[Child]:
     """Every child of `awsx.ec2.Vpc(name, **args)`, in the plugin's registration order."""
-    strategy_arg = str(args.get("subnetStrategy") or "Legacy")
-    if strategy_arg != "Legacy":
-        raise NotModeledError(f"subnetStrategy {strategy_arg!r} is not modelled")
+    if args.get("cidrBlock") is None and args.get("ipv4IpamPoolId") is not None:
+        raise NotModeledError("a CIDR block from an IPAM pool is not modelled")
     strategy = _strategy(args)
     cidr = str(args.get("cidrBlock") or _DEFAULT_CIDR)
-    specs = args.get("subnetSpecs")
-    subnets = legacy_layout(name, cidr, zones, specs, args.get("availabilityZoneCidrMask"))
+    subnets = [s for s in layout(name, cidr, zones, args) if s.type.lower() != "unused"]
     _check(args, strategy, zones, subnets)
     allocation_ids = list((args.get("natGateways") or {}).get("elasticIpAllocationIds") or [])
     user_tags = dict(args.get("tags") or {})
