@@ -22,10 +22,15 @@ help:
 	@echo "make deps                               .venv and the policy pack's policies/.venv (CI, pulumi up)"
 	@echo "make dist                               build the wheel and sdist into dist/"
 
+# The first run installs everything (about a minute and a half); each step says what it does and
+# pip shows each package as it goes, so a first `make preview` is never silent.
 $(STAMP): $(REQUIREMENTS)
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@test -x $(PY) || { echo "==> creating the virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> installing into $(VENV) what $(REQUIREMENTS) list (requirements-dev.txt includes the others):"
+	@echo "    Pulumi SDK, pulumi-aws, pulumi-awsx, pulumi-policy, Powertools, boto3, moto, ruff, mypy, pytest, ..."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	@touch $(STAMP)
+	@echo "==> $(VENV) is ready"
 
 # The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv .venv), which the Pulumi CLI
 # runs the pack with for `--policy-pack policies`.

@@ -11,6 +11,7 @@ from tools.preview.program import ProgramRun
 
 NETWORK = "platform:network:Network"
 VPC = "awsx:ec2:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
 TABLE = "aws:dynamodb/table:Table"
 
 
@@ -21,12 +22,12 @@ def values(run: ProgramRun, type_token: str, field: str) -> list[Any]:
 
 
 def az_count(run: ProgramRun) -> int:
-    """AZs of the stack's Network VPCs (the awsx VPC's count, or its explicit AZ names)."""
+    """AZs of the stack's Network VPCs (the zones of the awsx VPC's subnets)."""
     counts = []
     for network in run.of_type(NETWORK):
         for vpc in (r for r in descendants(run, network.urn) if r.type == VPC):
-            names = vpc.inputs.get("availabilityZoneNames")
-            counts.append(len(names) if names else vpc.inputs["numberOfAvailabilityZones"])
+            subnets = [r for r in descendants(run, vpc.urn) if r.type == SUBNET]
+            counts.append(len({s.inputs["availabilityZone"] for s in subnets}))
     assert counts, f"{run.stack}: a Network without a VPC of its own"
     return min(counts)
 

@@ -94,9 +94,9 @@ class Graph:
         }
 
     def priced_resources(self) -> list[RegisteredResource]:
-        """Custom resources plus remote components whose children mocks never see (awsx)."""
-        remote = [r for r in self.run.resources if not r.custom and r.type.startswith("awsx:")]
-        return [*self.resources, *remote]
+        """Custom resources; the preview registers the awsx VPC's children (NAT gateways, EIPs),
+        so they are priced like any others."""
+        return list(self.resources)
 
     def workload(self, resource: RegisteredResource) -> Workload:
         """The child of the stack that `resource` sits under (itself when it is one)."""

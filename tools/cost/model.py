@@ -63,7 +63,6 @@ class _Pricer:
             "aws:ec2/flowLog:FlowLog": self.flow_log,
             "aws:ec2/natGateway:NatGateway": self.nat_gateway,
             "aws:ec2/eip:Eip": self.eip,
-            "awsx:ec2:Vpc": self.awsx_vpc,
             "aws:ec2/vpcEndpoint:VpcEndpoint": self.vpc_endpoint,
             "aws:lb/loadBalancer:LoadBalancer": self.load_balancer,
             "aws:alb/loadBalancer:LoadBalancer": self.load_balancer,
@@ -477,22 +476,6 @@ class _Pricer:
 
     def eip(self, r: RegisteredResource) -> None:
         self.add(r, "public IPv4 address", p.HOURS_PER_MONTH, "hours", p.PUBLIC_IPV4_PER_HOUR)
-
-    def awsx_vpc(self, r: RegisteredResource) -> None:
-        """awsx's Vpc is remote: its NAT gateways (default one per AZ) are not in the graph."""
-        zones = r.inputs.get("availabilityZoneNames") or []
-        az_count = len(zones) or int(_number(r.inputs.get("numberOfAvailabilityZones"), 3))
-        strategy = (r.inputs.get("natGateways") or {}).get("strategy") or "OnePerAz"
-        count = {"None": 0, "Single": 1}.get(str(strategy), az_count)
-        if count:
-            self._nat(r, count)
-            self.add(
-                r,
-                f"public IPv4 of {count} NAT gateway(s)",
-                count * p.HOURS_PER_MONTH,
-                "hours",
-                p.PUBLIC_IPV4_PER_HOUR,
-            )
 
     def vpc_endpoint(self, r: RegisteredResource) -> None:
         if r.inputs.get("vpcEndpointType") not in ("Interface", "GatewayLoadBalancer"):

@@ -89,6 +89,13 @@ class AnalyzerInfo:
         return next(p for p in self.policies if p.name == name)
 
 
+def _severity_name(severity: int) -> str | None:
+    """`high` for POLICY_SEVERITY_HIGH; None when the pack gives none (awsguard)."""
+    if severity == analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED:
+        return None
+    return analyzer_pb2.PolicySeverity.Name(severity).removeprefix("POLICY_SEVERITY_").lower()
+
+
 def _level_name(level: int) -> str:
     return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()
 
@@ -344,6 +351,9 @@ class PolicyPackProcess:
                 kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
                 config_properties=json_format.MessageToDict(p.configSchema.properties),
                 config_required=list(p.configSchema.required),
+                severity=_severity_name(p.severity),
+                fix=p.remediation_steps or None,
+                url=p.url or None,
             )
             for p in response.policies
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
+import importlib.metadata
 import sys
 import traceback
 from collections.abc import Sequence
@@ -21,9 +21,11 @@ from tools.preview.analyzer import (
     PolicyPackProcess,
     Violation,
 )
+from tools.preview.guidance import Guidance, pack_guidance
 from tools.preview.invokes import UnknownInvokeError
 from tools.preview.policy_config import PolicyConfigError, load_policy_config
 from tools.preview.program import ProgramRun, TransformsNotSupportedError, run_program_dir
+from tools.preview.progress import Progress
 from tools.preview.project import Project, ProjectError, load_project
 from tools.preview.report import PreviewResult, write_human, write_json
 
@@ -45,6 +47,22 @@ class Options:
     policy_pack_given: bool
     policy_config: Path | None
     json: bool
+    no_policy_pack: bool = False
+
+
+DEFAULT_PACK = Path("policies")
+# The distribution that ships the platform pack (pyproject.toml `name`).
+DISTRIBUTION = "aws-platform-components"
+_EPILOG = f"""\
+exit status:
+  {EXIT_OK}  no mandatory policy violation
+  {EXIT_MANDATORY}  mandatory policy violations
+  {EXIT_FAILED}  the program, its config or the policy pack failed, or no policy pack was found
+     (the message names the cause and the file)
+
+Progress goes to stderr (a status line on a terminal, a few plain lines otherwise); stdout
+carries only the report, or with --json exactly one JSON document.
+"""
 
 
 def _parse(argv: Sequence[str]) -> Options:
@@ -52,18 +70,40 @@ def _parse(argv: Sequence[str]) -> Options:
         prog="python -m tools.preview",
         description="Run a Pulumi Python program under mocks and evaluate a policy pack on it, "
         "without a Pulumi CLI or AWS account.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--program", type=Path, default=Path.cwd(), help="program folder")
-    parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
     parser.add_argument(
+        "--program",
+        type=Path,
+        default=Path.cwd(),
+        help="program folder, with Pulumi.yaml and __main__.py (default: the current folder)",
+    )
+    parser.add_argument(
+        "--stack", default="dev", help="stack name, read from Pulumi.<stack>.yaml (default: dev)"
+    )
+    packs = parser.add_mutually_exclusive_group()
+    packs.add_argument(
         "--policy-pack",
         type=Path,
-        help="policy pack folder (default: ./policies, else the installed platform pack)",
+        help=f"policy pack folder (default: {DEFAULT_PACK}/ in the current folder, else the "
+        "platform pack installed with aws-platform-components[policy-pack])",
     )
-    parser.add_argument("--policy-config", type=Path, help="policy config JSON file")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    packs.add_argument(
+        "--no-policy-pack",
+        action="store_true",
+        help="run no policy pack: only list the resources (without it, a missing pack exits 2)",
+    )
+    parser.add_argument(
+        "--policy-config",
+        type=Path,
+        help="policy config JSON file (default: <pack>/config/<stack>.json when it exists)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document instead of the report"
+    )
     args = parser.parse_args(list(argv))
-    default_pack = Path.cwd() / "policies"
+    default_pack = Path.cwd() / DEFAULT_PACK
     return Options(
         program=args.program,
         stack=args.stack,
@@ -72,19 +112,23 @@ def _parse(argv: Sequence[str]) -> Options:
         policy_pack_given=args.policy_pack is not None,
         policy_config=args.policy_config,
         json=args.json,
+        no_policy_pack=args.no_policy_pack,
     )
 
 
 def _installed_pack() -> Path | None:
     """The pack installed with the package (`aws-platform-components[policy-pack]`), if any.
 
-    Only located, never imported: the pack runs in its own process like any other.
+    Only a pack that the installed distribution ships counts (a `policies` folder that merely
+    happens to be importable, such as a checkout on PYTHONPATH, does not). It is only located,
+    never imported: the pack runs in its own process like any other.
     """
-    spec = importlib.util.find_spec("policies")
-    if spec is None or spec.origin is None:
+    try:
+        dist = importlib.metadata.distribution(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
         return None
-    folder = Path(spec.origin).parent
-    return folder if (folder / "PulumiPolicy.yaml").is_file() else None
+    manifest = Path(str(dist.locate_file("policies/PulumiPolicy.yaml")))
+    return manifest.parent if manifest.is_file() else None
 
 
 def _program_location(error: BaseException, program_dir: Path) -> str:
@@ -108,10 +152,15 @@ def _program_location(error: BaseException, program_dir: Path) -> str:
     return f"{frame.filename}:{frame.lineno}"
 
 
-def _run_program(project: Project, stack: str, config_source: Path) -> ProgramRun:
+def _run_program(
+    project: Project, stack: str, config_source: Path, progress: Progress
+) -> ProgramRun:
     try:
         # The program's prints must not mix with the report (or the JSON document) on stdout.
-        with contextlib.redirect_stdout(sys.stderr):
+        with (
+            progress.step(f"running {project.main} for stack {stack}"),
+            contextlib.redirect_stdout(sys.stderr),
+        ):
             run = run_program_dir(project.directory, stack)
     except (pulumi.ConfigTypeError, pulumi.ConfigMissingError) as error:
         where = _program_location(error, project.directory)
@@ -140,26 +189,29 @@ def _policy_config(options: Options) -> tuple[dict[str, Any], Path | None]:
     return {}, None
 
 
-def preview(options: Options) -> PreviewResult:
+def preview(options: Options, progress: Progress | None = None) -> PreviewResult:
     """Run the program and the pack; PreviewFailed/ProjectError/... on failure.
 
     The pack starts in the background while the program runs: its process uses the other core,
     and the engine's own setup calls (ConfigureStack, Configure) wait on I/O.
     """
+    progress = progress or Progress()
     if options.policy_pack_given and (
         options.policy_pack is None or not options.policy_pack.is_dir()
     ):
         raise PreviewFailed(f"policy pack folder {options.policy_pack} does not exist")
-    policy_config, config_file = _policy_config(options)
+    if options.policy_pack is None and not options.no_policy_pack:
+        raise PreviewFailed(
+            f"no policy pack: there is no {Path.cwd() / DEFAULT_PACK} folder (the default) and no "
+            "installed platform pack; "
+            "pass --policy-pack DIR, or --no-policy-pack to only list the resources"
+        )
     project = load_project(options.program)
     config = project.stack_config(options.stack)
-    if options.policy_pack is None:
-        print(
-            "no policy pack (no policies/ folder, none installed): only listing resources",
-            file=sys.stderr,
-        )
-        run = _run_program(project, options.stack, config.source)
+    if options.no_policy_pack or options.policy_pack is None:
+        run = _run_program(project, options.stack, config.source, progress)
         return _result(run, [])
+    policy_config, config_file = _policy_config(options)
     pack = PolicyPackProcess(
         options.policy_pack,
         policy_config,
@@ -171,23 +223,33 @@ def preview(options: Options) -> PreviewResult:
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as background:
         cleanup.callback(pack.stop)
         started = background.submit(pack.start)
-        run = _run_program(project, options.stack, config.source)
+        run = _run_program(project, options.stack, config.source, progress)
         try:
-            started.result()
+            with progress.step(f"starting the policy pack {options.policy_pack}"):
+                started.result()
         except PolicyConfigError as error:
             source = config_file or options.policy_pack / "PulumiPolicy.yaml"
             raise PreviewFailed(f"policy config {source}: {error}") from error
-        violations = pack.analyze_all(run.resources) + pack.analyze_stack(run.resources)
-    return _result(run, violations)
+        with progress.step(f"Analyze: {len(run.resources)} resources"):
+            violations = pack.analyze_all(run.resources)
+        with progress.step("AnalyzeStack: the whole stack"):
+            violations += pack.analyze_stack(run.resources)
+        guidance = pack_guidance(pack.info(), options.policy_pack)
+    return _result(run, violations, guidance)
 
 
-def _result(run: ProgramRun, violations: list[Violation]) -> PreviewResult:
+def _result(
+    run: ProgramRun,
+    violations: list[Violation],
+    guidance: dict[tuple[str, str], Guidance] | None = None,
+) -> PreviewResult:
     return PreviewResult(
         project=run.project,
         stack=run.stack,
         resources=run.resources,
         violations=violations,
         outputs=run.stack_outputs,
+        guidance=guidance or {},
     )
 
 

@@ -13,7 +13,6 @@ from tools.preview.identifiers import (
     ACCOUNT_ID,
     DNS_SUFFIX,
     PARTITION,
-    availability_zones,
     ec2_id,
     fake_uuid,
     short_hex,
@@ -417,41 +416,6 @@ _BUILDERS: Mapping[str, Builder] = {
 }
 
 
-def _awsx_vpc(r: NewResource) -> dict[str, Any]:
-    """Outputs of the remote `awsx:ec2:Vpc` component, whose children mocks never see."""
-    zones = availability_zones(r.region, int(r.inputs.get("numberOfAvailabilityZones") or 2))
-    vpc_id = ec2_id("vpc", r.type, r.name)
-
-    def subnet_ids(kind: str) -> list[str]:
-        return [ec2_id("subnet", r.name, kind, zone) for zone in zones]
-
-    isolated = subnet_ids("isolated") if _has_isolated_spec(r.inputs) else []
-    return {
-        # The input `natGateways` is a configuration; the output of that name lists NAT gateway
-        # resources (children the mocks never see), so it must not echo the input.
-        "natGateways": [],
-        "vpcId": vpc_id,
-        "publicSubnetIds": subnet_ids("public"),
-        "privateSubnetIds": subnet_ids("private"),
-        "isolatedSubnetIds": isolated,
-        "subnetLayout": [
-            {"type": kind, "cidrMask": 20}
-            for kind in ("Public", "Private", "Isolated")
-            if kind != "Isolated" or isolated
-        ],
-    }
-
-
-def _has_isolated_spec(inputs: Mapping[str, Any]) -> bool:
-    specs = inputs.get("subnetSpecs") or []
-    return any(isinstance(spec, Mapping) and spec.get("type") == "Isolated" for spec in specs)
-
-
-_COMPONENT_OUTPUTS: Mapping[str, Callable[[NewResource], dict[str, Any]]] = {
-    "awsx:ec2:Vpc": _awsx_vpc,
-}
-
-
 class MockCloud(pulumi.runtime.Mocks):
     """Pulumi mocks that answer like AWS in account 123456789012 and the stack's region."""
 
@@ -466,8 +430,7 @@ class MockCloud(pulumi.runtime.Mocks):
             type=args.typ, name=args.name, inputs=args.inputs, region=self.region
         )
         if not args.custom:
-            component = _COMPONENT_OUTPUTS.get(args.typ)
-            return None, ({**args.inputs, **component(resource)} if component else {})
+            return None, {}
         if args.typ.startswith("pulumi:providers:"):
             return fake_uuid(args.typ, args.name), dict(args.inputs)
         builder = _BUILDERS.get(args.typ)

@@ -27,6 +27,9 @@ class PolicyInfo:
     kind: str
     config_properties: Mapping[str, Any] = field(default_factory=dict)
     config_required: Sequence[str] = ()
+    severity: str | None = None
+    fix: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

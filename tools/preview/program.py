@@ -21,6 +21,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import settings
 from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
 
+from tools.preview import awsx_vpc
 from tools.preview.mock_cloud import MockCloud
 from tools.preview.project import load_project
 
@@ -117,6 +118,8 @@ class _RecordingMonitor(MockMonitor):
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{qualified}::{name}"
 
     def RegisterResource(self, request: Any) -> Any:
+        if request.remote and request.type == awsx_vpc.TYPE:
+            return awsx_vpc.construct(self, request)  # the awsx plugin's Construct
         if request.transforms:
             raise TransformsNotSupportedError(
                 f"resource '{request.name}' ({request.type}) has transforms in its options; "

@@ -1,4 +1,8 @@
-"""Presenting a preview: one JSON document, or a rich resource tree and violation list."""
+"""Presenting a preview: one JSON document, or a rich resource tree and violation list.
+
+Both are deterministic: the program registers resources from several threads, so their order
+(and the order of the violations found on them) changes between runs; the report sorts them.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,11 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from tools.preview.analyzer import Violation
-from tools.preview.program import RegisteredResource
+from tools.preview.guidance import Guidance
+from tools.preview.program import STACK_TYPE, RegisteredResource
+
+_UNBOUNDED_WIDTH = 100_000
+"""Console width without a terminal: CI logs and pipes get whole lines, never cut at 80."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,20 +33,33 @@ class PreviewResult:
     resources: Sequence[RegisteredResource]
     violations: Sequence[Violation]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    guidance: Mapping[tuple[str, str], Guidance] = field(default_factory=dict)
+    """By (pack, policy)."""
 
     @property
     def mandatory_count(self) -> int:
         return sum(1 for v in self.violations if v.enforcement == "mandatory")
 
+    def guidance_for(self, violation: Violation) -> Guidance:
+        return self.guidance.get((violation.pack, violation.policy), Guidance())
+
+
+def _resource_order(resource: RegisteredResource) -> tuple[bool, str]:
+    return resource.type != STACK_TYPE, resource.urn
+
+
+def _violation_order(violation: Violation) -> tuple[str, str, str, str]:
+    return violation.pack, violation.policy, violation.urn or "", violation.message
+
 
 def as_json(result: PreviewResult) -> dict[str, Any]:
-    """The `--json` document (DESIGN contract 2)."""
+    """The `--json` document (DESIGN contract 2, with each violation's `severity` and `fix`)."""
     return {
         "project": result.project,
         "stack": result.stack,
         "resources": [
             {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent}
-            for r in result.resources
+            for r in sorted(result.resources, key=_resource_order)
         ],
         "violations": [
             {
@@ -47,8 +68,10 @@ def as_json(result: PreviewResult) -> dict[str, Any]:
                 "enforcement": v.enforcement,
                 "urn": v.urn,
                 "message": v.message,
+                "severity": result.guidance_for(v).severity,
+                "fix": result.guidance_for(v).fix,
             }
-            for v in result.violations
+            for v in sorted(result.violations, key=_violation_order)
         ],
     }
 
@@ -63,7 +86,7 @@ def _name_of(urn: str | None) -> str:
 
 def _resource_tree(result: PreviewResult) -> Tree:
     children: dict[str | None, list[RegisteredResource]] = defaultdict(list)
-    for resource in result.resources:
+    for resource in sorted(result.resources, key=_resource_order):
         children[resource.parent].append(resource)
     roots = children.get(None, [])
     title = f"[bold]{escape(result.project)}[/bold] / [bold]{escape(result.stack)}[/bold]"
@@ -74,29 +97,38 @@ def _resource_tree(result: PreviewResult) -> Tree:
         counts = Counter(k.type for k in kids if not children.get(k.urn))
         for type_token, count in sorted(counts.items()):
             node.add(f"{count} x {escape(type_token)}")
-        for kid in kids:
+        for kid in sorted(kids, key=lambda k: (k.name, k.type)):
             if children.get(kid.urn):
                 branch = node.add(f"[cyan]{escape(kid.name)}[/cyan] ({escape(kid.type)})")
                 add(branch, kid.urn)
 
     for root in roots:
-        if root.type == "pulumi:pulumi:Stack":
+        if root.type == STACK_TYPE:
             add(tree, root.urn)
         else:
             tree.add(f"{escape(root.name)} ({escape(root.type)})")
     return tree
 
 
+def console_for(out: IO[str]) -> Console:
+    """A rich console on `out`: as wide as the terminal, unbounded when `out` is not one."""
+    terminal = out.isatty()
+    return Console(
+        file=out, highlight=False, soft_wrap=True, width=None if terminal else _UNBOUNDED_WIDTH
+    )
+
+
 def write_human(result: PreviewResult, out: IO[str]) -> None:
-    """Resource tree with counts per type, violations grouped by policy, mandatory count."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    """Resource tree with counts per type, violations grouped by policy with the fix and a
+    link to the policy's documentation, and the mandatory count."""
+    console = console_for(out)
     console.print(_resource_tree(result))
     if result.outputs:
         console.print("[bold]Outputs[/bold]")
         for key, value in sorted(result.outputs.items()):
-            console.print(f"  {escape(key)}: {escape(json.dumps(value))}")
+            console.print(f"  {escape(key)}: {escape(json.dumps(value, sort_keys=True))}")
     by_policy: dict[tuple[str, str, str], list[Violation]] = defaultdict(list)
-    for violation in result.violations:
+    for violation in sorted(result.violations, key=_violation_order):
         by_policy[(violation.pack, violation.policy, violation.enforcement)].append(violation)
     if by_policy:
         console.print()
@@ -104,13 +136,19 @@ def write_human(result: PreviewResult, out: IO[str]) -> None:
     colour = {"mandatory": "red", "advisory": "yellow"}
     order = {"mandatory": 0, "remediate": 1, "advisory": 2}
     for (pack, policy, level), found in sorted(
-        by_policy.items(), key=lambda item: (order.get(item[0][2], 3), item[0][1])
+        by_policy.items(), key=lambda item: (order.get(item[0][2], 3), item[0][1], item[0][0])
     ):
         style = colour.get(level, "white")
+        guidance = result.guidance.get((pack, policy), Guidance())
+        severity = f" {escape(guidance.severity)}" if guidance.severity else ""
         console.print(
-            f"[{style}]{level}[/{style}] [bold]{escape(policy)}[/bold] "
+            f"[{style}]{level}[/{style}]{severity} [bold]{escape(policy)}[/bold] "
             f"({escape(pack)}): {len(found)}"
         )
+        if guidance.fix:
+            console.print(f"  fix: {escape(' '.join(guidance.fix.split()))}")
+        if guidance.link:
+            console.print(f"  see: {escape(guidance.link)}")
         for violation in found:
             detail = violation.message.strip().splitlines()[-1] if violation.message else ""
             console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}")

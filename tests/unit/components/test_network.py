@@ -17,6 +17,9 @@ from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 VPC = "awsx:ec2:Vpc"
+AWS_VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+NAT = "aws:ec2/natGateway:NatGateway"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 PROD_INTERFACES = {
@@ -52,6 +55,15 @@ def _sg_id(group: RegisteredResource) -> str:
     return ec2_id("sg", group.type, group.name)
 
 
+def _id(prefix: str, resource: RegisteredResource) -> str:
+    return ec2_id(prefix, resource.type, resource.name)
+
+
+def _zones(run: ProgramRun) -> Counter[str]:
+    """Subnets per availability zone of the awsx VPC's children."""
+    return Counter(s.inputs["availabilityZone"] for s in run.of_type(SUBNET))
+
+
 def _endpoints(run: ProgramRun, kind: str) -> set[str]:
     return {
         r.inputs["serviceName"].removeprefix("com.amazonaws.us-east-1.")
@@ -62,9 +74,10 @@ def _endpoints(run: ProgramRun, kind: str) -> set[str]:
 
 def test_dev_two_azs_single_nat_gateway_endpoints_only() -> None:
     run, network = _run_with_component("dev")
-    vpc = run.of_type(VPC)[0].inputs
-    assert vpc["numberOfAvailabilityZones"] == 2
-    assert vpc["natGateways"] == {"strategy": "Single"}
+    assert run.of_type(VPC)[0].inputs == {}  # the awsx plugin registers it without props
+    vpc = run.of_type(AWS_VPC)[0].inputs
+    assert _zones(run) == {"us-east-1a": 2, "us-east-1b": 2}
+    assert len(run.of_type(NAT)) == 1  # strategy Single
     assert vpc["cidrBlock"] == "10.0.0.0/16"
     assert vpc["enableDnsHostnames"] is True
     assert _endpoints(run, "Gateway") == {"s3", "dynamodb"}
@@ -77,18 +90,19 @@ def test_dev_two_azs_single_nat_gateway_endpoints_only() -> None:
 
 def test_prod_three_azs_nat_per_az_and_private_endpoints() -> None:
     run, network = _run_with_component("prod")
-    vpc = run.of_type(VPC)[0].inputs
-    assert vpc["numberOfAvailabilityZones"] == 3
-    assert vpc["natGateways"] == {"strategy": "OnePerAz"}
+    assert _zones(run) == {"us-east-1a": 2, "us-east-1b": 2, "us-east-1c": 2}
+    assert len(run.of_type(NAT)) == 3  # strategy OnePerAz
     assert _endpoints(run, "Interface") == PROD_INTERFACES
-    vpc_outputs = run.of_type(VPC)[0].outputs
+    private_subnets = [
+        _id("subnet", s) for s in run.of_type(SUBNET) if s.inputs["mapPublicIpOnLaunch"] is False
+    ]
     group = run.of_type("aws:ec2/securityGroup:SecurityGroup")[0]
     for endpoint in run.of_type(ENDPOINT):
         inputs = endpoint.inputs
-        assert inputs["vpcId"] == vpc_outputs["vpcId"]
+        assert inputs["vpcId"] == _id("vpc", run.of_type(AWS_VPC)[0])
         if inputs["vpcEndpointType"] == "Interface":
             assert inputs["privateDnsEnabled"] is True
-            assert inputs["subnetIds"] == vpc_outputs["privateSubnetIds"]
+            assert inputs["subnetIds"] == private_subnets
             assert inputs["securityGroupIds"] == [_sg_id(group)]
         else:
             assert len(inputs["routeTableIds"]) == 3
