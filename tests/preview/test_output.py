@@ -194,7 +194,7 @@ def test_help_shows_defaults_and_exit_codes() -> None:
     for expected in (
         "(default: the current folder)",
         "(default: dev)",
-        "(default: policies/ in the current folder)",
+        "(default: policies/ in the current folder, else the platform pack installed with",
         "(default: <pack>/config/<stack>.json when it exists)",
         "0 no mandatory policy violation",
         "1 mandatory policy violations",
