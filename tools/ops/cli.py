@@ -31,8 +31,9 @@ EXIT_INTERRUPTED = 130
 _EXIT_CODES = """\
 exit status: 0 done; 1 it ran but something failed (messages not moved, replay not completed);
 2 bad input, unknown name or AWS refused the request; 130 interrupted.
-AWS access: the standard credential chain (AWS_PROFILE, env, SSO, instance role); --region or
-AWS_REGION; AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_SQS / _EVENTBRIDGE) for another endpoint."""
+AWS access: the standard credential chain (AWS_PROFILE, env, SSO, instance role); region from
+--region, else AWS_REGION, else AWS_DEFAULT_REGION or the profile; AWS_ENDPOINT_URL (or
+AWS_ENDPOINT_URL_<SERVICE>) for another endpoint."""
 
 _REFERENCES = """\
 QUEUE and BUS may be a stack output key (with --stack-outputs; dotted keys reach into nested
@@ -76,8 +77,12 @@ redrive policy names it) unless --to is given, then moves messages:
   auto    native when possible (no --max, the DLQ has SQS sources, the endpoint supports it),
           else copy.
 Moves the messages counted when it starts (ApproximateNumberOfMessages, or --max); messages
-that arrive during the run wait for the next one. Prints moved, failed and left counts; exits 1
-when anything failed. Rerun to finish.
+that arrive during the run wait for the next one. A message the destination refuses (say, larger
+than its MaximumMessageSize) is reported and stays in the DLQ; the others still move. Prints
+moved, failed and left counts; exits 1 when anything failed. Rerun to finish.
+Ctrl-C prints what moved so far, deletes what was already sent, makes the other messages of the
+batch in flight visible in the DLQ again (ChangeMessageVisibility 0) and exits 130.
+Given a queue that is not a DLQ but has one (a RedrivePolicy), it names that DLQ and stops.
 
 What it never does: delete a message it has not sent, purge, or change queue settings.
 --dry-run only counts what would move.
@@ -127,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="`pulumi stack output --json` saved to FILE, or - to read it from stdin",
     )
-    common.add_argument("--region", help="AWS region (default: AWS_REGION / profile)")
+    common.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)"
+    )
     common.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / default chain)")
 
     parser = argparse.ArgumentParser(
@@ -380,7 +387,32 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
                 description=f"moved {p.moved}, failed {p.failed}",
             )
 
-        result = dlq.redrive(sqs, plan, options, on_progress=update)
+        try:
+            result = dlq.redrive(sqs, plan, options, on_progress=update)
+        except dlq.RedriveInterrupted as stopped:
+            interrupted: dlq.RedriveResult | None = stopped.result
+        else:
+            interrupted = None
+    if interrupted is not None:
+        _print_redrive(plan, interrupted, io)
+        released = (
+            "the messages in flight are visible in the DLQ again"
+            if interrupted.method is dlq.RedriveMethod.COPY
+            else "the move task was left running"
+        )
+        io.err.print(
+            f"[yellow]interrupted:[/] moved {interrupted.moved} messages; {released}. "
+            "Run the same command to go on."
+        )
+        return EXIT_INTERRUPTED
+    _print_redrive(plan, result, io)
+    if not result.ok:
+        io.err.print("[bold red]redrive incomplete:[/] fix the cause, then run the same command")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_redrive(plan: dlq.RedrivePlan, result: dlq.RedriveResult, io: _Io) -> None:
     table = Table(title=f"redrive {plan.dlq.name} ({result.method.value})", show_header=False)
     table.add_row("moved", str(result.moved))
     table.add_row("failed (still in the DLQ)", str(result.failed))
@@ -394,10 +426,6 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
         io.err.print(f"[yellow]note:[/] {escape(note)}")
     for error in result.errors:
         io.err.print(f"[red]{escape(error)}[/]")
-    if not result.ok:
-        io.err.print("[bold red]redrive incomplete:[/] fix the cause, then run the same command")
-        return EXIT_FAILED
-    return EXIT_OK
 
 
 def _run_replay(args: argparse.Namespace, io: _Io) -> int:
