@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -41,6 +41,11 @@ def session(*, region: str | None = None, profile: str | None = None) -> boto3.S
             "or a region in the AWS profile)"
         )
     return found
+
+
+def client(service: str, *, region: str | None = None, profile: str | None = None) -> Any:
+    """A client for `service`; boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>."""
+    return session(region=region, profile=profile).client(service, config=_CONFIG)
 
 
 def sqs_client(*, region: str | None = None, profile: str | None = None) -> SQSClient:
