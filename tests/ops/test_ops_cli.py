@@ -18,10 +18,17 @@ OPS = Path(__file__).resolve().parents[2] / "tools" / "ops"
 
 
 @pytest.mark.parametrize(
-    "command", [("dlq", "inspect"), ("dlq", "redrive"), ("events", "replay"), ("events", "status")]
+    "command",
+    [
+        ("dlq", "inspect"),
+        ("dlq", "redrive"),
+        ("events", "replay"),
+        ("events", "status"),
+        ("smoke",),
+    ],
 )
 def test_help_reads_like_a_runbook_step(
-    command: tuple[str, str], capsys: pytest.CaptureFixture[str]
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.build_parser().parse_args([*command, "--help"])
