@@ -225,7 +225,7 @@ def rows(table: str) -> list[dict[str, Any]]:
     return aws.client("dynamodb").scan(TableName=table, ConsistentRead=True)["Items"]
 
 
-def smoke_cli(outputs: str, *extra: str, health: HealthEndpoint | None = None) -> Any:
+def smoke_cli(outputs: str, *extra: str, health: smoke.HttpsGet | None = None) -> Any:
     return run_cli(
         "smoke", "--stack-outputs", outputs, "--poll", "0.2", *extra,
         https_get=health or HealthEndpoint(),
@@ -400,3 +400,19 @@ def test_https_status_verifies_the_certificate(https_server: tuple[str, ssl.SSLC
     with pytest.raises(OSError) as refused:
         smoke.https_status(f"{base}/health", 5)
     assert isinstance(getattr(refused.value, "reason", None), ssl.SSLCertVerificationError)
+
+
+def test_a_certificate_that_does_not_verify_fails_the_api_check_with_the_fix(
+    stack: Stack, tmp_path: Path, https_server: tuple[str, ssl.SSLContext]
+) -> None:
+    base, _ = https_server
+    run = smoke_cli(
+        stack.write_outputs(tmp_path / "outputs.json"),
+        "--timeout", "0.5", "--api-url", f"{base}/health",
+        health=smoke.https_status,
+    )  # fmt: skip
+
+    assert run.code == 1
+    api = next(line for line in run.out.splitlines() if " tracking-api " in line)
+    assert api.startswith("FAIL") and "CERTIFICATE_VERIFY_FAILED" in api
+    assert "pass --api-url https://<domain>" in api
