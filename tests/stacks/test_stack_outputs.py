@@ -10,7 +10,7 @@ import pytest
 from stacklib import by_output, descendants, output
 
 from tools.ops.outputs import StackOutputs
-from tools.ops.smoke import SmokeTargets
+from tools.ops.smoke import ORDER_EVENT_TYPE, SmokeTargets
 from tools.preview.program import ProgramRun
 
 QUEUE = "aws:sqs/queue:Queue"
@@ -112,6 +112,19 @@ def test_smoke_check_finds_everything_it_needs_in_the_outputs(run: ProgramRun) -
         for group in run.of_type("aws:lb/targetGroup:TargetGroup")
     }
     assert targets.health_url.endswith(tuple(health_paths))
+    # The smoke order event reaches every subscriber: each filter policy accepts its type.
+    policies = {
+        subscription.name: json.loads(subscription.inputs["filterPolicy"])["event_type"]
+        for subscription in run.of_type("aws:sns/topicSubscription:TopicSubscription")
+        if subscription.inputs.get("filterPolicy")
+    }
+    assert len(policies) >= len(ORDER_SUBSCRIBERS)
+    for name, accepted in policies.items():
+        assert any(
+            rule == ORDER_EVENT_TYPE
+            or (isinstance(rule, dict) and ORDER_EVENT_TYPE.startswith(rule.get("prefix", "\0")))
+            for rule in accepted
+        ), name
     # Every alarm of the stack is listed by the prefix, so none escapes the check.
     names = [output(a, "name") for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
     names += [

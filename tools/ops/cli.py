@@ -1,4 +1,5 @@
-"""`python -m tools.ops`: runbook steps as commands (DLQ inspect and redrive, archive replay)."""
+"""`python -m tools.ops`: runbook steps as commands (DLQ inspect and redrive, archive replay,
+smoke check)."""
 
 from __future__ import annotations
 
