@@ -479,21 +479,17 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
 
         try:
             result = dlq.redrive(sqs, plan, options, on_progress=update)
+            interrupted = False
         except dlq.RedriveInterrupted as stopped:
-            interrupted: dlq.RedriveResult | None = stopped.result
-        else:
-            interrupted = None
-    if interrupted is not None:
-        _print_redrive(plan, interrupted, io)
-        released = (
-            "the messages in flight are visible in the DLQ again"
-            if interrupted.method is dlq.RedriveMethod.COPY
-            else "the move task was left running"
+            result, interrupted = stopped.result, True
+    if interrupted:
+        _print_redrive(plan, result, io)
+        after = (
+            "the messages in flight are visible in the DLQ again; run the same command to go on"
+            if result.method is dlq.RedriveMethod.COPY
+            else "the move task goes on in SQS (see the note above)"
         )
-        io.err.print(
-            f"[yellow]interrupted:[/] moved {interrupted.moved} messages; {released}. "
-            "Run the same command to go on."
-        )
+        io.err.print(f"[yellow]interrupted:[/] moved {result.moved} messages; {after}.")
         return EXIT_INTERRUPTED
     _print_redrive(plan, result, io)
     if not result.ok:
