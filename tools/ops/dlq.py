@@ -53,8 +53,8 @@ class RedriveError(Exception):
 
 
 class RedriveInterrupted(Exception):
-    """Ctrl-C stopped a copy redrive; `result` counts what moved before it (in-flight messages
-    were deleted when already sent, else made visible again)."""
+    """Ctrl-C stopped a redrive; `result` counts what moved before it. Copy: the messages in
+    flight were deleted when already sent, else made visible again. Native: the task goes on."""
 
     def __init__(self, result: RedriveResult) -> None:
         super().__init__(f"interrupted after moving {result.moved} messages")
@@ -540,10 +540,14 @@ def _copy(
                     RedriveProgress(moved=state.moved, failed=state.failed, total=plan.would_move)
                 )
     except KeyboardInterrupt:
+        interrupted = True
         _settle_interrupted(sqs, plan.dlq.url, state)
+    else:
+        interrupted = False
+    finally:
         _release(sqs, plan.dlq.url, list(state.failed_handles.values()))
-        raise RedriveInterrupted(_copy_result(sqs, plan, state)) from None
-    _release(sqs, plan.dlq.url, list(state.failed_handles.values()))
+    if interrupted:
+        raise RedriveInterrupted(_copy_result(sqs, plan, state))
     return _copy_result(sqs, plan, state)
 
 
