@@ -344,8 +344,8 @@ def main(
     health endpoint with."""
     args = build_parser().parse_args(argv)
     io = _Io(
-        out=out or Console(highlight=False),
-        err=err or Console(stderr=True, highlight=False),
+        out=out or _console(stderr=False),
+        err=err or _console(stderr=True),
         stdin=stdin or sys.stdin,
         https_get=https_get,
     )
@@ -374,6 +374,18 @@ def main(
         io.err.print("[yellow]interrupted[/]")
         return EXIT_INTERRUPTED
     return EXIT_USAGE
+
+
+# Without a terminal (CI logs, pipes) rich would assume 80 columns and fold queue URLs and
+# message ids across lines; lines as wide as their content are what logs and grep need.
+_UNBOUNDED_WIDTH = 10_000
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console.width = _UNBOUNDED_WIDTH
+    return console
 
 
 class _Io:
