@@ -102,7 +102,7 @@ def test_cli_unknown_queue_name_is_a_clear_error(sqs: SQSClient) -> None:
     make_pair(sqs, prefix="orders")
     run = run_cli("dlq", "inspect", "orders-typo-dlq")
     assert run.code == 2
-    assert "no queue named 'orders-typo-dlq'" in run.err
+    assert "no queue named 'orders-typo-dlq' in us-east-1" in run.err
     assert "queues starting with 'orders'" in run.err
 
 
@@ -118,3 +118,13 @@ def test_without_a_terminal_urls_and_ids_are_never_folded(
     assert url in out
     message_id = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"][0]["MessageId"]
     assert message_id in out
+
+
+def test_a_queue_in_another_region_is_reported_with_the_region_searched(sqs: SQSClient) -> None:
+    sqs.create_queue(QueueName="shipments-dlq")  # us-east-1
+
+    run = run_cli("dlq", "inspect", "shipments-dlq", "--region", "eu-west-1")
+
+    assert run.code == 2
+    assert "no queue named 'shipments-dlq' in eu-west-1" in run.err
+    assert "--region, AWS_REGION or AWS_DEFAULT_REGION" in run.err
