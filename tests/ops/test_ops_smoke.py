@@ -416,3 +416,35 @@ def test_a_certificate_that_does_not_verify_fails_the_api_check_with_the_fix(
     api = next(line for line in run.out.splitlines() if " tracking-api " in line)
     assert api.startswith("FAIL") and "CERTIFICATE_VERIFY_FAILED" in api
     assert "pass --api-url https://<domain>" in api
+
+
+def test_ctrl_c_while_waiting_removes_what_arrived_and_names_what_may_still_arrive(
+    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = aws.client
+
+    def interrupting(service: str, **kwargs: Any) -> Any:
+        made = real(service, **kwargs)
+        if service == "dynamodb":
+
+            def found(parsed: dict[str, Any], **_: Any) -> None:
+                if "Item" in parsed:  # the first record arrived: Ctrl-C now
+                    raise KeyboardInterrupt
+
+            made.meta.events.register("after-call.dynamodb.GetItem", found)
+        return made
+
+    monkeypatch.setattr("tools.ops.cli.client", interrupting)
+    # Only the shipment consumer runs, so the order records never arrive.
+    with consuming(stack, skip=tuple(SUBSCRIBERS)):
+        run = smoke_cli(stack.write_outputs(tmp_path / "outputs.json"), "--timeout", "30")
+
+    assert run.code == 130
+    assert "interrupted" in run.err
+    for table in stack.tables:
+        assert rows(table) == [], table
+    shipments, orders = run.out.splitlines()
+    assert shipments.startswith("shipments: test records removed")
+    assert orders.startswith("orders: test records removed; a record that arrives later stays:")
+    for subscriber in SUBSCRIBERS:
+        assert f"{PREFIX}order-{subscriber}" in orders

@@ -139,10 +139,12 @@ end to end. Checks the stack whose outputs you pass:
                 and none is in ALARM
 
 Prints a progress display on stderr while it waits, then one PASS/FAIL line per check.
-The synthetic rows are deleted afterwards, found or not (the shipment consumer's idempotency
-record expires by its TTL). The health URL defaults to the load balancer's DNS name and the
-health check path (outputs trackingApi.albDnsName, trackingApi.healthCheckPath); the listener's
-certificate names your domain instead, so pass --api-url https://<that domain>/health.
+The synthetic rows are deleted afterwards, found or not, also on Ctrl-C (the shipment
+consumer's idempotency record expires by its TTL). The bus archive keeps the synthetic event:
+a replay of that window stores its row again (shipment id smoke-..., event type smoke_test).
+The health URL defaults to the load balancer's DNS name and the health check path (outputs
+trackingApi.albDnsName, trackingApi.healthCheckPath); the listener's certificate names your
+domain instead, so pass --api-url https://<that domain>/health.
 
 What it never does: change a resource, send more than one event per pipeline, or leave a
 synthetic row behind (a row that arrives after the timeout is named so you can delete it).
@@ -610,9 +612,19 @@ def _run_smoke(args: argparse.Namespace, io: _Io) -> int:
                 tasks[name] = progress.add_task(name, total=None, status="")
             progress.update(tasks[name], status=text)
 
-        results = smoke.run_smoke(
-            clients, targets, options, https_get=io.https_get, on_status=update
-        )
+        interrupted: dict[str, str] | None = None
+        try:
+            results = smoke.run_smoke(
+                clients, targets, options, https_get=io.https_get, on_status=update
+            )
+        except smoke.SmokeInterrupted as stopped:
+            results, interrupted = [], stopped.cleanups
+    if interrupted is not None:
+        # What was removed, and any record that may still arrive, before exiting.
+        for name, cleanup in interrupted.items():
+            io.out.print(f"{escape(name)}: {escape(cleanup)}", soft_wrap=True)
+        io.err.print("[yellow]interrupted[/]")
+        return EXIT_INTERRUPTED
     width = max(len(r.name) for r in results)
     for result in results:
         verdict = "[green]PASS[/]" if result.ok else "[bold red]FAIL[/]"

@@ -49,6 +49,14 @@ class SmokeInputError(Exception):
     """The stack outputs or options do not describe a stack to check (lists every problem)."""
 
 
+class SmokeInterrupted(Exception):
+    """Ctrl-C stopped the wait; `cleanups` says, per pipeline, what was removed or is left."""
+
+    def __init__(self, cleanups: Mapping[str, str]) -> None:
+        super().__init__("interrupted")
+        self.cleanups = dict(cleanups)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SmokeTargets:
     """What a smoke check looks at, resolved from the stack outputs."""
@@ -169,14 +177,18 @@ def run_smoke(
     """Run every check; the synthetic records are removed before it returns (or raises)."""
     status = on_status or (lambda _name, _text: None)
     run_id = run_id or f"{SMOKE_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    pipelines = [
-        _start_shipment(clients, targets, run_id, status),
-        _start_order(clients, targets, run_id, status),
-    ]
+    pipelines: list[_Waiting] = []
     try:
+        pipelines.append(_start_shipment(clients, targets, run_id, status))
+        pipelines.append(_start_order(clients, targets, run_id, status))
         _wait_for_rows(clients, pipelines, options, status, sleep, clock)
-    finally:
-        cleanups = {p.name: _remove_rows(clients, p) for p in pipelines}
+    except KeyboardInterrupt:
+        raise SmokeInterrupted({p.name: _remove_rows(clients, p) for p in pipelines}) from None
+    except BaseException:
+        for pipeline in pipelines:
+            _remove_rows(clients, pipeline)
+        raise
+    cleanups = {p.name: _remove_rows(clients, p) for p in pipelines}
     results = [_pipeline_result(p, cleanups[p.name]) for p in pipelines]
     results.append(_check_health(targets.health_url, options, https_get or https_status, status))
     results.append(_check_workers(clients, targets.asg_name, status))
