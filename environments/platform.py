@@ -12,7 +12,7 @@ from components.core.context import PlatformContext
 from components.core.severity import Severity
 from environments.dashboards import workload_dashboard
 from environments.orders import OrderFanOut, build_order_fan_out
-from environments.services import Services, build_services
+from environments.services import TRACKING_API_HEALTH_PATH, Services, build_services
 from environments.settings import WORKLOAD_KEYS, WorkloadSettings, parse_workload_settings
 from environments.shipments import ShipmentEvents, build_shipment_events
 
@@ -96,6 +96,7 @@ def _tracking_api_outputs(services: Services) -> dict[str, Any]:
         "clusterName": api.cluster_name,
         "serviceName": api.service_name,
         "logGroupName": api.log_group_name,
+        "healthCheckPath": TRACKING_API_HEALTH_PATH,
     }
 
 
@@ -133,6 +134,8 @@ def build_platform() -> None:
     services = build_services(context, workloads, shipments.events_table)
 
     pulumi.export("environment", context.environment.value)
+    # Every alarm name starts with it (core/alarms.py); `tools.ops smoke` lists them by it.
+    pulumi.export("alarmNamePrefix", f"{context.name_prefix}-")
     pulumi.export("alarmTopicArns", {str(s): arn for s, arn in alarm_topics.arns.items()})
     pulumi.export("shipments", _shipment_outputs(region, shipments, shipment_dashboard))
     pulumi.export("orders", _order_outputs(region, orders, order_dashboard))

@@ -20,6 +20,7 @@ from environments.settings import WorkloadSettings
 __all__ = ["Services", "build_services"]
 
 TRACKING_API_PORT = 8080
+TRACKING_API_HEALTH_PATH = "/health"  # the target group's health check, and `tools.ops smoke`'s
 # Graviton workers, two instance families each so a capacity shortage of one type does not
 # stop a scale-out (Security Hub AutoScaling.6); dev runs smaller sizes, on Spot above its
 # on-demand base (the tier default).
@@ -62,6 +63,7 @@ def build_services(
         FargateServiceArgs(
             image=workloads.tracking_api_image,
             container_port=TRACKING_API_PORT,
+            health_check_path=TRACKING_API_HEALTH_PATH,
             vpc_id=network.vpc_id,
             vpc_cidr=network.vpc_cidr,
             private_subnet_ids=network.private_subnet_ids,

@@ -1,5 +1,5 @@
 """Invocation plumbing shared by the handlers: Lambda context, settings from the environment,
-and the Powertools SQS batch loop with structured logs and EMF metrics.
+and the Powertools SQS batch loop (FIFO-aware) with structured logs and EMF metrics.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
+    SqsFifoPartialProcessor,
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -29,6 +30,10 @@ _CONTEXT_ATTRIBUTES: dict[str, type | tuple[type, ...]] = {
     "aws_request_id": str,
 }
 DEFAULT_TIMEOUT_MILLIS = 60_000
+# FIFO queue names end in ".fifo" and FIFO records carry a MessageGroupId attribute:
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html
+# https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (example FIFO event)
+FIFO_SUFFIX = ".fifo"
 
 
 class ConfigurationError(RuntimeError):
@@ -125,9 +130,36 @@ def env_settings(
     return values
 
 
+def is_fifo_batch(event: Mapping[str, Any]) -> bool:
+    """Whether the SQS event comes from a FIFO queue (any record says so: one event source
+    mapping reads one queue, so a batch is never mixed)."""
+    records = event.get("Records") if isinstance(event, Mapping) else None
+    for record in records if isinstance(records, list) else []:
+        if not isinstance(record, Mapping):
+            continue
+        arn = record.get("eventSourceARN")
+        attributes = record.get("attributes")
+        if isinstance(arn, str) and arn.endswith(FIFO_SUFFIX):
+            return True
+        if isinstance(attributes, Mapping) and attributes.get("MessageGroupId"):
+            return True
+    return False
+
+
 class SqsBatchFunction:
-    """An SQS-triggered function: Powertools ``BatchProcessor`` (partial batch responses),
-    ``Logger`` with the Lambda context and a per-record correlation id, and EMF ``Metrics``.
+    """An SQS-triggered function: Powertools partial batch responses, ``Logger`` with the
+    Lambda context and a per-record correlation id, and EMF ``Metrics``.
+
+    Standard queues use ``BatchProcessor``: every record is tried and only the failed ones are
+    reported. FIFO batches use ``SqsFifoPartialProcessor(skip_group_on_error=True)``: after a
+    record fails, the later records *of its message group* are reported as failed without being
+    tried, so SQS redelivers the group in order, while other groups of the batch go on. FIFO
+    order is per message group: SQS processes one group's messages one by one in strict order,
+    different groups possibly out of order ("FIFO queue key terms",
+    https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-key-terms.html),
+    so holding back the other groups too would only delay them. Lambda's guide asks FIFO
+    consumers not to go past a failure
+    (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
 
     Once a record fails because AWS cannot be reached (connection refused or timed out), the
     rest of the batch fails at once without calls: SQS redelivers it all after the visibility
@@ -151,7 +183,8 @@ class SqsBatchFunction:
         self.metrics = Metrics(namespace=default_namespace, service=self._service())
         self._record_handler = record_handler
         self._on_invocation = on_invocation
-        self._processor = BatchProcessor(event_type=EventType.SQS)
+        self._standard = BatchProcessor(event_type=EventType.SQS)
+        self._fifo = SqsFifoPartialProcessor(skip_group_on_error=True)
         self._endpoint_unreachable = False
         self._observed = self.metrics.log_metrics(
             self.logger.inject_lambda_context(self._run, clear_state=True)
@@ -177,7 +210,7 @@ class SqsBatchFunction:
             process_partial_response(
                 event=event,
                 record_handler=self._handle_record,
-                processor=self._processor,
+                processor=self._fifo if is_fifo_batch(event) else self._standard,
                 context=context,
             )
         )

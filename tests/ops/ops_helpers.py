@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from tools.ops.cli import main
+from tools.ops.smoke import HttpsGet, https_status
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -99,7 +100,7 @@ class CliRun:
     err: str
 
 
-def run_cli(*argv: str, stdin: str = "") -> CliRun:
+def run_cli(*argv: str, stdin: str = "", https_get: HttpsGet = https_status) -> CliRun:
     """Run `python -m tools.ops ARGV` in-process with wide, plain consoles."""
     out, err = io.StringIO(), io.StringIO()
     code = main(
@@ -107,5 +108,6 @@ def run_cli(*argv: str, stdin: str = "") -> CliRun:
         stdin=io.StringIO(stdin),
         out=Console(file=out, width=250, color_system=None),
         err=Console(file=err, width=250, color_system=None),
+        https_get=https_get,
     )
     return CliRun(code=code, out=out.getvalue(), err=err.getvalue())

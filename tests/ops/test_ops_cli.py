@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from ops_helpers import run_cli
 
 from tools.ops import cli
 
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
 OPS = Path(__file__).resolve().parents[2] / "tools" / "ops"
 
 
 @pytest.mark.parametrize(
-    "command", [("dlq", "inspect"), ("dlq", "redrive"), ("events", "replay"), ("events", "status")]
+    "command",
+    [
+        ("dlq", "inspect"),
+        ("dlq", "redrive"),
+        ("events", "replay"),
+        ("events", "status"),
+        ("smoke",),
+    ],
 )
 def test_help_reads_like_a_runbook_step(
-    command: tuple[str, str], capsys: pytest.CaptureFixture[str]
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.build_parser().parse_args([*command, "--help"])
@@ -56,3 +67,21 @@ def test_ops_imports_nothing_from_components_or_policies() -> None:
     roots = {name.split(".")[0] for name in imported}
     assert "tools" in roots  # the scan sees the package's own imports
     assert not roots & {"components", "policies", "environments", "handlers"}
+
+
+@pytest.mark.parametrize("default_region", [None, "eu-west-1"])
+def test_aws_region_alone_or_over_aws_default_region_is_honoured(
+    sqs: SQSClient, monkeypatch: pytest.MonkeyPatch, default_region: str | None
+) -> None:
+    """botocore reads only AWS_DEFAULT_REGION; operators set AWS_REGION (the SDKs' variable)."""
+    url = sqs.create_queue(QueueName="region-check-dlq")["QueueUrl"]  # in us-east-1
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    if default_region is None:
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+    else:
+        monkeypatch.setenv("AWS_DEFAULT_REGION", default_region)
+
+    run = run_cli("dlq", "inspect", "region-check-dlq")
+
+    assert run.code == 0, run.err
+    assert url in run.out

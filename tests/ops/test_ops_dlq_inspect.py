@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from ops_helpers import count, drain, fill, make_pair, run_cli
 
 from tools.ops import dlq
+from tools.ops.cli import main
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -100,5 +102,29 @@ def test_cli_unknown_queue_name_is_a_clear_error(sqs: SQSClient) -> None:
     make_pair(sqs, prefix="orders")
     run = run_cli("dlq", "inspect", "orders-typo-dlq")
     assert run.code == 2
-    assert "no queue named 'orders-typo-dlq'" in run.err
+    assert "no queue named 'orders-typo-dlq' in us-east-1" in run.err
     assert "queues starting with 'orders'" in run.err
+
+
+def test_without_a_terminal_urls_and_ids_are_never_folded(
+    sqs: SQSClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sqs.create_queue(QueueName="shipment-events-" + "x" * 60 + "-dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+
+    assert main(["dlq", "inspect", url]) == 0
+
+    out = capsys.readouterr().out
+    assert url in out
+    message_id = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"][0]["MessageId"]
+    assert message_id in out
+
+
+def test_a_queue_in_another_region_is_reported_with_the_region_searched(sqs: SQSClient) -> None:
+    sqs.create_queue(QueueName="shipments-dlq")  # us-east-1
+
+    run = run_cli("dlq", "inspect", "shipments-dlq", "--region", "eu-west-1")
+
+    assert run.code == 2
+    assert "no queue named 'shipments-dlq' in eu-west-1" in run.err
+    assert "--region, AWS_REGION or AWS_DEFAULT_REGION" in run.err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -342,3 +343,91 @@ def test_copy_moves_only_what_was_there_at_the_start(sqs: SQSClient) -> None:
     result = run(sqs, pair.dlq_url, COPY)
 
     assert (result.moved, result.left, result.ok) == (20, 5, True)
+
+
+def test_refused_messages_are_reported_and_the_rest_move_on_every_run(sqs: SQSClient) -> None:
+    """200 KB messages the destination refuses; the middle one is alone in its send call."""
+    pair = make_pair(sqs)
+    small = sqs.create_queue(QueueName="one-kb", Attributes={"MaximumMessageSize": "1024"})
+    bodies = fill(sqs, pair.dlq_url, 5)
+    for n in range(3):
+        sqs.send_message(QueueUrl=pair.dlq_url, MessageBody=f"{n}" + "x" * 200_000)
+    bodies += fill(sqs, pair.dlq_url, 4)
+
+    first = run(sqs, pair.dlq_url, COPY, to_url=small["QueueUrl"])
+
+    assert (first.moved, first.failed, first.ok) == (9, 3, False)
+    assert sum("rejected by one-kb" in error for error in first.errors) == 3
+    # The refused messages are visible again at once, for the next run.
+    assert count(sqs, pair.dlq_url) == (3, 0)
+
+    second = run(sqs, pair.dlq_url, COPY, to_url=small["QueueUrl"])
+
+    assert (second.moved, second.failed, second.left) == (0, 3, 3)
+    assert count(sqs, pair.dlq_url) == (3, 0)
+    assert bodies_of(drain(sqs, small["QueueUrl"])) == sorted(bodies)
+
+
+def interrupt_on(sqs: SQSClient, event: str, nth: int) -> None:
+    """Raise KeyboardInterrupt (what Ctrl-C raises) at the `nth` `event` hook call."""
+    calls = [0]
+
+    def hook(**_: Any) -> None:
+        calls[0] += 1
+        if calls[0] == nth:
+            raise KeyboardInterrupt
+
+    sqs.meta.events.register(event, hook)
+
+
+@pytest.mark.parametrize(
+    ("event", "moved"),
+    [
+        # Ctrl-C before the third batch was sent: it is released, not hidden for 60 s.
+        ("before-call.sqs.SendMessageBatch", 20),
+        # Ctrl-C once the third batch was sent: it is deleted, so a rerun does not repeat it.
+        ("before-call.sqs.DeleteMessageBatch", 30),
+    ],
+)
+def test_ctrl_c_reports_what_moved_and_releases_the_batch_in_flight(
+    sqs: SQSClient, monkeypatch: pytest.MonkeyPatch, event: str, moved: int
+) -> None:
+    pair = make_pair(sqs)
+    bodies = fill(sqs, pair.dlq_url, 45)
+    real = aws.sqs_client
+
+    def interrupting_client(**kwargs: Any) -> SQSClient:
+        client = real(**kwargs)
+        interrupt_on(client, event, 3)
+        return client
+
+    monkeypatch.setattr("tools.ops.cli.sqs_client", interrupting_client)
+    stopped = run_cli("dlq", "redrive", pair.dlq_url, "--method", "copy")
+
+    assert stopped.code == 130
+    assert f"interrupted: moved {moved} messages" in stopped.err
+    assert re.search(rf"moved\s+│?\s*{moved}\b", stopped.out)
+    assert count(sqs, pair.dlq_url) == (45 - moved, 0)
+    assert count(sqs, pair.source_url) == (moved, 0)
+
+    monkeypatch.setattr("tools.ops.cli.sqs_client", real)
+    rerun = run_cli("dlq", "redrive", pair.dlq_url, "--method", "copy")
+
+    assert rerun.code == 0, rerun.err
+    moved_bodies = [str(m["Body"]) for m in drain(sqs, pair.source_url)]
+    assert sorted(moved_bodies) == sorted(bodies)  # each exactly once
+
+
+def test_a_source_queue_is_named_as_such_with_its_dlq(sqs: SQSClient) -> None:
+    pair = make_pair(sqs)
+    fill(sqs, pair.source_url, 3)
+
+    refused = run_cli("dlq", "redrive", pair.source_url)
+
+    dlq_name = pair.dlq_url.rsplit("/", 1)[-1]
+    source_name = pair.source_url.rsplit("/", 1)[-1]
+    assert refused.code == 2
+    assert f"{source_name} is a source queue, not a dead-letter queue" in refused.err
+    assert f"python -m tools.ops dlq redrive {dlq_name}" in refused.err
+    assert "pass --to" not in refused.err
+    assert count(sqs, pair.source_url) == (3, 0)

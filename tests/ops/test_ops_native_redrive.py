@@ -157,3 +157,29 @@ def test_native_refuses_max_and_fractional_rates() -> None:
     assert [p.split(":")[0] for p in problems] == ["max_messages", "rate"]
     assert RedriveOptions(method=RedriveMethod.NATIVE, rate=500).problems() == []
     assert RedriveOptions(method=RedriveMethod.NATIVE, rate=501).problems()[0].startswith("rate")
+
+
+def test_ctrl_c_while_following_a_move_task_reports_progress_and_how_to_cancel() -> None:
+    sqs = client()
+    naps = [0]
+
+    def sleep(_: float) -> None:
+        naps[0] += 1
+        if naps[0] == 2:
+            raise KeyboardInterrupt
+
+    with Stubber(sqs) as stub:
+        stub_plan(stub, [SRC_URL])
+        stub.add_response("list_message_move_tasks", {"Results": []})
+        stub.add_response("start_message_move_task", {"TaskHandle": "handle-1"})
+        stub.add_response("list_message_move_tasks", task("RUNNING", 40, TaskHandle="handle-1"))
+
+        options = RedriveOptions(method=RedriveMethod.NATIVE)
+        plan = dlq.plan_redrive(sqs, DLQ_URL, options)
+        with pytest.raises(dlq.RedriveInterrupted) as stopped:
+            dlq.redrive(sqs, plan, options, sleep=sleep)
+        stub.assert_no_pending_responses()
+
+    result = stopped.value.result
+    assert (result.moved, result.task_status) == (40, "RUNNING")
+    assert "aws sqs cancel-message-move-task --task-handle handle-1" in result.notes[0]

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from stacklib import by_output, descendants, output
 
+from tools.ops.outputs import StackOutputs
+from tools.ops.smoke import ORDER_EVENT_TYPE, SmokeTargets
 from tools.preview.program import ProgramRun
 
 QUEUE = "aws:sqs/queue:Queue"
@@ -91,3 +93,42 @@ def test_each_fargate_services_load_balancer_dns_name_is_an_output(run: ProgramR
         balancers = [r for r in descendants(run, service.urn) if r.type in LOAD_BALANCER_TYPES]
         assert balancers, f"{service.urn} has no load balancer"
         assert all(output(b, "dnsName") in exported for b in balancers)
+
+
+def test_smoke_check_finds_everything_it_needs_in_the_outputs(run: ProgramRun) -> None:
+    """`tools.ops smoke` reads these outputs; each names the resource it is checked against."""
+    outputs = StackOutputs(values=run.stack_outputs, source="stack outputs")
+    targets = SmokeTargets.from_outputs(outputs)
+
+    assert targets.bus_name in by_output(run, "aws:cloudwatch/eventBus:EventBus", "name")
+    tables = by_output(run, "aws:dynamodb/table:Table", "name")
+    assert targets.events_table in tables
+    assert set(targets.subscriber_tables) == set(ORDER_SUBSCRIBERS)
+    assert set(targets.subscriber_tables.values()) <= set(tables)
+    assert targets.topic_arn in by_output(run, "aws:sns/topic:Topic", "arn")
+    assert targets.asg_name in by_output(run, "aws:autoscaling/group:Group", "name")
+    health_paths = {
+        output(group, "healthCheck")["path"]
+        for group in run.of_type("aws:lb/targetGroup:TargetGroup")
+    }
+    assert targets.health_url.endswith(tuple(health_paths))
+    # The smoke order event reaches every subscriber: each filter policy accepts its type.
+    policies = {
+        subscription.name: json.loads(subscription.inputs["filterPolicy"])["event_type"]
+        for subscription in run.of_type("aws:sns/topicSubscription:TopicSubscription")
+        if subscription.inputs.get("filterPolicy")
+    }
+    assert len(policies) >= len(ORDER_SUBSCRIBERS)
+    for name, accepted in policies.items():
+        assert any(
+            rule == ORDER_EVENT_TYPE
+            or (isinstance(rule, dict) and ORDER_EVENT_TYPE.startswith(rule.get("prefix", "\0")))
+            for rule in accepted
+        ), name
+    # Every alarm of the stack is listed by the prefix, so none escapes the check.
+    names = [output(a, "name") for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
+    names += [
+        output(a, "alarmName") for a in run.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    ]
+    assert names
+    assert [n for n in names if not n.startswith(targets.alarm_prefix)] == []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -19,18 +20,39 @@ class AwsSetupError(Exception):
     """No region could be determined for the AWS clients."""
 
 
-def _session(region: str | None, profile: str | None) -> boto3.Session:
-    session = boto3.Session(region_name=region, profile_name=profile)
-    if not session.region_name:
-        raise AwsSetupError("no AWS region: pass --region or set AWS_REGION")
-    return session
+def region_setting(region: str | None) -> str | None:
+    """The region to ask boto3 for: --region, else AWS_REGION, else None (boto3 then reads
+    AWS_DEFAULT_REGION and the profile).
+
+    botocore reads only AWS_DEFAULT_REGION, but AWS_REGION is the variable the AWS SDKs and
+    Lambda use, and the AWS CLI lets it override AWS_DEFAULT_REGION and the profile's region:
+    https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html#envvars-list
+    https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html
+    """
+    return region or os.environ.get("AWS_REGION", "").strip() or None
+
+
+def session(*, region: str | None = None, profile: str | None = None) -> boto3.Session:
+    """A boto3 session with a region (see `region_setting`); `AwsSetupError` without one."""
+    found = boto3.Session(region_name=region_setting(region), profile_name=profile)
+    if not found.region_name:
+        raise AwsSetupError(
+            "no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION, "
+            "or a region in the AWS profile)"
+        )
+    return found
+
+
+def client(service: str, *, region: str | None = None, profile: str | None = None) -> Any:
+    """A client for `service`; boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>."""
+    return session(region=region, profile=profile).client(service, config=_CONFIG)
 
 
 def sqs_client(*, region: str | None = None, profile: str | None = None) -> SQSClient:
     """An SQS client; boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SQS itself."""
-    return _session(region, profile).client("sqs", config=_CONFIG)
+    return session(region=region, profile=profile).client("sqs", config=_CONFIG)
 
 
 def events_client(*, region: str | None = None, profile: str | None = None) -> EventBridgeClient:
     """An EventBridge client; boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EVENTBRIDGE."""
-    return _session(region, profile).client("events", config=_CONFIG)
+    return session(region=region, profile=profile).client("events", config=_CONFIG)

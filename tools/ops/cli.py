@@ -1,4 +1,5 @@
-"""`python -m tools.ops`: runbook steps as commands (DLQ inspect and redrive, archive replay)."""
+"""`python -m tools.ops`: runbook steps as commands (DLQ inspect and redrive, archive replay,
+smoke check)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,25 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
-from tools.ops import dlq, replay
-from tools.ops.aws import AwsSetupError, events_client, sqs_client
+from tools.ops import dlq, replay, smoke
+from tools.ops.aws import AwsSetupError, client, events_client, sqs_client
 from tools.ops.outputs import StackOutputs, StackOutputsError, load_stack_outputs
 from tools.ops.resolve import ResolutionError, archive_arn, event_bus_arn, queue_url, rule_arns
 
@@ -31,8 +40,9 @@ EXIT_INTERRUPTED = 130
 _EXIT_CODES = """\
 exit status: 0 done; 1 it ran but something failed (messages not moved, replay not completed);
 2 bad input, unknown name or AWS refused the request; 130 interrupted.
-AWS access: the standard credential chain (AWS_PROFILE, env, SSO, instance role); --region or
-AWS_REGION; AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_SQS / _EVENTBRIDGE) for another endpoint."""
+AWS access: the standard credential chain (AWS_PROFILE, env, SSO, instance role); region from
+--region, else AWS_REGION, else AWS_DEFAULT_REGION or the profile; AWS_ENDPOINT_URL (or
+AWS_ENDPOINT_URL_<SERVICE>) for another endpoint."""
 
 _REFERENCES = """\
 QUEUE and BUS may be a stack output key (with --stack-outputs; dotted keys reach into nested
@@ -76,8 +86,12 @@ redrive policy names it) unless --to is given, then moves messages:
   auto    native when possible (no --max, the DLQ has SQS sources, the endpoint supports it),
           else copy.
 Moves the messages counted when it starts (ApproximateNumberOfMessages, or --max); messages
-that arrive during the run wait for the next one. Prints moved, failed and left counts; exits 1
-when anything failed. Rerun to finish.
+that arrive during the run wait for the next one. A message the destination refuses (say, larger
+than its MaximumMessageSize) is reported and stays in the DLQ; the others still move. Prints
+moved, failed and left counts; exits 1 when anything failed. Rerun to finish.
+Ctrl-C prints what moved so far, deletes what was already sent, makes the other messages of the
+batch in flight visible in the DLQ again (ChangeMessageVisibility 0) and exits 130.
+Given a queue that is not a DLQ but has one (a RedrivePolicy), it names that DLQ and stops.
 
 What it never does: delete a message it has not sent, purge, or change queue settings.
 --dry-run only counts what would move.
@@ -111,6 +125,38 @@ example:
       --from 2026-11-03T10:00:00Z --to 2026-11-03T11:30:00Z --rule shipment-to-queue
 """
 
+_SMOKE_HELP = f"""\
+Runbook step: the stack was just deployed (`pulumi up`), or you want to know whether it works
+end to end. Checks the stack whose outputs you pass:
+
+  shipments     puts one synthetic shipment event (source {smoke.SHIPMENT_SOURCE}, shipment id
+                smoke-...) on the bus and waits for its row in the events table
+  orders        publishes one {smoke.ORDER_EVENT_TYPE} order event (order id smoke-...) to the
+                topic and waits for every subscriber's record in its table
+  tracking-api  GET of the health endpoint over HTTPS (certificate verified), 200-399 passes
+  workers       the worker Auto Scaling group has instances InService and Healthy
+  alarms        the stack's alarms (names starting with output {smoke.ALARM_PREFIX_KEY}) exist
+                and none is in ALARM
+
+Prints a progress display on stderr while it waits, then one PASS/FAIL line per check.
+The synthetic rows are deleted afterwards, found or not, also on Ctrl-C (the shipment
+consumer's idempotency record expires by its TTL). The bus archive keeps the synthetic event:
+a replay of that window stores its row again (shipment id smoke-..., event type smoke_test).
+The health URL defaults to the load balancer's DNS name and the health check path (outputs
+trackingApi.albDnsName, trackingApi.healthCheckPath); the listener's certificate names your
+domain instead, so pass --api-url https://<that domain>/health.
+
+What it never does: change a resource, send more than one event per pipeline, or leave a
+synthetic row behind (a row that arrives after the timeout is named so you can delete it).
+
+exit status: 0 every check passed; 1 a check failed; 2 bad input (outputs, options), no
+credentials or no region; 130 interrupted.
+
+example:
+  pulumi stack output --json > outputs.json
+  python -m tools.ops smoke --stack-outputs outputs.json --api-url https://tracking.example.org/health
+"""
+
 _STATUS_HELP = """\
 Runbook step: check (and optionally follow) a replay started earlier, e.g. with --no-wait.
 
@@ -127,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="`pulumi stack output --json` saved to FILE, or - to read it from stdin",
     )
-    common.add_argument("--region", help="AWS region (default: AWS_REGION / profile)")
+    common.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)"
+    )
     common.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / default chain)")
 
     parser = argparse.ArgumentParser(
@@ -136,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{dlq,events}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{dlq,events,smoke}")
 
     dlq_parser = groups.add_parser("dlq", help="dead-letter queues: inspect, redrive")
     dlq_commands = dlq_parser.add_subparsers(dest="command", required=True)
@@ -244,6 +292,45 @@ def build_parser() -> argparse.ArgumentParser:
         "--poll", type=_positive_float, default=5.0, help="seconds between status checks"
     )
     status_cmd.set_defaults(run=_run_status)
+
+    smoke_cmd = groups.add_parser(
+        "smoke",
+        help="check a deployed stack end to end (one synthetic record per pipeline)",
+        description=_SMOKE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    smoke_cmd.add_argument(
+        "--stack-outputs",
+        metavar="FILE",
+        required=True,
+        help="`pulumi stack output --json` saved to FILE, or - to read it from stdin",
+    )
+    smoke_cmd.add_argument(
+        "--api-url", metavar="URL", help="health URL on the API's own domain (https://...)"
+    )
+    smoke_cmd.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=smoke.SmokeOptions.pipeline_timeout,
+        help="seconds to wait for the pipelines' records (default %(default)g)",
+    )
+    smoke_cmd.add_argument(
+        "--http-timeout",
+        type=_positive_float,
+        default=smoke.SmokeOptions.http_timeout,
+        help="seconds to wait for the health endpoint (default %(default)g)",
+    )
+    smoke_cmd.add_argument(
+        "--poll",
+        type=_positive_float,
+        default=smoke.SmokeOptions.poll_seconds,
+        help="seconds between looks at the tables (default %(default)g)",
+    )
+    smoke_cmd.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)"
+    )
+    smoke_cmd.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / default chain)")
+    smoke_cmd.set_defaults(run=_run_smoke)
     return parser
 
 
@@ -253,18 +340,27 @@ def main(
     stdin: TextIO | None = None,
     out: Console | None = None,
     err: Console | None = None,
+    https_get: smoke.HttpsGet = smoke.https_status,
 ) -> int:
-    """Run one command; returns the exit status."""
+    """Run one command; returns the exit status. `https_get` is what `smoke` calls the
+    health endpoint with."""
     args = build_parser().parse_args(argv)
     io = _Io(
-        out=out or Console(highlight=False),
-        err=err or Console(stderr=True, highlight=False),
+        out=out or _console(stderr=False),
+        err=err or _console(stderr=True),
         stdin=stdin or sys.stdin,
+        https_get=https_get,
     )
     run: Callable[[argparse.Namespace, _Io], int] = args.run
     try:
         return run(args, io)
-    except (StackOutputsError, ResolutionError, dlq.RedriveError, replay.ReplayError) as exc:
+    except (
+        StackOutputsError,
+        ResolutionError,
+        dlq.RedriveError,
+        replay.ReplayError,
+        smoke.SmokeInputError,
+    ) as exc:
         io.err.print(f"[bold red]error:[/] {escape(str(exc))}")
     except AwsSetupError as exc:
         io.err.print(f"[bold red]error:[/] {escape(str(exc))}")
@@ -282,11 +378,26 @@ def main(
     return EXIT_USAGE
 
 
+# Without a terminal (CI logs, pipes) rich would assume 80 columns and fold queue URLs and
+# message ids across lines; lines as wide as their content are what logs and grep need.
+_UNBOUNDED_WIDTH = 10_000
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console.width = _UNBOUNDED_WIDTH
+    return console
+
+
 class _Io:
-    def __init__(self, *, out: Console, err: Console, stdin: TextIO) -> None:
+    def __init__(
+        self, *, out: Console, err: Console, stdin: TextIO, https_get: smoke.HttpsGet
+    ) -> None:
         self.out = out
         self.err = err
         self.stdin = stdin
+        self.https_get = https_get
 
 
 def _outputs(args: argparse.Namespace, io: _Io) -> StackOutputs | None:
@@ -380,7 +491,28 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
                 description=f"moved {p.moved}, failed {p.failed}",
             )
 
-        result = dlq.redrive(sqs, plan, options, on_progress=update)
+        try:
+            result = dlq.redrive(sqs, plan, options, on_progress=update)
+            interrupted = False
+        except dlq.RedriveInterrupted as stopped:
+            result, interrupted = stopped.result, True
+    if interrupted:
+        _print_redrive(plan, result, io)
+        after = (
+            "the messages in flight are visible in the DLQ again; run the same command to go on"
+            if result.method is dlq.RedriveMethod.COPY
+            else "the move task goes on in SQS (see the note above)"
+        )
+        io.err.print(f"[yellow]interrupted:[/] moved {result.moved} messages; {after}.")
+        return EXIT_INTERRUPTED
+    _print_redrive(plan, result, io)
+    if not result.ok:
+        io.err.print("[bold red]redrive incomplete:[/] fix the cause, then run the same command")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_redrive(plan: dlq.RedrivePlan, result: dlq.RedriveResult, io: _Io) -> None:
     table = Table(title=f"redrive {plan.dlq.name} ({result.method.value})", show_header=False)
     table.add_row("moved", str(result.moved))
     table.add_row("failed (still in the DLQ)", str(result.failed))
@@ -394,10 +526,6 @@ def _run_redrive(args: argparse.Namespace, io: _Io) -> int:
         io.err.print(f"[yellow]note:[/] {escape(note)}")
     for error in result.errors:
         io.err.print(f"[red]{escape(error)}[/]")
-    if not result.ok:
-        io.err.print("[bold red]redrive incomplete:[/] fix the cause, then run the same command")
-        return EXIT_FAILED
-    return EXIT_OK
 
 
 def _run_replay(args: argparse.Namespace, io: _Io) -> int:
@@ -454,6 +582,73 @@ def _follow(events: EventBridgeClient, name: str, poll: float, io: _Io) -> int:
         io.err.print(f"[bold red]replay {escape(name)} ended {escape(status.state)}[/]")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _run_smoke(args: argparse.Namespace, io: _Io) -> int:
+    outputs = load_stack_outputs(args.stack_outputs, stdin=io.stdin)
+    targets = smoke.SmokeTargets.from_outputs(outputs, api_url=args.api_url)
+    options = smoke.SmokeOptions(
+        pipeline_timeout=args.timeout, http_timeout=args.http_timeout, poll_seconds=args.poll
+    )
+
+    def aws(service: str) -> Any:
+        return client(service, region=args.region, profile=args.profile)
+
+    # No credentials, or credentials AWS refuses, end the run before anything is sent.
+    identity = aws("sts").get_caller_identity()
+    clients = smoke.SmokeClients(
+        events=aws("events"),
+        sns=aws("sns"),
+        dynamodb=aws("dynamodb"),
+        autoscaling=aws("autoscaling"),
+        cloudwatch=aws("cloudwatch"),
+    )
+    io.err.print(f"smoke check of {escape(outputs.source)} as {escape(identity['Arn'])}")
+    with _status_display(io.err) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def update(name: str, text: str) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=None, status="")
+            progress.update(tasks[name], status=text)
+
+        interrupted: dict[str, str] | None = None
+        try:
+            results = smoke.run_smoke(
+                clients, targets, options, https_get=io.https_get, on_status=update
+            )
+        except smoke.SmokeInterrupted as stopped:
+            results, interrupted = [], stopped.cleanups
+    if interrupted is not None:
+        # What was removed, and any record that may still arrive, before exiting.
+        for name, cleanup in interrupted.items():
+            io.out.print(f"{escape(name)}: {escape(cleanup)}", soft_wrap=True)
+        io.err.print("[yellow]interrupted[/]")
+        return EXIT_INTERRUPTED
+    width = max(len(r.name) for r in results)
+    for result in results:
+        verdict = "[green]PASS[/]" if result.ok else "[bold red]FAIL[/]"
+        line = f"{verdict} {escape(result.name.ljust(width))}  {escape(result.detail)}"
+        # One line per check, never wrapped, so logs and greps see it whole.
+        io.out.print(
+            line + (f" ({escape(result.cleanup)})" if result.cleanup else ""), soft_wrap=True
+        )
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        io.err.print(f"[bold red]smoke check failed:[/] {escape(', '.join(failed))}")
+        return EXIT_FAILED
+    io.err.print("[green]smoke check passed[/]")
+    return EXIT_OK
+
+
+def _status_display(console: Console) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 def _print_status(status: replay.ReplayStatus, io: _Io) -> None:

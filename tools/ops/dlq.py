@@ -6,6 +6,7 @@ through an optional callback.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,15 @@ class RedriveError(Exception):
     """A redrive cannot start: wrong options, no destination, or mismatched queue types."""
 
 
+class RedriveInterrupted(Exception):
+    """Ctrl-C stopped a redrive; `result` counts what moved before it. Copy: the messages in
+    flight were deleted when already sent, else made visible again. Native: the task goes on."""
+
+    def __init__(self, result: RedriveResult) -> None:
+        super().__init__(f"interrupted after moving {result.moved} messages")
+        self.result = result
+
+
 class RedriveMethod(StrEnum):
     """How messages are moved."""
 
@@ -69,6 +79,7 @@ class QueueInfo:
     visible: int
     in_flight: int
     delayed: int
+    dead_letter_target_arn: str | None = None  # from this queue's own RedrivePolicy
 
     @property
     def name(self) -> str:
@@ -199,6 +210,7 @@ def queue_info(sqs: SQSClient, url: str) -> QueueInfo:
             "ApproximateNumberOfMessages",
             "ApproximateNumberOfMessagesNotVisible",
             "ApproximateNumberOfMessagesDelayed",
+            "RedrivePolicy",
         ],
     )["Attributes"]
     return QueueInfo(
@@ -208,7 +220,21 @@ def queue_info(sqs: SQSClient, url: str) -> QueueInfo:
         visible=int(attrs.get("ApproximateNumberOfMessages", "0")),
         in_flight=int(attrs.get("ApproximateNumberOfMessagesNotVisible", "0")),
         delayed=int(attrs.get("ApproximateNumberOfMessagesDelayed", "0")),
+        dead_letter_target_arn=_dead_letter_target(attrs.get("RedrivePolicy")),
     )
+
+
+def _dead_letter_target(policy: str | None) -> str | None:
+    """`deadLetterTargetArn` of a RedrivePolicy attribute (a JSON string), if there is one:
+    https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+    """
+    if not policy:
+        return None
+    try:
+        target = json.loads(policy).get("deadLetterTargetArn")
+    except (ValueError, AttributeError):
+        return None
+    return target if isinstance(target, str) and target else None
 
 
 def source_queues(sqs: SQSClient, dlq_url: str) -> tuple[str, ...]:
@@ -290,6 +316,13 @@ def plan_redrive(
         destination = queue_info(sqs, to_url)
     elif len(sources) == 1:
         destination = queue_info(sqs, sources[0])
+    elif not sources and dlq.dead_letter_target_arn is not None:
+        dead_letters = dlq.dead_letter_target_arn.rsplit(":", 1)[-1]
+        problems.append(
+            f"{dlq.name} is a source queue, not a dead-letter queue: its RedrivePolicy sends "
+            f"failed messages to {dead_letters}; to redrive them, run "
+            f"`python -m tools.ops dlq redrive {dead_letters}`"
+        )
     elif not sources:
         problems.append("to: no queue names this DLQ in its redrive policy; pass --to")
     elif method is RedriveMethod.COPY:
@@ -395,8 +428,27 @@ def _follow_native(
     on_progress: ProgressCallback | None,
     sleep: Callable[[float], None],
 ) -> RedriveResult:
+    moved = 0
     while True:
-        sleep(options.poll_seconds)
+        try:
+            sleep(options.poll_seconds)
+        except KeyboardInterrupt:
+            raise RedriveInterrupted(
+                RedriveResult(
+                    method=RedriveMethod.NATIVE,
+                    dry_run=False,
+                    would_move=plan.would_move,
+                    moved=moved,
+                    failed=0,
+                    not_deleted=0,
+                    left=max(plan.would_move - moved, 0),
+                    notes=(
+                        f"the move task {handle} goes on in SQS; stop it with "
+                        f"`aws sqs cancel-message-move-task --task-handle {handle}`",
+                    ),
+                    task_status="RUNNING",
+                )
+            ) from None
         tasks = sqs.list_message_move_tasks(SourceArn=plan.dlq.arn, MaxResults=10).get(
             "Results", []
         )
@@ -434,6 +486,10 @@ class _CopyState:
     errors: list[str] = field(default_factory=list)
     # Message id -> latest receipt handle of messages whose send failed (released at the end).
     failed_handles: dict[str, str] = field(default_factory=dict)
+    # Received in the current batch and neither failed nor deleted yet; `sent` of these were
+    # sent and wait for their delete.
+    held: dict[str, MessageTypeDef] = field(default_factory=dict)
+    sent: list[MessageTypeDef] = field(default_factory=list)
 
 
 def _copy(
@@ -476,14 +532,26 @@ def _copy(
                     state.failed_handles[m["MessageId"]] = m["ReceiptHandle"]
             if not fresh:
                 break
+            state.held = {m["MessageId"]: m for m in fresh}
             if not _move_batch(sqs, plan.dlq.url, destination, fresh, state):
                 break
             if on_progress is not None:
                 on_progress(
                     RedriveProgress(moved=state.moved, failed=state.failed, total=plan.would_move)
                 )
+    except KeyboardInterrupt:
+        interrupted = True
+        _settle_interrupted(sqs, plan.dlq.url, state)
+    else:
+        interrupted = False
     finally:
         _release(sqs, plan.dlq.url, list(state.failed_handles.values()))
+    if interrupted:
+        raise RedriveInterrupted(_copy_result(sqs, plan, state))
+    return _copy_result(sqs, plan, state)
+
+
+def _copy_result(sqs: SQSClient, plan: RedrivePlan, state: _CopyState) -> RedriveResult:
     after = queue_info(sqs, plan.dlq.url)
     return RedriveResult(
         method=RedriveMethod.COPY,
@@ -497,6 +565,15 @@ def _copy(
     )
 
 
+def _settle_interrupted(sqs: SQSClient, dlq_url: str, state: _CopyState) -> None:
+    """After Ctrl-C: delete what was already sent (so a rerun does not send it twice) and
+    make every other message of the batch visible again at once (ChangeMessageVisibility 0)
+    instead of hiding it for the rest of its visibility timeout."""
+    _delete(sqs, dlq_url, state)
+    _release(sqs, dlq_url, [m["ReceiptHandle"] for m in state.held.values()])
+    state.held = {}
+
+
 def _move_batch(
     sqs: SQSClient,
     dlq_url: str,
@@ -504,25 +581,34 @@ def _move_batch(
     messages: Sequence[MessageTypeDef],
     state: _CopyState,
 ) -> bool:
-    """Send, then delete what was sent. False when a whole call failed (stop the run)."""
+    """Send, then delete what was sent. False when a whole call failed (stop the run).
+
+    A message the destination refuses (too large for its MaximumMessageSize, characters SQS
+    does not allow) is reported and left in the DLQ; the others of the batch still move.
+    """
     by_id = {str(i): m for i, m in enumerate(messages)}
     chunks = list(_chunks_by_size([_send_entry(i, m, destination.fifo) for i, m in by_id.items()]))
-    sent: list[MessageTypeDef] = []
     for index, chunk in enumerate(chunks):
         try:
             response = sqs.send_message_batch(QueueUrl=destination.url, Entries=chunk)
         except ClientError as exc:
-            if _code(exc) in _CONTENT_ERRORS and len(chunk) > 1:
-                # One message the destination refuses fails the whole batch: send one by one.
-                if _send_singly(sqs, destination, chunk, by_id, sent, state):
-                    continue
-            else:
+            if _code(exc) not in _CONTENT_ERRORS:
                 _record_failures(state, _unsent(chunks[index:], by_id), _failed(destination, exc))
-            _delete(sqs, dlq_url, sent, state)
-            return False
+                _delete(sqs, dlq_url, state)
+                return False
+            # One message the destination refuses fails the whole batch: send one by one.
+            if not _send_singly(sqs, destination, chunk, by_id, state):
+                rest = _unsent(chunks[index + 1 :], by_id)
+                if rest:
+                    _record_failures(
+                        state, rest, f"{len(rest)} messages not sent: the run stopped there"
+                    )
+                _delete(sqs, dlq_url, state)
+                return False
+            continue
         except BotoCoreError as exc:
             _record_failures(state, _unsent(chunks[index:], by_id), _failed(destination, exc))
-            _delete(sqs, dlq_url, sent, state)
+            _delete(sqs, dlq_url, state)
             return False
         for failure in response.get("Failed", []):
             message = by_id[failure["Id"]]
@@ -532,8 +618,8 @@ def _move_batch(
                 f"message {message['MessageId']} rejected by {destination.name}: "
                 f"{failure.get('Code')} {failure.get('Message', '')}".rstrip(),
             )
-        sent.extend(by_id[s["Id"]] for s in response.get("Successful", []))
-    return _delete(sqs, dlq_url, sent, state)
+        state.sent.extend(by_id[s["Id"]] for s in response.get("Successful", []))
+    return _delete(sqs, dlq_url, state)
 
 
 def _send_singly(
@@ -541,7 +627,6 @@ def _send_singly(
     destination: QueueInfo,
     chunk: Sequence[SendMessageBatchRequestEntryTypeDef],
     by_id: Mapping[str, MessageTypeDef],
-    sent: list[MessageTypeDef],
     state: _CopyState,
 ) -> bool:
     """Send a refused batch entry by entry; False when a failure is not about one message."""
@@ -561,7 +646,7 @@ def _send_singly(
                 f"{exc.response.get('Error', {}).get('Message', '')}".rstrip(),
             )
             continue
-        sent.append(message)
+        state.sent.append(message)
     return True
 
 
@@ -597,10 +682,9 @@ def _failed(destination: QueueInfo, exc: Exception) -> str:
     return f"send to {destination.name} failed: {exc}"
 
 
-def _delete(
-    sqs: SQSClient, dlq_url: str, sent: Sequence[MessageTypeDef], state: _CopyState
-) -> bool:
-    state.moved += len(sent)
+def _delete(sqs: SQSClient, dlq_url: str, state: _CopyState) -> bool:
+    """Delete from the DLQ the messages of `state.sent` (sent, not yet deleted)."""
+    sent = list(state.sent)
     if not sent:
         return True
     entries: list[DeleteMessageBatchRequestEntryTypeDef] = [
@@ -609,12 +693,14 @@ def _delete(
     try:
         response = sqs.delete_message_batch(QueueUrl=dlq_url, Entries=entries)
     except (ClientError, BotoCoreError) as exc:
+        _settled(state, sent)
         state.not_deleted += len(sent)
         state.errors.append(
             f"{len(sent)} messages were sent but not deleted from the DLQ ({exc}); "
             "a rerun sends them again (consumers are idempotent)"
         )
         return False
+    _settled(state, sent)
     failed = response.get("Failed", [])
     if failed:
         state.not_deleted += len(failed)
@@ -625,11 +711,20 @@ def _delete(
     return True
 
 
+def _settled(state: _CopyState, sent: Sequence[MessageTypeDef]) -> None:
+    """`sent` were sent and their delete was tried: count them moved, hold them no longer."""
+    state.sent = []
+    state.moved += len(sent)
+    for m in sent:
+        state.held.pop(m["MessageId"], None)
+
+
 def _record_failures(state: _CopyState, messages: Sequence[MessageTypeDef], error: str) -> None:
     state.failed += len(messages)
     state.errors.append(error)
     for m in messages:
         state.failed_handles[m["MessageId"]] = m["ReceiptHandle"]
+        state.held.pop(m["MessageId"], None)
 
 
 def _send_entry(

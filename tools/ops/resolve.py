@@ -62,7 +62,11 @@ def queue_url(sqs: SQSClient, ref: str, outputs: StackOutputs | None = None) -> 
         if _code(exc) not in {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}:
             raise
         hints = _queue_hints(sqs, name, ref, outputs)
-        raise ResolutionError(f"no queue named '{name}'{hints}") from exc
+        # Queue names are regional: name the region searched, the usual cause of a miss.
+        raise ResolutionError(
+            f"no queue named '{name}' in {sqs.meta.region_name}{hints} "
+            "(--region, AWS_REGION or AWS_DEFAULT_REGION choose the region)"
+        ) from exc
 
 
 def event_bus_arn(events: EventBridgeClient, ref: str, outputs: StackOutputs | None = None) -> str:
