@@ -24,7 +24,7 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -335,6 +335,7 @@ class AlarmedFunction(pulumi.ComponentResource):
     ) -> None:
         tags = _validate(args, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self.args = args
@@ -347,7 +348,7 @@ class AlarmedFunction(pulumi.ComponentResource):
             f"{name}-key", context, uses={KeyUse.LOGS, KeyUse.LAMBDA}, opts=child, tags=args.tags
         )
         self.kms_key = key
-        function_name = physical_name(context, name, Service.LAMBDA_FUNCTION)
+        function_name = physical_name(context, name, Service.LAMBDA_FUNCTION, within=self)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=f"/aws/lambda/{function_name}",
@@ -358,7 +359,7 @@ class AlarmedFunction(pulumi.ComponentResource):
         )
         self.role = aws.iam.Role(
             f"{name}-role",
-            name=physical_name(context, name, Service.IAM_ROLE),
+            name=physical_name(context, name, Service.IAM_ROLE, within=self),
             description=f"Execution role of Lambda function {function_name}",
             assume_role_policy=account.apply(
                 lambda a: json.dumps(service_trust_policy("lambda.amazonaws.com", a))
@@ -371,7 +372,7 @@ class AlarmedFunction(pulumi.ComponentResource):
             f"{name}-policy",
             self.role,
             policy_document(self.policy_statements, component=COMPONENT),
-            policy_name=physical_name(context, name, Service.IAM_POLICY),
+            policy_name=physical_name(context, name, Service.IAM_POLICY, within=self),
             description=f"Least privilege of Lambda function {function_name}",
             tags=tags,
             opts=child,

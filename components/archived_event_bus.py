@@ -18,7 +18,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import attach_managed_policy, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
@@ -327,6 +327,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         )
         tags = _validate(args, retention, context)
         super().__init__(f"platform:events:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
@@ -341,7 +342,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         )
         self.bus = aws.cloudwatch.EventBus(
             f"{name}-bus",
-            name=physical_name(context, name, Service.EVENT_BUS),
+            name=physical_name(context, name, Service.EVENT_BUS, within=self),
             kms_key_identifier=self.bus_key.arn,
             tags=tags,
             opts=child,
@@ -363,7 +364,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         if args.archive:
             self.archive = aws.cloudwatch.EventArchive(
                 f"{name}-archive",
-                name=physical_name(context, name, Service.EVENT_ARCHIVE),
+                name=physical_name(context, name, Service.EVENT_ARCHIVE, within=self),
                 event_source_arn=self.bus.arn,
                 retention_days=retention,
                 kms_key_identifier=self.bus_key.arn,
@@ -411,7 +412,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         prefix = f"{name}-{spec.name}"
         rule = aws.cloudwatch.EventRule(
             f"{prefix}-rule",
-            name=physical_name(context, prefix, Service.EVENT_RULE),
+            name=physical_name(context, prefix, Service.EVENT_RULE, within=self),
             event_bus_name=self.bus.name,
             event_pattern=spec.event_pattern_json(),
             description=spec.description or f"{prefix}: routes matching events to its targets",
@@ -476,7 +477,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 elif target.kind is TargetKind.EVENT_BUS:
                     role = aws.iam.Role(
                         f"{tprefix}-role",
-                        name=physical_name(context, tprefix, Service.IAM_ROLE),
+                        name=physical_name(context, tprefix, Service.IAM_ROLE, within=self),
                         assume_role_policy=pulumi.Output.all(account_id, rule.arn).apply(
                             lambda v: json.dumps(
                                 service_trust_policy("events.amazonaws.com", v[0], source_arn=v[1]),
@@ -492,7 +493,9 @@ class ArchivedEventBus(pulumi.ComponentResource):
                         pulumi.Output.from_input(target.arn).apply(
                             lambda a: json.dumps(put_events_role_policy(a), sort_keys=True)
                         ),
-                        policy_name=physical_name(context, tprefix, Service.IAM_POLICY),
+                        policy_name=physical_name(
+                            context, tprefix, Service.IAM_POLICY, within=self
+                        ),
                         description=f"EventBridge rule {prefix} forwards to bus {target.name}",
                         tags=tags,
                         opts=child,

@@ -13,7 +13,7 @@ from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -124,6 +124,7 @@ class DataTable(pulumi.ComponentResource):
     ) -> None:
         tags = _validate(args, context)
         super().__init__(f"platform:data:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         profile = context.profile
 
@@ -144,7 +145,7 @@ class DataTable(pulumi.ComponentResource):
         )
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=physical_name(context, name, Service.DYNAMODB_TABLE),
+            name=physical_name(context, name, Service.DYNAMODB_TABLE, within=self),
             billing_mode="PAY_PER_REQUEST",
             hash_key=args.partition_key.name,
             range_key=args.sort_key.name if args.sort_key else None,

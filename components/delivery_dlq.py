@@ -53,7 +53,7 @@ def create_delivery_dlq(
     fifo_args: dict[str, Any] = {"fifo_queue": True} if fifo else {}
     queue = aws.sqs.Queue(
         name,
-        name=physical_name(context, name, Service.SQS_QUEUE, fifo=fifo),
+        name=physical_name(context, name, Service.SQS_QUEUE, fifo=fifo, within=parent),
         message_retention_seconds=context.profile.dlq_retention_seconds,
         kms_master_key_id=kms_key.arn,
         tags=tags,

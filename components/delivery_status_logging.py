@@ -146,7 +146,7 @@ def create_delivery_status_logging(
 
     role = aws.iam.Role(
         f"{name}-delivery-status",
-        name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs"),
+        name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs", within=parent),
         assume_role_policy=account_id.apply(
             lambda a: json.dumps(service_trust_policy("sns.amazonaws.com", a), sort_keys=True)
         ),
@@ -158,7 +158,9 @@ def create_delivery_status_logging(
         f"{name}-delivery-status-policy",
         role,
         policy_document(delivery_status_statements(arns), component="DeliveryStatusLogging"),
-        policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="sns-logs"),
+        policy_name=physical_name(
+            context, name, Service.IAM_POLICY, suffix="sns-logs", within=parent
+        ),
         description=f"SNS delivery-status logs of {context.name_prefix}-{name}: write their"
         " log groups",
         tags=tags,

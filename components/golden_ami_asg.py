@@ -23,7 +23,7 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import Tier
 from components.core.severity import Severity
 from components.core.tags import checked_tags
@@ -356,6 +356,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.min_size = resolved.min_size
         self.max_size = resolved.max_size
@@ -417,7 +418,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.role = aws.iam.Role(
             f"{name}-instance-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="instance"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="instance", within=self),
             description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
             " the workload declares",
             assume_role_policy=account.apply(
@@ -433,7 +434,9 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             f"{name}-instance-policy",
             self.role,
             policy_document(self.policy_statements, component=COMPONENT),
-            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="instance"),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="instance", within=self
+            ),
             description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
             " the workload declares",
             tags=tags,
@@ -441,7 +444,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         )
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile",
-            name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE),
+            name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE, within=self),
             role=self.role.name,
             tags=tags,
             opts=child,
@@ -453,7 +456,9 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="instances"),
+            name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="instances", within=self
+            ),
             description=f"Instances of {context.name_prefix}-{name}: no SSH; only the listed"
             " security groups in, HTTPS out",
             vpc_id=args.vpc_id,
@@ -500,7 +505,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         )
         self.launch_template = aws.ec2.LaunchTemplate(
             f"{name}-lt",
-            name=physical_name(context, name, Service.LAUNCH_TEMPLATE),
+            name=physical_name(context, name, Service.LAUNCH_TEMPLATE, within=self),
             description=f"Golden-AMI instances of {context.name_prefix}-{name}",
             image_id=image_id,
             instance_type=args.instance_types[0],
@@ -588,7 +593,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             }
         self.group = aws.autoscaling.Group(
             f"{name}-asg",
-            name=physical_name(context, name, Service.AUTOSCALING_GROUP),
+            name=physical_name(context, name, Service.AUTOSCALING_GROUP, within=self),
             vpc_zone_identifiers=list(args.subnet_ids),
             min_size=resolved.min_size,
             max_size=resolved.max_size,

@@ -21,7 +21,7 @@ from components.core.iam import (
     service_trust_policy,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import NatGatewayStrategy, Tier
 from components.core.tags import checked_tags
 
@@ -275,6 +275,7 @@ class Network(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:network:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.vpc_cidr = resolved.cidr
         self.az_count = resolved.az_count
@@ -341,7 +342,8 @@ class Network(pulumi.ComponentResource):
         )
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name="/aws/vpc/flow-logs/" + physical_name(context, name, Service.LOG_GROUP),
+            name="/aws/vpc/flow-logs/"
+            + physical_name(context, name, Service.LOG_GROUP, within=self),
             retention_in_days=resolved.retention,
             kms_key_id=key.arn,
             tags=tags,
@@ -352,7 +354,7 @@ class Network(pulumi.ComponentResource):
         partition = aws.get_partition_output(opts=invoke).partition
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs", within=self),
             description=f"VPC flow logs of {context.name_prefix}-{name} to their log group",
             assume_role_policy=pulumi.Output.all(account, partition).apply(
                 lambda v: json.dumps(
@@ -383,7 +385,9 @@ class Network(pulumi.ComponentResource):
                 ],
                 component=COMPONENT,
             ),
-            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="flow-logs"),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="flow-logs", within=self
+            ),
             description=f"VPC flow logs of {context.name_prefix}-{name}: write their log group",
             tags=tags,
             opts=child,
@@ -430,7 +434,9 @@ class Network(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         group = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="endpoints"),
+            name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="endpoints", within=self
+            ),
             description=f"Interface VPC endpoints of {context.name_prefix}-{name}: HTTPS from"
             " the VPC only",
             vpc_id=self.vpc_id,

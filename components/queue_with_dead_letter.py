@@ -15,7 +15,7 @@ from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -270,6 +270,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         self.args = args
@@ -292,7 +293,9 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
 
         self.dlq = aws.sqs.Queue(
             f"{name}-dlq",
-            name=physical_name(context, name, Service.SQS_QUEUE, suffix="dlq", fifo=args.fifo),
+            name=physical_name(
+                context, name, Service.SQS_QUEUE, suffix="dlq", fifo=args.fifo, within=self
+            ),
             message_retention_seconds=resolved.dlq_retention,
             receive_wait_time_seconds=args.receive_wait_time_seconds,
             kms_master_key_id=key.arn,
@@ -304,7 +307,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
             fifo_args["content_based_deduplication"] = args.content_based_deduplication
         self.queue = aws.sqs.Queue(
             f"{name}-queue",
-            name=physical_name(context, name, Service.SQS_QUEUE, fifo=args.fifo),
+            name=physical_name(context, name, Service.SQS_QUEUE, fifo=args.fifo, within=self),
             message_retention_seconds=resolved.retention,
             receive_wait_time_seconds=args.receive_wait_time_seconds,
             visibility_timeout_seconds=args.visibility_timeout_seconds,

@@ -332,7 +332,9 @@ def create_alarm(
     actions = _actions(context, spec.severity)
     return aws.cloudwatch.MetricAlarm(
         name,
-        name=physical_name(context, name, Service.CLOUDWATCH_ALARM),
+        name=physical_name(
+            context, name, Service.CLOUDWATCH_ALARM, within=opts.parent if opts else None
+        ),
         alarm_description=description,
         evaluation_periods=spec.evaluation_periods,
         datapoints_to_alarm=spec.datapoints_to_alarm or spec.evaluation_periods,
@@ -373,7 +375,9 @@ def create_composite_alarm(
     actions = _actions(context, spec.severity)
     return aws.cloudwatch.CompositeAlarm(
         name,
-        alarm_name=physical_name(context, name, Service.CLOUDWATCH_ALARM),
+        alarm_name=physical_name(
+            context, name, Service.CLOUDWATCH_ALARM, within=opts.parent if opts else None
+        ),
         alarm_description=description,
         alarm_rule=spec.alarm_rule,
         actions_enabled=True,

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.tags import merge_tags
 
 # The exact members of the IAM wildcard families that AWS's documentation grants
@@ -312,9 +312,10 @@ class CustomerManagedKey(pulumi.ComponentResource):
         problems.raise_if_any()
         merged_tags = merge_tags(context.tags, tags, component="CustomerManagedKey")
         super().__init__(self.TYPE, name, None, opts)
+        record_component_path(self, opts)
 
         self.uses: frozenset[KeyUse] = frozenset(uses)
-        self.alias_name = physical_name(context, name, Service.KMS_ALIAS)
+        self.alias_name = physical_name(context, name, Service.KMS_ALIAS, within=self)
         child = pulumi.ResourceOptions(parent=self)
         used_for = ", ".join(sorted(use.value for use in self.uses)) or "account principals"
         self.key = aws.kms.Key(

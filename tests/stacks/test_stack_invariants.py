@@ -195,6 +195,48 @@ def log_group_key_problems(run: ProgramRun) -> Problems:
     }
 
 
+# The input that holds each type's physical name: AWS refuses a second resource of the type with
+# the same name in one account and Region (KMS CreateAlias: AlreadyExistsException), or worse,
+# treats it as an update of the first (CloudWatch PutMetricAlarm, IAM PutRolePolicy).
+PHYSICAL_NAME_INPUTS: dict[str, str] = {
+    ALIAS: "name",
+    ALARM_TYPES[0]: "name",
+    ALARM_TYPES[1]: "alarmName",
+    QUEUE: "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:dynamodb/table:Table": "name",
+    FUNCTION: "name",
+    "aws:iam/role:Role": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    LOG_GROUP: "name",
+    "aws:cloudwatch/eventBus:EventBus": "name",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:cloudwatch/eventArchive:EventArchive": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:ecs/cluster:Cluster": "name",
+    "aws:ec2/launchTemplate:LaunchTemplate": "name",
+    "aws:autoscaling/group:Group": "name",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+}
+
+
+def physical_name_problems(run: ProgramRun) -> Problems:
+    """Resources of one type that share a physical name (every URN after the first)."""
+    seen: dict[tuple[str, str], str] = {}
+    problems: Problems = {}
+    for resource in run.resources:
+        field = PHYSICAL_NAME_INPUTS.get(resource.type)
+        name = resource.inputs.get(field) if field else None
+        if not isinstance(name, str):
+            continue
+        first = seen.setdefault((resource.type, name), resource.urn)
+        if first != resource.urn:
+            problems[resource.urn] = f"{name} is already the name of {first}"
+    return problems
+
+
 # ---- every stack holds them -------------------------------------------------------------------
 
 
@@ -232,6 +274,12 @@ def test_every_function_logs_to_a_log_group_of_the_stack_with_retention(
 ) -> None:
     assert run.of_type(FUNCTION)
     assert function_log_problems(run) == {}
+
+
+def test_no_two_resources_of_a_type_share_a_physical_name(run: ProgramRun) -> None:
+    named = [r for r in run.resources if r.inputs.get(PHYSICAL_NAME_INPUTS.get(r.type, ""))]
+    assert {r.type for r in named} >= {ALIAS, QUEUE, FUNCTION, LOG_GROUP, *ALARM_TYPES}
+    assert physical_name_problems(run) == {}
 
 
 def test_every_log_group_is_encrypted_with_a_key_of_the_stack(run: ProgramRun) -> None:
@@ -323,4 +371,13 @@ def test_function_log_invariant_reports_a_log_group_without_retention() -> None:
     broken, _ = doctored_resource(run, group, retentionInDays=None)
     assert function_log_problems(broken) == {
         function.urn: f"log group {group_name} has no retention (None)"
+    }
+
+
+def test_physical_name_invariant_reports_a_second_alias_of_the_same_name() -> None:
+    run = stack_run("dev")
+    first, second = run.of_type(ALIAS)[:2]
+    broken, urn = doctored_resource(run, second, name=first.inputs["name"])
+    assert physical_name_problems(broken) == {
+        urn: f"{first.inputs['name']} is already the name of {first.urn}"
     }

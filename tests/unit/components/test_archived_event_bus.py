@@ -24,7 +24,7 @@ from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 ACCOUNT = "123456789012"
-BUS = "aws-platform-dev-shipments"
+BUS = "aws-platform-dev-shipments-25e800e9"
 BUS_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/{BUS}"
 FUNCTION_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:notify"
 OTHER_BUS_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/analytics"
@@ -274,7 +274,7 @@ def test_bus_target_gets_a_role_that_may_only_put_events_on_that_bus(run: Progra
         run,
         "shipments-delivered-forward-put-events",
         role="shipments-delivered-forward-role",
-        policy_name="aws-platform-dev-shipments-delivered-forward",
+        policy_name="aws-platform-dev-shipments-delivered-forward-c1653f23",
         description="EventBridge rule shipments-delivered forwards to bus forward",
         tags=PlatformContext.for_tests("dev").tags,
     )
@@ -300,7 +300,7 @@ def test_rule_alarms_link_the_replay_runbook(run: ProgramRun) -> None:
         "dlq-delivery-failed": ("InvocationsFailedToBeSentToDlq", "dlq-delivery-failures"),
         "throttled": ("ThrottledRules", "throttled-rules"),
     }
-    rule_name = "aws-platform-dev-shipments-delivered"
+    rule_name = "aws-platform-dev-shipments-delivered-54348bdc"
     for suffix, (metric, anchor) in expected.items():
         alarm = alarms[f"shipments-delivered-{suffix}"]
         assert alarm["namespace"] == "AWS/Events"

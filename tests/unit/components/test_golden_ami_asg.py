@@ -152,7 +152,7 @@ def test_instance_role_statements_exactly() -> None:
         run,
         "workers-instance-policy",
         role="workers-instance-role",
-        policy_name="aws-platform-dev-workers-instance",
+        policy_name="aws-platform-dev-workers-0e883c3b-instance",
         description="Instances of aws-platform-dev-workers: Session Manager and what the"
         " workload declares",
         tags=PlatformContext.for_tests("dev").tags,
@@ -312,7 +312,7 @@ def test_group_notifies_the_topic_of_launches_terminations_and_their_errors() ->
     assert notification.name == "workers-notifications"
     assert notification.parent == run.of_type("platform:compute:GoldenAmiAsg")[0].urn
     assert notification.inputs == {
-        "groupNames": ["aws-platform-dev-workers"],
+        "groupNames": ["aws-platform-dev-workers-ee8feeab"],
         "notifications": [
             "autoscaling:EC2_INSTANCE_LAUNCH",
             "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",

@@ -257,8 +257,11 @@ def _run_key(environment: str, uses: set[KeyUse], **kwargs):
     return run_in_mocks(program, stack=environment, region="eu-west-1")
 
 
-@pytest.mark.parametrize(("environment", "window"), [("dev", 7), ("staging", 14), ("prod", 30)])
-def test_key_resource_rotates_with_the_tier_deletion_window(environment, window):
+@pytest.mark.parametrize(
+    ("environment", "window", "alias_hash"),
+    [("dev", 7, "d9567ddb"), ("staging", 14, "ae1d4f7b"), ("prod", 30, "1a5081b9")],
+)
+def test_key_resource_rotates_with_the_tier_deletion_window(environment, window, alias_hash):
     run = _run_key(environment, {KeyUse.SQS_FROM_SNS})
     component = run.of_type("platform:security:CustomerManagedKey")[0]
     (key,) = run.of_type("aws:kms/key:Key")
@@ -268,7 +271,7 @@ def test_key_resource_rotates_with_the_tier_deletion_window(environment, window)
     assert key.inputs["deletionWindowInDays"] == window
     assert key.inputs["tags"]["Environment"] == environment
     assert key.inputs["tags"]["ManagedBy"] == "pulumi"
-    assert alias.inputs["name"] == f"alias/aws-platform-{environment}-orders"
+    assert alias.inputs["name"] == f"alias/aws-platform-{environment}-orders-{alias_hash}"
     policy = json.loads(key.inputs["policy"])
     assert policy == key_policy("123456789012", "eu-west-1", "aws", {KeyUse.SQS_FROM_SNS})
 
