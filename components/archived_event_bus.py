@@ -301,7 +301,8 @@ class ArchivedEventBus(pulumi.ComponentResource):
     a retry policy, a DLQ and the permission the rule needs; alarms per rule.
 
     Outputs: ``bus_name``, ``bus_arn``, ``archive_name``, ``archive_arn`` (``None`` without an
-    archive), ``rule_arns`` (rule name -> ARN), ``target_dlq_urls`` (``rule/target`` -> URL),
+    archive), ``bus_dlq_url`` (events the bus could not encrypt or decrypt), ``rule_arns``
+    (rule name -> ARN), ``target_dlq_urls`` (``rule/target`` -> URL),
     ``managed_queues`` (target name -> ``QueueWithDeadLetter``).
     """
 
@@ -332,18 +333,40 @@ class ArchivedEventBus(pulumi.ComponentResource):
         invoke = pulumi.InvokeOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
+        region = aws.get_region_output(opts=invoke).region
 
-        self.bus_key = CustomerManagedKey(
-            f"{name}-bus-key", context, uses={KeyUse.EVENTS_BUS}, opts=child
+        bus_uses = (
+            {KeyUse.EVENTS_BUS, KeyUse.EVENTS_ARCHIVE} if args.archive else {KeyUse.EVENTS_BUS}
         )
-        # Target DLQs and managed target queues share a key that admits EventBridge.
+        self.bus_key = CustomerManagedKey(f"{name}-bus-key", context, uses=bus_uses, opts=child)
+        # The bus DLQ, target DLQs and managed target queues share a key that admits EventBridge.
         self.queue_key = CustomerManagedKey(
             f"{name}-queue-key", context, uses={KeyUse.SQS, KeyUse.SQS_FROM_EVENTS}, opts=child
         )
+        bus_name = physical_name(context, name, Service.EVENT_BUS, within=self)
+        bus_arn = pulumi.Output.all(partition, region, account_id).apply(
+            lambda v: f"arn:{v[0]}:events:{v[1]}:{v[2]}:event-bus/{bus_name}"
+        )
+        # With a customer-managed key, events EventBridge cannot encrypt or decrypt (a key
+        # policy mistake, a disabled key) go to the bus's DLQ instead of being dropped:
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
+        self.bus_dlq = create_delivery_dlq(
+            f"{name}-bus-dlq",
+            context,
+            producer=QueueProducer.eventbridge_bus(bus_arn),
+            kms_key=self.queue_key,
+            tags=tags,
+            runbook_page=RUNBOOK_PAGE,
+            runbook_anchor="failed-invocations",
+            parent=self,
+        )
         self.bus = aws.cloudwatch.EventBus(
             f"{name}-bus",
-            name=physical_name(context, name, Service.EVENT_BUS, within=self),
+            name=bus_name,
             kms_key_identifier=self.bus_key.arn,
+            dead_letter_config=aws.cloudwatch.EventBusDeadLetterConfigArgs(
+                arn=self.bus_dlq.queue.arn
+            ),
             tags=tags,
             opts=child,
         )
@@ -381,12 +404,13 @@ class ArchivedEventBus(pulumi.ComponentResource):
         self.rule_arns = {}
         self.target_dlq_urls = {}
         self.managed_queues = {}
-        self.alarms = []
+        self.alarms = [self.bus_dlq.alarm]
         for rule_spec in args.rules:
             self._add_rule(name, context, rule_spec, tags, account_id)
 
         self.bus_name: pulumi.Output[str] = self.bus.name
         self.bus_arn: pulumi.Output[str] = self.bus.arn
+        self.bus_dlq_url: pulumi.Output[str] = self.bus_dlq.queue.url
         self.archive_name: pulumi.Output[str] | None = self.archive.name if self.archive else None
         self.archive_arn: pulumi.Output[str] | None = self.archive.arn if self.archive else None
         self.register_outputs(
@@ -397,6 +421,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 "archive_arn": self.archive_arn,
                 "rule_arns": self.rule_arns,
                 "target_dlq_urls": self.target_dlq_urls,
+                "bus_dlq_url": self.bus_dlq_url,
             }
         )
 
@@ -525,6 +550,9 @@ class ArchivedEventBus(pulumi.ComponentResource):
         self, prefix: str, context: PlatformContext, rule: aws.cloudwatch.EventRule
     ) -> list[aws.cloudwatch.MetricAlarm]:
         child = pulumi.ResourceOptions(parent=self)
+        # Rule metrics of a custom bus carry EventBusName and RuleName; RuleName alone means a
+        # rule of the default bus, so such an alarm never gets data:
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
         per_rule = {"RuleName": rule.name, "EventBusName": self.bus.name}
         specs = {
             "failed-invocations": (
@@ -550,7 +578,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
             ),
             "throttled": (
                 "ThrottledRules",
-                {"RuleName": rule.name},
+                per_rule,
                 "The rule's target invocations are being throttled.",
                 Severity.P3,
                 "throttled-rules",

@@ -9,7 +9,7 @@ from enum import StrEnum
 import pulumi
 import pulumi_aws as aws
 
-from components.core.alarms import AlarmSpec, create_alarm
+from components.core.alarms import ExpressionAlarmSpec, MetricStat, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -172,12 +172,27 @@ class DataTable(pulumi.ComponentResource):
             create_alarm(
                 f"{name}-throttles",
                 context,
-                AlarmSpec(
-                    description=f"{name}: DynamoDB throttled requests.",
-                    namespace="AWS/DynamoDB",
-                    metric_name="ThrottledRequests",
-                    dimensions={"TableName": self.table.name},
-                    statistic="Sum",
+                # ThrottledRequests is published per TableName and Operation only; the table-
+                # level throttle metrics are ReadThrottleEvents and WriteThrottleEvents:
+                # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+                ExpressionAlarmSpec(
+                    description=f"{name}: DynamoDB throttled reads or writes.",
+                    expression="reads + writes",
+                    label="ReadThrottleEvents + WriteThrottleEvents",
+                    metrics={
+                        "reads": MetricStat(
+                            metric_name="ReadThrottleEvents",
+                            namespace="AWS/DynamoDB",
+                            dimensions={"TableName": self.table.name},
+                            statistic="Sum",
+                        ),
+                        "writes": MetricStat(
+                            metric_name="WriteThrottleEvents",
+                            namespace="AWS/DynamoDB",
+                            dimensions={"TableName": self.table.name},
+                            statistic="Sum",
+                        ),
+                    },
                     comparison="GreaterThanOrEqualToThreshold",
                     threshold=args.throttle_alarm_threshold,
                     period_seconds=300,

@@ -56,6 +56,11 @@ class QueueProducer:
         return cls(service=ProducerService.EVENTS, source_arn=rule_arn)
 
     @classmethod
+    def eventbridge_bus(cls, bus_arn: pulumi.Input[str]) -> QueueProducer:
+        """EventBridge parking events a bus could not encrypt or decrypt (bus DLQ)."""
+        return cls(service=ProducerService.EVENTS, source_arn=bus_arn)
+
+    @classmethod
     def sns_topic(cls, topic_arn: pulumi.Input[str]) -> QueueProducer:
         return cls(service=ProducerService.SNS, source_arn=topic_arn)
 

@@ -77,6 +77,7 @@ def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
             "us-east-1",
             "aws",
             {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.LOGS} if logged else {KeyUse.SNS_FROM_CLOUDWATCH},
+            dns_suffix="amazonaws.com",
         )
         assert key.inputs["deletionWindowInDays"] == 30
     subscriptions = sorted(
@@ -136,6 +137,7 @@ def test_alarm_topics_can_admit_eventbridge_on_topic_and_key():
         "us-east-1",
         "aws",
         {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.SNS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
     policy = json.loads(run.named("alarms-p1-policy").inputs["policy"])
     assert [s["Sid"] for s in policy["Statement"]] == [
@@ -193,7 +195,11 @@ def test_subscribed_topics_keep_undeliverable_notifications_in_a_delivery_dlq():
     (dlq_key,) = [k for k in run.of_type("aws:kms/key:Key") if "delivery" in k.name]
     assert queue.inputs["kmsMasterKeyId"] == dlq_key.outputs["arn"]
     assert json.loads(dlq_key.inputs["policy"]) == key_policy(
-        "123456789012", "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS}
+        "123456789012",
+        "us-east-1",
+        "aws",
+        {KeyUse.SQS, KeyUse.SQS_FROM_SNS},
+        dns_suffix="amazonaws.com",
     )
     policy = json.loads(run.named("alarms-p1-delivery-dlq-policy").inputs["policy"])
     (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]

@@ -111,7 +111,45 @@ def test_bus_and_archive_are_encrypted_with_the_bus_key(run: ProgramRun) -> None
     assert archive.inputs["eventSourceArn"] == BUS_ARN
     assert archive.inputs["retentionDays"] == 7  # the dev tier
     assert "eventPattern" not in archive.inputs
-    assert _policy(key) == key_policy(ACCOUNT, "us-east-1", "aws", {KeyUse.EVENTS_BUS})
+    assert _policy(key) == key_policy(
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.EVENTS_BUS, KeyUse.EVENTS_ARCHIVE},
+        dns_suffix="amazonaws.com",
+    )
+    sids = [statement["Sid"] for statement in _policy(key)["Statement"]]
+    assert "AllowEventBridgeToDescribeKey" in sids
+    assert "AllowEventBridgeToEncryptArchives" in sids
+
+
+def test_a_bus_without_archive_gets_no_archive_grant() -> None:
+    key = _one(_run(archive=False), "aws:kms/key:Key", "shipments-bus-key")
+    sids = [statement["Sid"] for statement in _policy(key)["Statement"]]
+    assert "AllowEventBridgeToDescribeKey" in sids
+    assert "AllowEventBridgeToEncryptArchives" not in sids
+
+
+def test_the_bus_parks_events_it_cannot_encrypt_in_its_own_dlq(run: ProgramRun) -> None:
+    bus = _one(run, "aws:cloudwatch/eventBus:EventBus", "shipments-bus")
+    dlq = _one(run, "aws:sqs/queue:Queue", "shipments-bus-dlq")
+    queue_key = _one(run, "aws:kms/key:Key", "shipments-queue-key")
+    assert bus.inputs["deadLetterConfig"] == {"arn": dlq.outputs["arn"]}
+    assert dlq.inputs["kmsMasterKeyId"] == queue_key.outputs["arn"]
+    policy = _policy(_one(run, "aws:sqs/queuePolicy:QueuePolicy", "shipments-bus-dlq-policy"))
+    allow = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow == [
+        {
+            "Sid": "AllowEventsSend",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": dlq.outputs["arn"],
+            "Condition": {"ArnEquals": {"aws:SourceArn": [BUS_ARN]}},
+        }
+    ]
+    alarms = {a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert "shipments-bus-dlq-has-messages" in alarms
 
 
 def test_archive_retention_follows_the_tier_and_the_caller() -> None:
@@ -213,7 +251,11 @@ def test_each_target_retries_then_dead_letters_to_its_own_dlq(run: ProgramRun, t
 def test_queue_key_admits_eventbridge(run: ProgramRun) -> None:
     key = _one(run, "aws:kms/key:Key", "shipments-queue-key")
     assert _policy(key) == key_policy(
-        ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_EVENTS}
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.SQS, KeyUse.SQS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
 
 
@@ -305,7 +347,8 @@ def test_rule_alarms_link_the_replay_runbook(run: ProgramRun) -> None:
         alarm = alarms[f"shipments-delivered-{suffix}"]
         assert alarm["namespace"] == "AWS/Events"
         assert alarm["metricName"] == metric
-        assert alarm["dimensions"]["RuleName"] == rule_name
+        # A custom bus's rule metrics carry both dimensions (EventBridge eb-monitoring).
+        assert alarm["dimensions"] == {"RuleName": rule_name, "EventBusName": BUS}
         assert alarm["alarmDescription"].endswith(f"/docs/runbooks/replay.md#{anchor}")
     for target in ("tracking", "notify", "forward"):
         assert f"shipments-delivered-{target}-target-dlq-has-messages" in alarms

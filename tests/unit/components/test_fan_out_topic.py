@@ -248,7 +248,9 @@ def test_subscriber_queues_share_one_key_that_admits_sns(run: ProgramRun) -> Non
     queues = [q for q in run.of_type("aws:sqs/queue:Queue")]
     assert {q.inputs["kmsMasterKeyId"] for q in queues} == {key.outputs["arn"]}
     policy = _policy(key)
-    assert policy == key_policy(ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS})
+    assert policy == key_policy(
+        ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS}, dns_suffix="amazonaws.com"
+    )
     sns = [s for s in policy["Statement"] if s.get("Principal") == {"Service": "sns.amazonaws.com"}]
     assert sns[0]["Action"] == [
         "kms:Decrypt",
@@ -262,7 +264,11 @@ def test_subscriber_queues_share_one_key_that_admits_sns(run: ProgramRun) -> Non
 def test_topic_key_admits_the_service_publishers_and_log_encryption(run: ProgramRun) -> None:
     key = _one(run, "aws:kms/key:Key", "orders-topic-key")
     assert _policy(key) == key_policy(
-        ACCOUNT, "us-east-1", "aws", {KeyUse.SNS, KeyUse.LOGS, KeyUse.SNS_FROM_EVENTS}
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.SNS, KeyUse.LOGS, KeyUse.SNS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
 
 
