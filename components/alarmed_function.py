@@ -24,7 +24,9 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -355,7 +357,7 @@ class AlarmedFunction(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days or context.profile.log_retention_days,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         self.role = aws.iam.Role(
             f"{name}-role",

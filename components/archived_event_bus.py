@@ -18,7 +18,9 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import attach_managed_policy, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
@@ -396,7 +398,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                     if args.archive_event_pattern is not None
                     else None
                 ),
-                opts=child,
+                opts=state_options(context, StateKind.ARCHIVE, self),
             )
 
         self._extra_tags = dict(args.tags)

@@ -13,7 +13,9 @@ from components.core.alarms import ExpressionAlarmSpec, MetricStat, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -164,7 +166,7 @@ class DataTable(pulumi.ComponentResource):
                 else None
             ),
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.TABLE, self),
         )
         self.table_name = self.table.name
         self.table_arn = self.table.arn

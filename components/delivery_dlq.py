@@ -19,7 +19,9 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.kms import CustomerManagedKey
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.queue_with_dead_letter import QueueProducer, queue_policy
 
@@ -58,7 +60,7 @@ def create_delivery_dlq(
         kms_master_key_id=kms_key.arn,
         tags=tags,
         **fifo_args,
-        opts=child,
+        opts=state_options(context, StateKind.QUEUE, parent),
     )
     policy = aws.sqs.QueuePolicy(
         f"{name}-policy",

@@ -27,7 +27,9 @@ from components.core.iam import (
     policy_document,
     service_trust_policy,
 )
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name
+from components.core.settings import StateKind
 
 __all__ = [
     "DeliveryProtocol",
@@ -138,7 +140,7 @@ def create_delivery_status_logging(
                 retention_in_days=context.profile.log_retention_days,
                 kms_key_id=topic.kms_key_arn,
                 tags=dict(tags),
-                opts=child,
+                opts=state_options(context, StateKind.LOG_GROUP, parent),
             )
             for index, outcome in enumerate(("success", "failure"))
         )

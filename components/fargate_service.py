@@ -28,7 +28,9 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.fargate_sizes import fargate_size_problem
@@ -628,7 +630,7 @@ class FargateService(pulumi.ComponentResource):
             retention_in_days=resolved.retention,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster",

@@ -21,8 +21,9 @@ from components.core.iam import (
     service_trust_policy,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
-from components.core.settings import NatGatewayStrategy, Tier
+from components.core.settings import NatGatewayStrategy, StateKind, Tier
 from components.core.tags import checked_tags
 
 __all__ = [
@@ -347,7 +348,7 @@ class Network(pulumi.ComponentResource):
             retention_in_days=resolved.retention,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         invoke = pulumi.InvokeOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id

@@ -15,7 +15,9 @@ from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -306,7 +308,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
             kms_master_key_id=key.arn,
             tags=tags,
             **fifo_args,
-            opts=child,
+            opts=state_options(context, StateKind.QUEUE, self),
         )
         if args.fifo:
             fifo_args["content_based_deduplication"] = args.content_based_deduplication
@@ -324,7 +326,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
             ),
             tags=tags,
             **fifo_args,
-            opts=child,
+            opts=state_options(context, StateKind.QUEUE, self),
         )
         # A separate resource: the DLQ names its source, the source names its DLQ.
         aws.sqs.RedriveAllowPolicy(

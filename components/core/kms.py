@@ -14,7 +14,9 @@ import pulumi_aws as aws
 
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.tags import merge_tags
 
 # The exact members of the IAM wildcard families that AWS's documentation grants
@@ -439,7 +441,7 @@ class CustomerManagedKey(pulumi.ComponentResource):
             deletion_window_in_days=context.profile.kms_deletion_window_days,
             policy=key_policy_json(self.uses, pulumi.InvokeOptions(parent=self)),
             tags=merged_tags,
-            opts=child,
+            opts=state_options(context, StateKind.KEY, self),
         )
         self.alias = aws.kms.Alias(
             f"{name}-alias", name=self.alias_name, target_key_id=self.key.key_id, opts=child
