@@ -109,7 +109,14 @@ def build_platform() -> None:
     stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
     base = PlatformContext.from_stack_config(stack_file, workload_keys=WORKLOAD_KEYS)
     workloads: WorkloadSettings = parse_workload_settings(
-        base.settings.workload_config, base.environment, stack_file
+        base.settings.workload_config,
+        base.environment,
+        stack_file,
+        platform_config={
+            "alarmEmail": base.settings.alarm_email,
+            "alarmHttpsEndpoint": base.settings.alarm_https_endpoint,
+            "runbookBaseUrl": base.settings.runbook_base_url,
+        },
     )
     # Auto Scaling (the reconciliation workers' launch/terminate notices) publishes too.
     alarm_topics = AlarmTopics(
