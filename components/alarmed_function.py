@@ -185,11 +185,15 @@ class AlarmedFunctionArgs:
 
 
 def powertools_layer_arn(
-    region: str, runtime: Runtime, architecture: Architecture, version: int
+    partition: str, region: str, runtime: Runtime, architecture: Architecture, version: int
 ) -> str:
-    """The public Powertools for AWS Lambda (Python) v3 layer for this runtime and architecture."""
+    """The public Powertools for AWS Lambda (Python) v3 layer for this runtime and architecture.
+
+    Powertools publishes it from ``POWERTOOLS_LAYER_ACCOUNT`` in the commercial partition:
+    https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer
+    """
     return (
-        f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"arn:{partition}:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{runtime.layer_tag}-{architecture.value}:{version}"
     )
 
@@ -386,8 +390,10 @@ class AlarmedFunction(pulumi.ComponentResource):
             "POWERTOOLS_LOG_LEVEL": args.log_level.powertools,
             "POWERTOOLS_METRICS_NAMESPACE": args.metrics_namespace or context.project,
         }
-        layer = powertools_layer_arn(
-            region, args.runtime, args.architecture, args.powertools_layer_version
+        layer = pulumi.Output.from_input(partition).apply(
+            lambda p: powertools_layer_arn(
+                p, region, args.runtime, args.architecture, args.powertools_layer_version
+            )
         )
         self.function = aws.lambda_.Function(
             f"{name}-function",

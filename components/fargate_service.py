@@ -212,14 +212,19 @@ class _Resolved:
     ecr_repository_arn: pulumi.Input[str] | None
 
 
-def _ecr_repository_arn(image: pulumi.Input[str], partition: str = "aws") -> str | None:
+def _ecr_repository_arn(
+    image: pulumi.Input[str], partition: pulumi.Input[str]
+) -> pulumi.Output[str] | None:
+    """The repository of an ECR ``image`` (None for other registries or an unknown image)."""
     if not isinstance(image, str):
         return None
     match = _ECR_IMAGE.match(image)
     if match is None:
         return None
-    return (
-        f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
+    return pulumi.Output.concat(
+        "arn:",
+        partition,
+        f":ecr:{match['region']}:{match['account']}:repository/{match['repository']}",
     )
 
 
@@ -237,7 +242,8 @@ def _resolve(args: FargateServiceArgs, context: PlatformContext) -> _Resolved:
         desired=low if args.desired_count is None else args.desired_count,
         ingress_cidrs=cidrs,
         retention=args.log_retention_days or profile.log_retention_days,
-        ecr_repository_arn=args.ecr_repository_arn or _ecr_repository_arn(args.image),
+        ecr_repository_arn=args.ecr_repository_arn
+        or _ecr_repository_arn(args.image, aws.get_partition_output().partition),
     )
 
 

@@ -40,7 +40,6 @@ __all__ = [
 
 COMPONENT = "GoldenAmiAsg"
 RUNBOOK_PAGE = "asg"
-ROOT_DEVICE = "/dev/xvda"
 # Session Manager's agent calls, spelt out (what AmazonSSMManagedInstanceCore grants for
 # sessions, without its inventory/association/patching actions and without a managed policy).
 SESSION_MANAGER_ACTIONS = (
@@ -376,7 +375,19 @@ class GoldenAmiAsg(pulumi.ComponentResource):
                 name=str(args.ami_parameter_name), opts=pulumi.InvokeOutputOptions(parent=self)
             ).value
         )
-        self._launch_template(name, context, args, image_id, key, tags)
+        # The root volume mapping must name the AMI's own root device (/dev/xvda on Amazon
+        # Linux, /dev/sda1 on Ubuntu/RHEL); any other name adds a second volume and leaves the
+        # real root off gp3 and off the key:
+        # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html
+        root_device: pulumi.Output[str] = pulumi.Output.from_input(image_id).apply(
+            lambda ami: (
+                aws.ec2.get_ami_output(
+                    filters=[aws.ec2.GetAmiFilterArgs(name="image-id", values=[ami])],
+                    opts=pulumi.InvokeOutputOptions(parent=self),
+                ).root_device_name
+            )
+        )
+        self._launch_template(name, context, args, image_id, root_device, key, tags)
         self._group(name, context, args, resolved, tags)
         self.notification = (
             aws.autoscaling.Notification(
@@ -495,6 +506,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         context: PlatformContext,
         args: GoldenAmiAsgArgs,
         image_id: pulumi.Input[str],
+        root_device: pulumi.Input[str],
         key: CustomerManagedKey,
         tags: dict[str, str],
     ) -> None:
@@ -532,7 +544,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             ],
             block_device_mappings=[
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name=ROOT_DEVICE,
+                    device_name=root_device,
                     ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
                         volume_type="gp3",
                         volume_size=args.root_volume_size_gb,

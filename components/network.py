@@ -38,7 +38,7 @@ __all__ = [
 COMPONENT = "Network"
 GATEWAY_ENDPOINTS = ("dynamodb", "s3")
 # Interface endpoints this component knows how to create (service names after
-# ``com.amazonaws.<region>.``).
+# ``<partition's reverse DNS prefix>.<region>.``).
 INTERFACE_ENDPOINTS = frozenset(
     {
         "ec2messages",
@@ -411,6 +411,9 @@ class Network(pulumi.ComponentResource):
     ) -> None:
         if not resolved.gateway_endpoints:
             return
+        reverse_dns = aws.get_partition_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).reverse_dns_prefix
         # Every route table of the VPC, looked up once the VPC (and so all its route tables)
         # exists; a preview of a new VPC shows the ids as unknown.
         route_tables = aws.ec2.get_route_tables_output(
@@ -420,7 +423,9 @@ class Network(pulumi.ComponentResource):
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}-endpoint",
                 vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{context.settings.region}.{service}",
+                service_name=pulumi.Output.concat(
+                    reverse_dns, f".{context.settings.region}.{service}"
+                ),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=route_tables,
                 tags={**tags, "Name": f"{context.name_prefix}-{name}-{service}"},
@@ -433,6 +438,10 @@ class Network(pulumi.ComponentResource):
         if not resolved.interface_endpoints:
             return None
         child = pulumi.ResourceOptions(parent=self)
+        # com.amazonaws in most partitions, cn.com.amazonaws in China.
+        reverse_dns = aws.get_partition_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).reverse_dns_prefix
         group = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
             name=physical_name(
@@ -460,7 +469,9 @@ class Network(pulumi.ComponentResource):
             aws.ec2.VpcEndpoint(
                 f"{name}-{slug}-endpoint",
                 vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{context.settings.region}.{service}",
+                service_name=pulumi.Output.concat(
+                    reverse_dns, f".{context.settings.region}.{service}"
+                ),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=self.private_subnet_ids,

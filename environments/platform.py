@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 
 from components.alarm_topics import AlarmTopics, AlarmTopicsArgs
+from components.core.account import autoscaling_service_linked_role
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
 from components.core.context import PlatformContext
 from components.core.severity import Severity
@@ -118,6 +119,9 @@ def build_platform() -> None:
             "runbookBaseUrl": base.settings.runbook_base_url,
         },
     )
+    # Keys naming the Auto Scaling service-linked role (alarm topics, the workers' volumes)
+    # wait for it.
+    base = base.with_autoscaling_role(autoscaling_service_linked_role(base))
     # Auto Scaling (the reconciliation workers' launch/terminate notices) publishes too.
     alarm_topics = AlarmTopics(
         "alarms", base, AlarmTopicsArgs.from_settings(base.settings, allow_autoscaling=True)

@@ -433,6 +433,16 @@ class CustomerManagedKey(pulumi.ComponentResource):
         self.uses: frozenset[KeyUse] = frozenset(uses)
         self.alias_name = physical_name(context, name, Service.KMS_ALIAS, within=self)
         child = pulumi.ResourceOptions(parent=self)
+        names_autoscaling_role = any(
+            grant.principal is Principal.AUTOSCALING_ROLE
+            for use in self.uses
+            for grant in INTEGRATIONS[use].grants
+        )
+        after = (
+            [context.autoscaling_role]
+            if names_autoscaling_role and context.autoscaling_role is not None
+            else None
+        )
         used_for = ", ".join(sorted(use.value for use in self.uses)) or "account principals"
         self.key = aws.kms.Key(
             name,
@@ -441,7 +451,7 @@ class CustomerManagedKey(pulumi.ComponentResource):
             deletion_window_in_days=context.profile.kms_deletion_window_days,
             policy=key_policy_json(self.uses, pulumi.InvokeOptions(parent=self)),
             tags=merged_tags,
-            opts=state_options(context, StateKind.KEY, self),
+            opts=state_options(context, StateKind.KEY, self, depends_on=after),
         )
         self.alias = aws.kms.Alias(
             f"{name}-alias", name=self.alias_name, target_key_id=self.key.key_id, opts=child

@@ -152,7 +152,9 @@ def test_function_settings_env_layer_and_tracing() -> None:
 
 
 def test_layer_follows_runtime_architecture_and_version() -> None:
-    assert powertools_layer_arn("eu-west-1", Runtime.PYTHON_3_12, Architecture.X86_64, 30) == (
+    assert powertools_layer_arn(
+        "aws", "eu-west-1", Runtime.PYTHON_3_12, Architecture.X86_64, 30
+    ) == (
         "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:30"
     )
 

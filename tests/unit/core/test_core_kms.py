@@ -115,7 +115,9 @@ def test_no_use_grants_only_the_account_root():
                     **_producer("AllowEventBridgeToSendToEncryptedQueues", "events.amazonaws.com"),
                     "Condition": {
                         "ArnLike": {
-                            "kms:EncryptionContext:aws:sqs:arn": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:*"
+                            "kms:EncryptionContext:aws:sqs:arn": (
+                                f"arn:aws:sqs:eu-west-1:{ACCOUNT}:*"
+                            )
                         }
                     },
                 }
