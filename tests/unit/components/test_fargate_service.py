@@ -496,3 +496,25 @@ def test_a_valid_configuration_passes_validation() -> None:
         health_check_path="/ready",
     )
     assert len(run.of_type("aws:ecs/service:Service")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value_from", "valid"),
+    [
+        (SECRET, True),
+        (f"{SECRET}:password::", True),  # ECS's json-key form
+        # Partial ARN (no six-character suffix): no IAM Resource would ever match it.
+        (f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:orders/db", False),
+    ],
+)
+def test_secrets_manager_secrets_need_the_complete_arn(value_from: str, valid: bool) -> None:
+    args = replace(BASE, secrets=[ServiceSecret.secrets_manager("DB", value_from)])
+
+    def program() -> None:
+        FargateService("api", PlatformContext.for_tests(), args)
+
+    if valid:
+        assert run_in_mocks(program).of_type("aws:ecs/service:Service")
+    else:
+        with pytest.raises(ComponentArgumentsError, match=r"secrets\[0\]\.value_from"):
+            run_in_mocks(program)
