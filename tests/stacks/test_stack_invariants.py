@@ -142,7 +142,8 @@ def redrive_target(queue: RegisteredResource, run: ProgramRun) -> str | None:
 
 
 def delivery_dlq_arns(run: ProgramRun) -> set[str]:
-    """Queues that SNS subscriptions and EventBridge targets park undeliverable messages in."""
+    """Queues that SNS subscriptions, EventBridge targets and event buses park undeliverable
+    messages in."""
     arns: set[str] = set()
     for subscription in run.of_type("aws:sns/topicSubscription:TopicSubscription"):
         policy = subscription.inputs.get("redrivePolicy")
@@ -150,6 +151,8 @@ def delivery_dlq_arns(run: ProgramRun) -> set[str]:
             arns.add(json.loads(policy).get("deadLetterTargetArn"))
     for target in run.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         arns.add((target.inputs.get("deadLetterConfig") or {}).get("arn"))
+    for bus in run.of_type("aws:cloudwatch/eventBus:EventBus"):
+        arns.add((bus.inputs.get("deadLetterConfig") or {}).get("arn"))
     return arns
 
 
