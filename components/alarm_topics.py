@@ -54,7 +54,9 @@ class AlarmTopicsArgs:
             e.g. ``GoldenAmiAsgArgs.notification_topic_arn``) may reach the topics: adds
             ``KeyUse.SNS_FROM_AUTOSCALING`` to each topic's key, since Auto Scaling publishes
             as its service-linked role ``AWSServiceRoleForAutoScaling`` (an account principal
-            the topic policy already admits). That role must exist before the keys are created.
+            the topic policy already admits). KMS refuses a policy naming a missing role: the
+            keys depend on the role when the context carries it
+            (``PlatformContext.with_autoscaling_role``).
         severities: the severities that get a topic (default all).
     """
 

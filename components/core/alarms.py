@@ -313,7 +313,8 @@ def create_alarm(
     *,
     tags: Mapping[str, str] | None = None,
 ) -> aws.cloudwatch.MetricAlarm:
-    """A ``MetricAlarm`` named ``<project>-<env>-<name>`` notifying the severity's topic.
+    """A ``MetricAlarm`` named ``<project>-<env>-<name>`` (plus the hash of its owning
+    component's path, see ``components.core.naming``) notifying the severity's topic.
 
     Alarm actions go to ``context.alarm_topic_arns[spec.severity]`` when present; P1 and P2
     also notify on recovery (OK actions). The description ends with the runbook link.

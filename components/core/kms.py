@@ -397,7 +397,8 @@ def key_policy_json(
 
 
 class CustomerManagedKey(pulumi.ComponentResource):
-    """A rotating KMS key with alias ``alias/<project>-<env>-<name>`` and a least-privilege policy.
+    """A rotating KMS key with alias ``alias/<project>-<env>-<name>-<path hash>`` and a
+    least-privilege policy (the statements of ``INTEGRATIONS`` for its ``uses``).
 
     The deletion window comes from the tier profile (dev 7, staging 14, prod 30 days).
     Outputs: ``key``, ``alias``, ``arn``, ``key_id``, ``alias_name``.
