@@ -219,6 +219,8 @@ PHYSICAL_NAME_INPUTS: dict[str, str] = {
     "aws:lb/loadBalancer:LoadBalancer": "name",
     "aws:lb/targetGroup:TargetGroup": "name",
     "aws:ecs/cluster:Cluster": "name",
+    "aws:ecs/service:Service": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",  # unique per VPC; one VPC per stack here
     "aws:ec2/launchTemplate:LaunchTemplate": "name",
     "aws:autoscaling/group:Group": "name",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
