@@ -18,7 +18,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import Statement, policy_document
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import StackSettings
 from components.core.severity import Severity
 from components.delivery_dlq import create_delivery_dlq
@@ -54,7 +54,9 @@ class AlarmTopicsArgs:
             e.g. ``GoldenAmiAsgArgs.notification_topic_arn``) may reach the topics: adds
             ``KeyUse.SNS_FROM_AUTOSCALING`` to each topic's key, since Auto Scaling publishes
             as its service-linked role ``AWSServiceRoleForAutoScaling`` (an account principal
-            the topic policy already admits). That role must exist before the keys are created.
+            the topic policy already admits). KMS refuses a policy naming a missing role: the
+            keys depend on the role when the context carries it
+            (``PlatformContext.with_autoscaling_role``).
         severities: the severities that get a topic (default all).
     """
 
@@ -171,6 +173,7 @@ class AlarmTopics(pulumi.ComponentResource):
         args = args or AlarmTopicsArgs()
         args.validate()
         super().__init__(self.TYPE, name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
@@ -190,7 +193,7 @@ class AlarmTopics(pulumi.ComponentResource):
         topic_names: dict[Severity, str] = {}
         for severity in severities:
             label = f"{name}-{severity.value.lower()}"
-            topic_names[severity] = physical_name(context, label, Service.SNS_TOPIC)
+            topic_names[severity] = physical_name(context, label, Service.SNS_TOPIC, within=self)
             self.keys[severity] = CustomerManagedKey(
                 f"{label}-key",
                 context,

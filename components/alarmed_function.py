@@ -24,7 +24,9 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -183,11 +185,15 @@ class AlarmedFunctionArgs:
 
 
 def powertools_layer_arn(
-    region: str, runtime: Runtime, architecture: Architecture, version: int
+    partition: str, region: str, runtime: Runtime, architecture: Architecture, version: int
 ) -> str:
-    """The public Powertools for AWS Lambda (Python) v3 layer for this runtime and architecture."""
+    """The public Powertools for AWS Lambda (Python) v3 layer for this runtime and architecture.
+
+    Powertools publishes it from ``POWERTOOLS_LAYER_ACCOUNT`` in the commercial partition:
+    https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer
+    """
     return (
-        f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"arn:{partition}:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{runtime.layer_tag}-{architecture.value}:{version}"
     )
 
@@ -335,6 +341,7 @@ class AlarmedFunction(pulumi.ComponentResource):
     ) -> None:
         tags = _validate(args, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self.args = args
@@ -347,18 +354,18 @@ class AlarmedFunction(pulumi.ComponentResource):
             f"{name}-key", context, uses={KeyUse.LOGS, KeyUse.LAMBDA}, opts=child, tags=args.tags
         )
         self.kms_key = key
-        function_name = physical_name(context, name, Service.LAMBDA_FUNCTION)
+        function_name = physical_name(context, name, Service.LAMBDA_FUNCTION, within=self)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=f"/aws/lambda/{function_name}",
             retention_in_days=args.log_retention_days or context.profile.log_retention_days,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         self.role = aws.iam.Role(
             f"{name}-role",
-            name=physical_name(context, name, Service.IAM_ROLE),
+            name=physical_name(context, name, Service.IAM_ROLE, within=self),
             description=f"Execution role of Lambda function {function_name}",
             assume_role_policy=account.apply(
                 lambda a: json.dumps(service_trust_policy("lambda.amazonaws.com", a))
@@ -371,7 +378,7 @@ class AlarmedFunction(pulumi.ComponentResource):
             f"{name}-policy",
             self.role,
             policy_document(self.policy_statements, component=COMPONENT),
-            policy_name=physical_name(context, name, Service.IAM_POLICY),
+            policy_name=physical_name(context, name, Service.IAM_POLICY, within=self),
             description=f"Least privilege of Lambda function {function_name}",
             tags=tags,
             opts=child,
@@ -383,8 +390,10 @@ class AlarmedFunction(pulumi.ComponentResource):
             "POWERTOOLS_LOG_LEVEL": args.log_level.powertools,
             "POWERTOOLS_METRICS_NAMESPACE": args.metrics_namespace or context.project,
         }
-        layer = powertools_layer_arn(
-            region, args.runtime, args.architecture, args.powertools_layer_version
+        layer = pulumi.Output.from_input(partition).apply(
+            lambda p: powertools_layer_arn(
+                p, region, args.runtime, args.architecture, args.powertools_layer_version
+            )
         )
         self.function = aws.lambda_.Function(
             f"{name}-function",

@@ -18,7 +18,9 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import attach_managed_policy, service_trust_policy
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
@@ -301,7 +303,8 @@ class ArchivedEventBus(pulumi.ComponentResource):
     a retry policy, a DLQ and the permission the rule needs; alarms per rule.
 
     Outputs: ``bus_name``, ``bus_arn``, ``archive_name``, ``archive_arn`` (``None`` without an
-    archive), ``rule_arns`` (rule name -> ARN), ``target_dlq_urls`` (``rule/target`` -> URL),
+    archive), ``bus_dlq_url`` (events the bus could not encrypt or decrypt), ``rule_arns``
+    (rule name -> ARN), ``target_dlq_urls`` (``rule/target`` -> URL),
     ``managed_queues`` (target name -> ``QueueWithDeadLetter``).
     """
 
@@ -327,22 +330,45 @@ class ArchivedEventBus(pulumi.ComponentResource):
         )
         tags = _validate(args, retention, context)
         super().__init__(f"platform:events:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
+        region = aws.get_region_output(opts=invoke).region
 
-        self.bus_key = CustomerManagedKey(
-            f"{name}-bus-key", context, uses={KeyUse.EVENTS_BUS}, opts=child
+        bus_uses = (
+            {KeyUse.EVENTS_BUS, KeyUse.EVENTS_ARCHIVE} if args.archive else {KeyUse.EVENTS_BUS}
         )
-        # Target DLQs and managed target queues share a key that admits EventBridge.
+        self.bus_key = CustomerManagedKey(f"{name}-bus-key", context, uses=bus_uses, opts=child)
+        # The bus DLQ, target DLQs and managed target queues share a key that admits EventBridge.
         self.queue_key = CustomerManagedKey(
             f"{name}-queue-key", context, uses={KeyUse.SQS, KeyUse.SQS_FROM_EVENTS}, opts=child
         )
+        bus_name = physical_name(context, name, Service.EVENT_BUS, within=self)
+        bus_arn = pulumi.Output.all(partition, region, account_id).apply(
+            lambda v: f"arn:{v[0]}:events:{v[1]}:{v[2]}:event-bus/{bus_name}"
+        )
+        # With a customer-managed key, events EventBridge cannot encrypt or decrypt (a key
+        # policy mistake, a disabled key) go to the bus's DLQ instead of being dropped:
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
+        self.bus_dlq = create_delivery_dlq(
+            f"{name}-bus-dlq",
+            context,
+            producer=QueueProducer.eventbridge_bus(bus_arn),
+            kms_key=self.queue_key,
+            tags=tags,
+            runbook_page=RUNBOOK_PAGE,
+            runbook_anchor="failed-invocations",
+            parent=self,
+        )
         self.bus = aws.cloudwatch.EventBus(
             f"{name}-bus",
-            name=physical_name(context, name, Service.EVENT_BUS),
+            name=bus_name,
             kms_key_identifier=self.bus_key.arn,
+            dead_letter_config=aws.cloudwatch.EventBusDeadLetterConfigArgs(
+                arn=self.bus_dlq.queue.arn
+            ),
             tags=tags,
             opts=child,
         )
@@ -363,7 +389,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         if args.archive:
             self.archive = aws.cloudwatch.EventArchive(
                 f"{name}-archive",
-                name=physical_name(context, name, Service.EVENT_ARCHIVE),
+                name=physical_name(context, name, Service.EVENT_ARCHIVE, within=self),
                 event_source_arn=self.bus.arn,
                 retention_days=retention,
                 kms_key_identifier=self.bus_key.arn,
@@ -372,7 +398,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                     if args.archive_event_pattern is not None
                     else None
                 ),
-                opts=child,
+                opts=state_options(context, StateKind.ARCHIVE, self),
             )
 
         self._extra_tags = dict(args.tags)
@@ -380,12 +406,13 @@ class ArchivedEventBus(pulumi.ComponentResource):
         self.rule_arns = {}
         self.target_dlq_urls = {}
         self.managed_queues = {}
-        self.alarms = []
+        self.alarms = [self.bus_dlq.alarm]
         for rule_spec in args.rules:
             self._add_rule(name, context, rule_spec, tags, account_id)
 
         self.bus_name: pulumi.Output[str] = self.bus.name
         self.bus_arn: pulumi.Output[str] = self.bus.arn
+        self.bus_dlq_url: pulumi.Output[str] = self.bus_dlq.queue.url
         self.archive_name: pulumi.Output[str] | None = self.archive.name if self.archive else None
         self.archive_arn: pulumi.Output[str] | None = self.archive.arn if self.archive else None
         self.register_outputs(
@@ -396,6 +423,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 "archive_arn": self.archive_arn,
                 "rule_arns": self.rule_arns,
                 "target_dlq_urls": self.target_dlq_urls,
+                "bus_dlq_url": self.bus_dlq_url,
             }
         )
 
@@ -411,7 +439,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         prefix = f"{name}-{spec.name}"
         rule = aws.cloudwatch.EventRule(
             f"{prefix}-rule",
-            name=physical_name(context, prefix, Service.EVENT_RULE),
+            name=physical_name(context, prefix, Service.EVENT_RULE, within=self),
             event_bus_name=self.bus.name,
             event_pattern=spec.event_pattern_json(),
             description=spec.description or f"{prefix}: routes matching events to its targets",
@@ -476,7 +504,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 elif target.kind is TargetKind.EVENT_BUS:
                     role = aws.iam.Role(
                         f"{tprefix}-role",
-                        name=physical_name(context, tprefix, Service.IAM_ROLE),
+                        name=physical_name(context, tprefix, Service.IAM_ROLE, within=self),
                         assume_role_policy=pulumi.Output.all(account_id, rule.arn).apply(
                             lambda v: json.dumps(
                                 service_trust_policy("events.amazonaws.com", v[0], source_arn=v[1]),
@@ -492,7 +520,9 @@ class ArchivedEventBus(pulumi.ComponentResource):
                         pulumi.Output.from_input(target.arn).apply(
                             lambda a: json.dumps(put_events_role_policy(a), sort_keys=True)
                         ),
-                        policy_name=physical_name(context, tprefix, Service.IAM_POLICY),
+                        policy_name=physical_name(
+                            context, tprefix, Service.IAM_POLICY, within=self
+                        ),
                         description=f"EventBridge rule {prefix} forwards to bus {target.name}",
                         tags=tags,
                         opts=child,
@@ -522,6 +552,9 @@ class ArchivedEventBus(pulumi.ComponentResource):
         self, prefix: str, context: PlatformContext, rule: aws.cloudwatch.EventRule
     ) -> list[aws.cloudwatch.MetricAlarm]:
         child = pulumi.ResourceOptions(parent=self)
+        # Rule metrics of a custom bus carry EventBusName and RuleName; RuleName alone means a
+        # rule of the default bus, so such an alarm never gets data:
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
         per_rule = {"RuleName": rule.name, "EventBusName": self.bus.name}
         specs = {
             "failed-invocations": (
@@ -547,7 +580,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
             ),
             "throttled": (
                 "ThrottledRules",
-                {"RuleName": rule.name},
+                per_rule,
                 "The rule's target invocations are being throttled.",
                 Severity.P3,
                 "throttled-rules",

@@ -9,11 +9,13 @@ from enum import StrEnum
 import pulumi
 import pulumi_aws as aws
 
-from components.core.alarms import AlarmSpec, create_alarm
+from components.core.alarms import ExpressionAlarmSpec, MetricStat, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -124,6 +126,7 @@ class DataTable(pulumi.ComponentResource):
     ) -> None:
         tags = _validate(args, context)
         super().__init__(f"platform:data:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         profile = context.profile
 
@@ -144,7 +147,7 @@ class DataTable(pulumi.ComponentResource):
         )
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=physical_name(context, name, Service.DYNAMODB_TABLE),
+            name=physical_name(context, name, Service.DYNAMODB_TABLE, within=self),
             billing_mode="PAY_PER_REQUEST",
             hash_key=args.partition_key.name,
             range_key=args.sort_key.name if args.sort_key else None,
@@ -163,7 +166,7 @@ class DataTable(pulumi.ComponentResource):
                 else None
             ),
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.TABLE, self),
         )
         self.table_name = self.table.name
         self.table_arn = self.table.arn
@@ -171,12 +174,27 @@ class DataTable(pulumi.ComponentResource):
             create_alarm(
                 f"{name}-throttles",
                 context,
-                AlarmSpec(
-                    description=f"{name}: DynamoDB throttled requests.",
-                    namespace="AWS/DynamoDB",
-                    metric_name="ThrottledRequests",
-                    dimensions={"TableName": self.table.name},
-                    statistic="Sum",
+                # ThrottledRequests is published per TableName and Operation only; the table-
+                # level throttle metrics are ReadThrottleEvents and WriteThrottleEvents:
+                # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+                ExpressionAlarmSpec(
+                    description=f"{name}: DynamoDB throttled reads or writes.",
+                    expression="reads + writes",
+                    label="ReadThrottleEvents + WriteThrottleEvents",
+                    metrics={
+                        "reads": MetricStat(
+                            metric_name="ReadThrottleEvents",
+                            namespace="AWS/DynamoDB",
+                            dimensions={"TableName": self.table.name},
+                            statistic="Sum",
+                        ),
+                        "writes": MetricStat(
+                            metric_name="WriteThrottleEvents",
+                            namespace="AWS/DynamoDB",
+                            dimensions={"TableName": self.table.name},
+                            statistic="Sum",
+                        ),
+                    },
                     comparison="GreaterThanOrEqualToThreshold",
                     threshold=args.throttle_alarm_threshold,
                     period_seconds=300,

@@ -19,7 +19,9 @@ import pulumi_aws as aws
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.kms import CustomerManagedKey
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.queue_with_dead_letter import QueueProducer, queue_policy
 
@@ -53,12 +55,12 @@ def create_delivery_dlq(
     fifo_args: dict[str, Any] = {"fifo_queue": True} if fifo else {}
     queue = aws.sqs.Queue(
         name,
-        name=physical_name(context, name, Service.SQS_QUEUE, fifo=fifo),
+        name=physical_name(context, name, Service.SQS_QUEUE, fifo=fifo, within=parent),
         message_retention_seconds=context.profile.dlq_retention_seconds,
         kms_master_key_id=kms_key.arn,
         tags=tags,
         **fifo_args,
-        opts=child,
+        opts=state_options(context, StateKind.QUEUE, parent),
     )
     policy = aws.sqs.QueuePolicy(
         f"{name}-policy",

@@ -27,7 +27,9 @@ from components.core.iam import (
     policy_document,
     service_trust_policy,
 )
+from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name
+from components.core.settings import StateKind
 
 __all__ = [
     "DeliveryProtocol",
@@ -138,7 +140,7 @@ def create_delivery_status_logging(
                 retention_in_days=context.profile.log_retention_days,
                 kms_key_id=topic.kms_key_arn,
                 tags=dict(tags),
-                opts=child,
+                opts=state_options(context, StateKind.LOG_GROUP, parent),
             )
             for index, outcome in enumerate(("success", "failure"))
         )
@@ -146,7 +148,7 @@ def create_delivery_status_logging(
 
     role = aws.iam.Role(
         f"{name}-delivery-status",
-        name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs"),
+        name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs", within=parent),
         assume_role_policy=account_id.apply(
             lambda a: json.dumps(service_trust_policy("sns.amazonaws.com", a), sort_keys=True)
         ),
@@ -158,7 +160,9 @@ def create_delivery_status_logging(
         f"{name}-delivery-status-policy",
         role,
         policy_document(delivery_status_statements(arns), component="DeliveryStatusLogging"),
-        policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="sns-logs"),
+        policy_name=physical_name(
+            context, name, Service.IAM_POLICY, suffix="sns-logs", within=parent
+        ),
         description=f"SNS delivery-status logs of {context.name_prefix}-{name}: write their"
         " log groups",
         tags=tags,

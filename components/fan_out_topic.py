@@ -15,7 +15,7 @@ from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.delivery_dlq import create_delivery_dlq
@@ -249,11 +249,12 @@ class FanOutTopic(pulumi.ComponentResource):
     ) -> None:
         tags = _validate(args, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke).partition
 
-        topic_name = physical_name(context, name, Service.SNS_TOPIC, fifo=args.fifo)
+        topic_name = physical_name(context, name, Service.SNS_TOPIC, fifo=args.fifo, within=self)
         topic_uses = {KeyUse.SNS, KeyUse.LOGS} | {
             PUBLISHER_SERVICES[p.principal] for p in args.publishers if p.is_service
         }

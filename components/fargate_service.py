@@ -28,7 +28,9 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.fargate_sizes import fargate_size_problem
@@ -61,7 +63,14 @@ _ECR_IMAGE = re.compile(
 )
 _CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]+$")
 _WEB_ACL = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/.+$")
-_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")
+# The complete secret ARN: its name ends in the six random characters Secrets Manager adds; a
+# partial ARN matches no IAM Resource of the execution role, so the task fails with
+# AccessDenied. ECS accepts ``:json-key:version-stage:version-id`` after it:
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+_SECRET_ARN = re.compile(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}"
+    r"(:[^:]*:[^:]*:[^:]*)?$"
+)
 _PARAMETER_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/.+$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$")
 
@@ -210,14 +219,19 @@ class _Resolved:
     ecr_repository_arn: pulumi.Input[str] | None
 
 
-def _ecr_repository_arn(image: pulumi.Input[str], partition: str = "aws") -> str | None:
+def _ecr_repository_arn(
+    image: pulumi.Input[str], partition: pulumi.Input[str]
+) -> pulumi.Output[str] | None:
+    """The repository of an ECR ``image`` (None for other registries or an unknown image)."""
     if not isinstance(image, str):
         return None
     match = _ECR_IMAGE.match(image)
     if match is None:
         return None
-    return (
-        f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
+    return pulumi.Output.concat(
+        "arn:",
+        partition,
+        f":ecr:{match['region']}:{match['account']}:repository/{match['repository']}",
     )
 
 
@@ -235,7 +249,8 @@ def _resolve(args: FargateServiceArgs, context: PlatformContext) -> _Resolved:
         desired=low if args.desired_count is None else args.desired_count,
         ingress_cidrs=cidrs,
         retention=args.log_retention_days or profile.log_retention_days,
-        ecr_repository_arn=args.ecr_repository_arn or _ecr_repository_arn(args.image),
+        ecr_repository_arn=args.ecr_repository_arn
+        or _ecr_repository_arn(args.image, aws.get_partition_output().partition),
     )
 
 
@@ -612,6 +627,7 @@ class FargateService(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(name, args, resolved, context)
         super().__init__(f"platform:containers:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.min_capacity = resolved.min_capacity
         self.max_capacity = resolved.max_capacity
@@ -623,15 +639,15 @@ class FargateService(pulumi.ComponentResource):
         )
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name="/ecs/" + physical_name(context, name, Service.LOG_GROUP),
+            name="/ecs/" + physical_name(context, name, Service.LOG_GROUP, within=self),
             retention_in_days=resolved.retention,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster",
-            name=physical_name(context, name, Service.ECS_CLUSTER),
+            name=physical_name(context, name, Service.ECS_CLUSTER, within=self),
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
             tags=tags,
             opts=child,
@@ -643,7 +659,7 @@ class FargateService(pulumi.ComponentResource):
 
         self.service = aws.ecs.Service(
             f"{name}-service",
-            name=physical_name(context, name, Service.ECS_SERVICE),
+            name=physical_name(context, name, Service.ECS_SERVICE, within=self),
             cluster=self.cluster.arn,
             task_definition=self.task_definition.arn,
             desired_count=resolved.desired,
@@ -719,7 +735,7 @@ class FargateService(pulumi.ComponentResource):
         )
         self.execution_role = aws.iam.Role(
             f"{name}-execution-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="execution"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="execution", within=self),
             description=f"ECS agent of {context.name_prefix}-{name}: pull image, write logs,"
             " read its secrets",
             assume_role_policy=trust,
@@ -731,7 +747,9 @@ class FargateService(pulumi.ComponentResource):
             f"{name}-execution-policy",
             self.execution_role,
             policy_document(self.execution_statements, component=COMPONENT),
-            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="execution"),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="execution", within=self
+            ),
             description=f"ECS agent of {context.name_prefix}-{name}: pull image, write logs,"
             " read its secrets",
             tags=tags,
@@ -740,7 +758,7 @@ class FargateService(pulumi.ComponentResource):
         self._policy_attachments: list[aws.iam.RolePolicyAttachment] = [execution_attachment]
         self.task_role = aws.iam.Role(
             f"{name}-task-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="task"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="task", within=self),
             description=f"Application in {context.name_prefix}-{name}: only what it declares",
             assume_role_policy=trust,
             tags=tags,
@@ -751,7 +769,9 @@ class FargateService(pulumi.ComponentResource):
                 f"{name}-task-policy",
                 self.task_role,
                 policy_document(list(args.task_statements), component=COMPONENT),
-                policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="task"),
+                policy_name=physical_name(
+                    context, name, Service.IAM_POLICY, suffix="task", within=self
+                ),
                 description=f"Application in {context.name_prefix}-{name}: what it declares",
                 tags=tags,
                 opts=child,
@@ -789,7 +809,7 @@ class FargateService(pulumi.ComponentResource):
         )
         self.task_definition = aws.ecs.TaskDefinition(
             f"{name}-task",
-            family=physical_name(context, name, Service.ECS_TASK_FAMILY),
+            family=physical_name(context, name, Service.ECS_TASK_FAMILY, within=self),
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
             cpu=str(args.cpu),
@@ -821,7 +841,7 @@ class FargateService(pulumi.ComponentResource):
         port = args.container_port
         self.alb_security_group = aws.ec2.SecurityGroup(
             f"{name}-alb-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="alb"),
+            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="alb", within=self),
             description=f"ALB of {context.name_prefix}-{name}: HTTPS (and HTTP redirect) from"
             " allowed networks, to the service on its port",
             vpc_id=args.vpc_id,
@@ -830,7 +850,9 @@ class FargateService(pulumi.ComponentResource):
         )
         self.service_security_group = aws.ec2.SecurityGroup(
             f"{name}-service-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="service"),
+            name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="service", within=self
+            ),
             description=f"Tasks of {context.name_prefix}-{name}: from the ALB on {port} only,"
             " HTTPS out to AWS APIs",
             vpc_id=args.vpc_id,
@@ -903,7 +925,7 @@ class FargateService(pulumi.ComponentResource):
         )
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
-            name=physical_name(context, name, Service.ALB),
+            name=physical_name(context, name, Service.ALB, within=self),
             load_balancer_type="application",
             internal=not args.internet_facing,
             subnets=list(
@@ -920,7 +942,7 @@ class FargateService(pulumi.ComponentResource):
         )
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg",
-            name=physical_name(context, name, Service.TARGET_GROUP),
+            name=physical_name(context, name, Service.TARGET_GROUP, within=self),
             target_type="ip",
             protocol="HTTP",
             port=args.container_port,

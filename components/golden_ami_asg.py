@@ -23,7 +23,7 @@ from components.core.iam import (
     validate_statements,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import Tier
 from components.core.severity import Severity
 from components.core.tags import checked_tags
@@ -40,7 +40,6 @@ __all__ = [
 
 COMPONENT = "GoldenAmiAsg"
 RUNBOOK_PAGE = "asg"
-ROOT_DEVICE = "/dev/xvda"
 # Session Manager's agent calls, spelt out (what AmazonSSMManagedInstanceCore grants for
 # sessions, without its inventory/association/patching actions and without a managed policy).
 SESSION_MANAGER_ACTIONS = (
@@ -356,6 +355,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.min_size = resolved.min_size
         self.max_size = resolved.max_size
@@ -375,7 +375,19 @@ class GoldenAmiAsg(pulumi.ComponentResource):
                 name=str(args.ami_parameter_name), opts=pulumi.InvokeOutputOptions(parent=self)
             ).value
         )
-        self._launch_template(name, context, args, image_id, key, tags)
+        # The root volume mapping must name the AMI's own root device (/dev/xvda on Amazon
+        # Linux, /dev/sda1 on Ubuntu/RHEL); any other name adds a second volume and leaves the
+        # real root off gp3 and off the key:
+        # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html
+        root_device: pulumi.Output[str] = pulumi.Output.from_input(image_id).apply(
+            lambda ami: (
+                aws.ec2.get_ami_output(
+                    filters=[aws.ec2.GetAmiFilterArgs(name="image-id", values=[ami])],
+                    opts=pulumi.InvokeOutputOptions(parent=self),
+                ).root_device_name
+            )
+        )
+        self._launch_template(name, context, args, image_id, root_device, key, tags)
         self._group(name, context, args, resolved, tags)
         self.notification = (
             aws.autoscaling.Notification(
@@ -417,7 +429,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.role = aws.iam.Role(
             f"{name}-instance-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="instance"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="instance", within=self),
             description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
             " the workload declares",
             assume_role_policy=account.apply(
@@ -433,7 +445,9 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             f"{name}-instance-policy",
             self.role,
             policy_document(self.policy_statements, component=COMPONENT),
-            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="instance"),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="instance", within=self
+            ),
             description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
             " the workload declares",
             tags=tags,
@@ -441,7 +455,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         )
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile",
-            name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE),
+            name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE, within=self),
             role=self.role.name,
             tags=tags,
             opts=child,
@@ -453,7 +467,9 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="instances"),
+            name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="instances", within=self
+            ),
             description=f"Instances of {context.name_prefix}-{name}: no SSH; only the listed"
             " security groups in, HTTPS out",
             vpc_id=args.vpc_id,
@@ -490,6 +506,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         context: PlatformContext,
         args: GoldenAmiAsgArgs,
         image_id: pulumi.Input[str],
+        root_device: pulumi.Input[str],
         key: CustomerManagedKey,
         tags: dict[str, str],
     ) -> None:
@@ -500,7 +517,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         )
         self.launch_template = aws.ec2.LaunchTemplate(
             f"{name}-lt",
-            name=physical_name(context, name, Service.LAUNCH_TEMPLATE),
+            name=physical_name(context, name, Service.LAUNCH_TEMPLATE, within=self),
             description=f"Golden-AMI instances of {context.name_prefix}-{name}",
             image_id=image_id,
             instance_type=args.instance_types[0],
@@ -527,7 +544,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             ],
             block_device_mappings=[
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name=ROOT_DEVICE,
+                    device_name=root_device,
                     ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
                         volume_type="gp3",
                         volume_size=args.root_volume_size_gb,
@@ -588,7 +605,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
             }
         self.group = aws.autoscaling.Group(
             f"{name}-asg",
-            name=physical_name(context, name, Service.AUTOSCALING_GROUP),
+            name=physical_name(context, name, Service.AUTOSCALING_GROUP, within=self),
             vpc_zone_identifiers=list(args.subnet_ids),
             min_size=resolved.min_size,
             max_size=resolved.max_size,

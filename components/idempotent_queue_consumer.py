@@ -21,6 +21,7 @@ from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import Statement
 from components.core.kms import CustomerManagedKey, KeyUse
+from components.core.naming import record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.data_table import DataTable, DataTableArgs, KeyAttribute
@@ -336,6 +337,7 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
     ) -> None:
         plan, tags = _validate(args, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.visibility_timeout_seconds = plan.visibility_timeout
 

@@ -21,8 +21,9 @@ from components.core.iam import (
     service_trust_policy,
 )
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
-from components.core.settings import NatGatewayStrategy, Tier
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import NatGatewayStrategy, StateKind, Tier
 from components.core.tags import checked_tags
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 COMPONENT = "Network"
 GATEWAY_ENDPOINTS = ("dynamodb", "s3")
 # Interface endpoints this component knows how to create (service names after
-# ``com.amazonaws.<region>.``).
+# ``<partition's reverse DNS prefix>.<region>.``).
 INTERFACE_ENDPOINTS = frozenset(
     {
         "ec2messages",
@@ -275,6 +276,7 @@ class Network(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:network:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.vpc_cidr = resolved.cidr
         self.az_count = resolved.az_count
@@ -341,18 +343,19 @@ class Network(pulumi.ComponentResource):
         )
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name="/aws/vpc/flow-logs/" + physical_name(context, name, Service.LOG_GROUP),
+            name="/aws/vpc/flow-logs/"
+            + physical_name(context, name, Service.LOG_GROUP, within=self),
             retention_in_days=resolved.retention,
             kms_key_id=key.arn,
             tags=tags,
-            opts=child,
+            opts=state_options(context, StateKind.LOG_GROUP, self),
         )
         invoke = pulumi.InvokeOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs"),
+            name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs", within=self),
             description=f"VPC flow logs of {context.name_prefix}-{name} to their log group",
             assume_role_policy=pulumi.Output.all(account, partition).apply(
                 lambda v: json.dumps(
@@ -383,7 +386,9 @@ class Network(pulumi.ComponentResource):
                 ],
                 component=COMPONENT,
             ),
-            policy_name=physical_name(context, name, Service.IAM_POLICY, suffix="flow-logs"),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="flow-logs", within=self
+            ),
             description=f"VPC flow logs of {context.name_prefix}-{name}: write their log group",
             tags=tags,
             opts=child,
@@ -406,6 +411,9 @@ class Network(pulumi.ComponentResource):
     ) -> None:
         if not resolved.gateway_endpoints:
             return
+        reverse_dns = aws.get_partition_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).reverse_dns_prefix
         # Every route table of the VPC, looked up once the VPC (and so all its route tables)
         # exists; a preview of a new VPC shows the ids as unknown.
         route_tables = aws.ec2.get_route_tables_output(
@@ -415,7 +423,9 @@ class Network(pulumi.ComponentResource):
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}-endpoint",
                 vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{context.settings.region}.{service}",
+                service_name=pulumi.Output.concat(
+                    reverse_dns, f".{context.settings.region}.{service}"
+                ),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=route_tables,
                 tags={**tags, "Name": f"{context.name_prefix}-{name}-{service}"},
@@ -428,9 +438,15 @@ class Network(pulumi.ComponentResource):
         if not resolved.interface_endpoints:
             return None
         child = pulumi.ResourceOptions(parent=self)
+        # com.amazonaws in most partitions, cn.com.amazonaws in China.
+        reverse_dns = aws.get_partition_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).reverse_dns_prefix
         group = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
-            name=physical_name(context, name, Service.SECURITY_GROUP, suffix="endpoints"),
+            name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="endpoints", within=self
+            ),
             description=f"Interface VPC endpoints of {context.name_prefix}-{name}: HTTPS from"
             " the VPC only",
             vpc_id=self.vpc_id,
@@ -453,7 +469,9 @@ class Network(pulumi.ComponentResource):
             aws.ec2.VpcEndpoint(
                 f"{name}-{slug}-endpoint",
                 vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{context.settings.region}.{service}",
+                service_name=pulumi.Output.concat(
+                    reverse_dns, f".{context.settings.region}.{service}"
+                ),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=self.private_subnet_ids,

@@ -15,7 +15,9 @@ from components.core.alarms import AlarmSpec, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
@@ -54,6 +56,11 @@ class QueueProducer:
     @classmethod
     def eventbridge_rule(cls, rule_arn: pulumi.Input[str]) -> QueueProducer:
         return cls(service=ProducerService.EVENTS, source_arn=rule_arn)
+
+    @classmethod
+    def eventbridge_bus(cls, bus_arn: pulumi.Input[str]) -> QueueProducer:
+        """EventBridge parking events a bus could not encrypt or decrypt (bus DLQ)."""
+        return cls(service=ProducerService.EVENTS, source_arn=bus_arn)
 
     @classmethod
     def sns_topic(cls, topic_arn: pulumi.Input[str]) -> QueueProducer:
@@ -270,6 +277,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         resolved = _resolve(args, context)
         tags = _validate(args, resolved, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
+        record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         self.args = args
@@ -292,19 +300,21 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
 
         self.dlq = aws.sqs.Queue(
             f"{name}-dlq",
-            name=physical_name(context, name, Service.SQS_QUEUE, suffix="dlq", fifo=args.fifo),
+            name=physical_name(
+                context, name, Service.SQS_QUEUE, suffix="dlq", fifo=args.fifo, within=self
+            ),
             message_retention_seconds=resolved.dlq_retention,
             receive_wait_time_seconds=args.receive_wait_time_seconds,
             kms_master_key_id=key.arn,
             tags=tags,
             **fifo_args,
-            opts=child,
+            opts=state_options(context, StateKind.QUEUE, self),
         )
         if args.fifo:
             fifo_args["content_based_deduplication"] = args.content_based_deduplication
         self.queue = aws.sqs.Queue(
             f"{name}-queue",
-            name=physical_name(context, name, Service.SQS_QUEUE, fifo=args.fifo),
+            name=physical_name(context, name, Service.SQS_QUEUE, fifo=args.fifo, within=self),
             message_retention_seconds=resolved.retention,
             receive_wait_time_seconds=args.receive_wait_time_seconds,
             visibility_timeout_seconds=args.visibility_timeout_seconds,
@@ -316,7 +326,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
             ),
             tags=tags,
             **fifo_args,
-            opts=child,
+            opts=state_options(context, StateKind.QUEUE, self),
         )
         # A separate resource: the DLQ names its source, the source names its DLQ.
         aws.sqs.RedriveAllowPolicy(

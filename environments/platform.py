@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 
 from components.alarm_topics import AlarmTopics, AlarmTopicsArgs
+from components.core.account import autoscaling_service_linked_role
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
 from components.core.context import PlatformContext
 from components.core.severity import Severity
@@ -110,8 +111,18 @@ def build_platform() -> None:
     stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
     base = PlatformContext.from_stack_config(stack_file, workload_keys=WORKLOAD_KEYS)
     workloads: WorkloadSettings = parse_workload_settings(
-        base.settings.workload_config, base.environment, stack_file
+        base.settings.workload_config,
+        base.environment,
+        stack_file,
+        platform_config={
+            "alarmEmail": base.settings.alarm_email,
+            "alarmHttpsEndpoint": base.settings.alarm_https_endpoint,
+            "runbookBaseUrl": base.settings.runbook_base_url,
+        },
     )
+    # Keys naming the Auto Scaling service-linked role (alarm topics, the workers' volumes)
+    # wait for it.
+    base = base.with_autoscaling_role(autoscaling_service_linked_role(base))
     # Auto Scaling (the reconciliation workers' launch/terminate notices) publishes too.
     alarm_topics = AlarmTopics(
         "alarms", base, AlarmTopicsArgs.from_settings(base.settings, allow_autoscaling=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from components.core.errors import StackConfigError
 from components.core.settings import CONFIG_NAMESPACE, Tier
+from environments.placeholders import placeholder_problems
 
 __all__ = [
     "WORKLOAD_KEYS",
@@ -169,10 +170,21 @@ def _consumer(
 
 
 def parse_workload_settings(
-    workload_config: Mapping[str, Any], tier: Tier, stack_file: str
+    workload_config: Mapping[str, Any],
+    tier: Tier,
+    stack_file: str,
+    *,
+    platform_config: Mapping[str, str | None] | None = None,
 ) -> WorkloadSettings:
-    """Parse the workload keys of one stack; raise ``StackConfigError`` listing every problem."""
+    """Parse the workload keys of one stack; raise ``StackConfigError`` listing every problem.
+
+    ``platform_config`` holds the platform keys that may carry placeholders (``alarmEmail``,
+    ``alarmHttpsEndpoint``, ``runbookBaseUrl``); in staging and prod a placeholder in any of
+    them or in the workload keys is one more problem (``environments.placeholders``).
+    """
     problems = _Problems()
+    for key, message in placeholder_problems(tier, {**(platform_config or {}), **workload_config}):
+        problems.add(key, message)
 
     certificate = workload_config.get("certificateArn")
     if not isinstance(certificate, str) or not _CERTIFICATE.match(certificate):

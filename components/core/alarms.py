@@ -313,7 +313,8 @@ def create_alarm(
     *,
     tags: Mapping[str, str] | None = None,
 ) -> aws.cloudwatch.MetricAlarm:
-    """A ``MetricAlarm`` named ``<project>-<env>-<name>`` notifying the severity's topic.
+    """A ``MetricAlarm`` named ``<project>-<env>-<name>`` (plus the hash of its owning
+    component's path, see ``components.core.naming``) notifying the severity's topic.
 
     Alarm actions go to ``context.alarm_topic_arns[spec.severity]`` when present; P1 and P2
     also notify on recovery (OK actions). The description ends with the runbook link.
@@ -332,7 +333,9 @@ def create_alarm(
     actions = _actions(context, spec.severity)
     return aws.cloudwatch.MetricAlarm(
         name,
-        name=physical_name(context, name, Service.CLOUDWATCH_ALARM),
+        name=physical_name(
+            context, name, Service.CLOUDWATCH_ALARM, within=opts.parent if opts else None
+        ),
         alarm_description=description,
         evaluation_periods=spec.evaluation_periods,
         datapoints_to_alarm=spec.datapoints_to_alarm or spec.evaluation_periods,
@@ -373,7 +376,9 @@ def create_composite_alarm(
     actions = _actions(context, spec.severity)
     return aws.cloudwatch.CompositeAlarm(
         name,
-        alarm_name=physical_name(context, name, Service.CLOUDWATCH_ALARM),
+        alarm_name=physical_name(
+            context, name, Service.CLOUDWATCH_ALARM, within=opts.parent if opts else None
+        ),
         alarm_description=description,
         alarm_rule=spec.alarm_rule,
         actions_enabled=True,

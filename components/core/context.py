@@ -33,6 +33,9 @@ class PlatformContext:
     profile: TierProfile
     alarm_topic_arns: Mapping[Severity, pulumi.Input[str]] = field(default_factory=dict)
     runbook_base_url: str = ""
+    # The Auto Scaling service-linked role, when the program manages it: keys whose policy
+    # names the role are created after it (KMS refuses a policy naming a missing role).
+    autoscaling_role: pulumi.Resource | None = None
 
     def __post_init__(self) -> None:
         if not self.runbook_base_url:
@@ -57,6 +60,10 @@ class PlatformContext:
     def tags(self) -> dict[str, str]:
         """Required tags plus the stack's ``extraTags``; a fresh dict on every call."""
         return merge_tags(required_tags(self.settings), self.settings.extra_tags)
+
+    def with_autoscaling_role(self, role: pulumi.Resource) -> PlatformContext:
+        """A copy whose keys naming the Auto Scaling service-linked role depend on ``role``."""
+        return dataclasses.replace(self, autoscaling_role=role)
 
     def with_alarm_topics(self, arns: Mapping[Severity, pulumi.Input[str]]) -> PlatformContext:
         """A copy whose alarms notify ``arns`` (e.g. ``AlarmTopics(...).arns``)."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
@@ -12,7 +14,9 @@ import pulumi_aws as aws
 
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.naming import Service, physical_name
+from components.core.lifecycle import state_options
+from components.core.naming import Service, physical_name, record_component_path
+from components.core.settings import StateKind
 from components.core.tags import merge_tags
 
 # The exact members of the IAM wildcard families that AWS's documentation grants
@@ -48,49 +52,276 @@ class KeyUse(StrEnum):
     LAMBDA = "lambda"  # Lambda environment variables (kms:ViaService)
     AUTOSCALING_EBS = "autoscaling-ebs"  # EBS volumes launched by Auto Scaling groups
     SNS_FROM_AUTOSCALING = "sns-from-autoscaling"  # group notifications to an encrypted topic
-    EVENTS_BUS = "events-bus"  # an encrypted custom event bus and its archives
+    EVENTS_BUS = "events-bus"  # an encrypted custom event bus
+    EVENTS_ARCHIVE = "events-archive"  # an encrypted archive of such a bus
 
 
-def _sorted_unique(actions: Collection[str]) -> list[str]:
-    return sorted(set(actions))
+class Principal(StrEnum):
+    """Who a statement admits."""
+
+    ACCOUNT = "account"  # the account root, i.e. IAM principals of this account
+    SERVICE = "service"  # a service principal (``Grant.service``)
+    AUTOSCALING_ROLE = "autoscaling-role"  # the Auto Scaling service-linked role
 
 
-def _service_producer(
-    sid: str, service: str, account_id: str, extra: Mapping[str, Mapping[str, str]] | None = None
-) -> dict[str, Any]:
-    condition: dict[str, dict[str, str]] = {"StringEquals": {"aws:SourceAccount": account_id}}
-    for operator, values in (extra or {}).items():
-        condition.setdefault(operator, {}).update(values)
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": list(_PRODUCER_ACTIONS),
-        "Resource": "*",
-        "Condition": condition,
-    }
+@dataclass(frozen=True)
+class Grant:
+    """One key-policy statement. ``service`` and the condition values are templates over
+    ``{account}``, ``{region}``, ``{partition}`` and ``{dns_suffix}``."""
+
+    sid: str
+    principal: Principal
+    actions: tuple[str, ...]
+    service: str = ""
+    condition: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
-def _via_service(
-    sid: str, root: str, service: str, region: str, account_id: str, actions: Collection[str]
-) -> dict[str, Any]:
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"AWS": root},
-        "Action": _sorted_unique(actions),
-        "Resource": "*",
-        "Condition": {
+@dataclass(frozen=True)
+class Integration:
+    """What one service integration needs in the key policy, and the AWS page that says so."""
+
+    source: str
+    grants: tuple[Grant, ...]
+
+
+def _via_service(sid: str, service: str, actions: Collection[str]) -> Grant:
+    return Grant(
+        sid,
+        Principal.ACCOUNT,
+        tuple(sorted(set(actions))),
+        condition={
             "StringEquals": {
-                "kms:CallerAccount": account_id,
-                "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                "kms:CallerAccount": "{account}",
+                "kms:ViaService": f"{service}.{{region}}.{{dns_suffix}}",
             }
         },
+    )
+
+
+_SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": "{account}"}}
+_BUS_CONTEXT = {
+    "ArnLike": {
+        "kms:EncryptionContext:aws:events:event-bus:arn": (
+            "arn:{partition}:events:{region}:{account}:event-bus/*"
+        )
     }
+}
+# DescribeKey carries no encryption context, so it cannot share a statement conditioned on one.
+_EVENTS_DESCRIBE_KEY = Grant(
+    "AllowEventBridgeToDescribeKey",
+    Principal.SERVICE,
+    DESCRIBE_KEY,
+    service="events.amazonaws.com",
+)
+
+# Every service integration the platform's keys serve: the statements it needs, each entry
+# citing the AWS page that documents them. The policy pack keeps its own copy of these facts
+# (policies/lib/key_integrations.py); tests/policies/test_key_integrations_agree.py checks both.
+INTEGRATIONS: Mapping[KeyUse, Integration] = MappingProxyType(
+    {
+        KeyUse.SQS: Integration(
+            "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+            (_via_service("AllowAccountUseThroughSqs", "sqs", _PRODUCER_ACTIONS + DESCRIBE_KEY),),
+        ),
+        KeyUse.SQS_FROM_SNS: Integration(
+            "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html",
+            (
+                Grant(
+                    "AllowSnsToSendToEncryptedQueues",
+                    Principal.SERVICE,
+                    _PRODUCER_ACTIONS,
+                    service="sns.amazonaws.com",
+                    condition=_SOURCE_ACCOUNT,
+                ),
+            ),
+        ),
+        # AWS does not document aws:SourceAccount/aws:SourceArn on EventBridge's KMS calls for
+        # SQS targets (and documents them as unsupported for SNS), so the grant is scoped by the
+        # queue's encryption context (aws:sqs:arn) to this account's queues instead.
+        KeyUse.SQS_FROM_EVENTS: Integration(
+            "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions",
+            (
+                Grant(
+                    "AllowEventBridgeToSendToEncryptedQueues",
+                    Principal.SERVICE,
+                    _PRODUCER_ACTIONS,
+                    service="events.amazonaws.com",
+                    condition={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:sqs:arn": (
+                                "arn:{partition}:sqs:{region}:{account}:*"
+                            )
+                        }
+                    },
+                ),
+            ),
+        ),
+        KeyUse.SNS: Integration(
+            "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
+            (_via_service("AllowAccountUseThroughSns", "sns", _PRODUCER_ACTIONS + DESCRIBE_KEY),),
+        ),
+        KeyUse.SNS_FROM_CLOUDWATCH: Integration(
+            "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+            (
+                Grant(
+                    "AllowCloudWatchAlarmsToPublishToEncryptedTopics",
+                    Principal.SERVICE,
+                    _PRODUCER_ACTIONS,
+                    service="cloudwatch.amazonaws.com",
+                    condition=_SOURCE_ACCOUNT,
+                ),
+            ),
+        ),
+        # "Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported
+        # for EventBridge-to-encrypted topics" (the page below): scoped by the topic's
+        # encryption context (aws:sns:topicArn) instead.
+        KeyUse.SNS_FROM_EVENTS: Integration(
+            "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+            (
+                Grant(
+                    "AllowEventBridgeToPublishToEncryptedTopics",
+                    Principal.SERVICE,
+                    _PRODUCER_ACTIONS,
+                    service="events.amazonaws.com",
+                    condition={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:sns:topicArn": (
+                                "arn:{partition}:sns:{region}:{account}:*"
+                            )
+                        }
+                    },
+                ),
+            ),
+        ),
+        KeyUse.LOGS: Integration(
+            "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+            (
+                Grant(
+                    "AllowCloudWatchLogsToEncryptLogGroups",
+                    Principal.SERVICE,
+                    _CRYPTO_ACTIONS,
+                    service="logs.{region}.{dns_suffix}",
+                    condition={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": (
+                                "arn:{partition}:logs:{region}:{account}:log-group:*"
+                            )
+                        }
+                    },
+                ),
+            ),
+        ),
+        KeyUse.DYNAMODB: Integration(
+            "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html",
+            (
+                _via_service(
+                    "AllowAccountUseThroughDynamoDb", "dynamodb", _CRYPTO_ACTIONS + CREATE_GRANT
+                ),
+            ),
+        ),
+        KeyUse.LAMBDA: Integration(
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
+            (
+                _via_service(
+                    "AllowAccountUseThroughLambda",
+                    "lambda",
+                    ENCRYPT + DECRYPT + DESCRIBE_KEY + CREATE_GRANT,
+                ),
+            ),
+        ),
+        KeyUse.AUTOSCALING_EBS: Integration(
+            "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html",
+            (
+                Grant(
+                    "AllowAutoScalingToUseKeyForEbs", Principal.AUTOSCALING_ROLE, _CRYPTO_ACTIONS
+                ),
+                Grant(
+                    "AllowAutoScalingToGrantKeyToEbs",
+                    Principal.AUTOSCALING_ROLE,
+                    CREATE_GRANT,
+                    condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                ),
+            ),
+        ),
+        KeyUse.SNS_FROM_AUTOSCALING: Integration(
+            "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html",
+            (
+                Grant(
+                    "AllowAutoScalingToPublishToEncryptedTopics",
+                    Principal.AUTOSCALING_ROLE,
+                    _PRODUCER_ACTIONS,
+                    condition={"StringEquals": {"kms:ViaService": "sns.{region}.{dns_suffix}"}},
+                ),
+            ),
+        ),
+        KeyUse.EVENTS_BUS: Integration(
+            "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html",
+            (
+                _EVENTS_DESCRIBE_KEY,
+                Grant(
+                    "AllowEventBridgeToEncryptEventBuses",
+                    Principal.SERVICE,
+                    _PRODUCER_ACTIONS,
+                    service="events.amazonaws.com",
+                    condition=_BUS_CONTEXT,
+                ),
+            ),
+        ),
+        KeyUse.EVENTS_ARCHIVE: Integration(
+            "https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html",
+            (
+                _EVENTS_DESCRIBE_KEY,
+                Grant(
+                    "AllowEventBridgeToEncryptArchives",
+                    Principal.SERVICE,
+                    tuple(sorted(_PRODUCER_ACTIONS + REENCRYPT)),
+                    service="events.amazonaws.com",
+                    condition=_BUS_CONTEXT,
+                ),
+            ),
+        ),
+    }
+)
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    return template.format_map(values)
+
+
+def _statement(grant: Grant, values: Mapping[str, str]) -> dict[str, Any]:
+    root = _fill("arn:{partition}:iam::{account}:root", values)
+    autoscaling_role = _fill(
+        "arn:{partition}:iam::{account}:role/aws-service-role/"
+        "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+        values,
+    )
+    principal = {
+        Principal.ACCOUNT: {"AWS": root},
+        Principal.SERVICE: {"Service": _fill(grant.service, values)},
+        Principal.AUTOSCALING_ROLE: {"AWS": autoscaling_role},
+    }[grant.principal]
+    statement: dict[str, Any] = {
+        "Sid": grant.sid,
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": list(grant.actions),
+        "Resource": "*",
+    }
+    if grant.condition:
+        statement["Condition"] = {
+            operator: {key: _fill(value, values) for key, value in pairs.items()}
+            for operator, pairs in grant.condition.items()
+        }
+    return statement
 
 
 def key_policy(
-    account_id: str, region: str, partition: str, uses: Collection[KeyUse]
+    account_id: str,
+    region: str,
+    partition: str,
+    uses: Collection[KeyUse],
+    *,
+    dns_suffix: str,
 ) -> dict[str, Any]:
     """The key policy of a key used for ``uses`` (a pure function; statement order is fixed).
 
@@ -99,189 +330,75 @@ def key_policy(
     every principal still needs an IAM policy naming this key. It is the one safe way to avoid an
     unmanageable key: KMS refuses a policy that would lock out the caller, and a hand-picked
     admin action list silently withholds actions AWS adds later (e.g. ``kms:RotateKeyOnDemand``)
-    until the policy is edited with those very rights. Every other statement admits one service
-    principal with the exact actions it calls, scoped to this account by ``aws:SourceAccount``,
-    ``kms:ViaService``/``kms:CallerAccount`` or the log-group encryption context.
+    until the policy is edited with those very rights. The other statements are those of
+    ``INTEGRATIONS`` for ``uses``, in ``KeyUse`` order, each once.
 
     ``AUTOSCALING_EBS`` and ``SNS_FROM_AUTOSCALING`` name the Auto Scaling service-linked role
-    (Auto Scaling publishes group notifications as that role, not as a service principal), which
-    must already exist in the account (it does after the first Auto Scaling group; otherwise
-    create an ``aws.iam.ServiceLinkedRole`` for ``autoscaling.amazonaws.com`` first): KMS rejects
-    a policy naming a missing role.
+    (Auto Scaling uses the key as that role, not as a service principal); KMS rejects a policy
+    naming a role that does not exist, so such keys depend on ``AutoScalingServiceLinkedRole``.
     """
-    root = f"arn:{partition}:iam::{account_id}:root"
+    values = {
+        "account": account_id,
+        "region": region,
+        "partition": partition,
+        "dns_suffix": dns_suffix,
+    }
     statements: list[dict[str, Any]] = [
         {
             "Sid": "EnableAccountRootAndIamPolicies",
             "Effect": "Allow",
-            "Principal": {"AWS": root},
+            "Principal": {"AWS": _fill("arn:{partition}:iam::{account}:root", values)},
             "Action": "kms:*",
             "Resource": "*",
         }
     ]
-    wanted = set(uses)
-    if KeyUse.SQS in wanted:
-        statements.append(
-            _via_service(
-                "AllowAccountUseThroughSqs",
-                root,
-                "sqs",
-                region,
-                account_id,
-                _PRODUCER_ACTIONS + DESCRIBE_KEY,
-            )
-        )
-    if KeyUse.SQS_FROM_SNS in wanted:
-        statements.append(
-            _service_producer("AllowSnsToSendToEncryptedQueues", "sns.amazonaws.com", account_id)
-        )
-    if KeyUse.SQS_FROM_EVENTS in wanted:
-        statements.append(
-            _service_producer(
-                "AllowEventBridgeToSendToEncryptedQueues", "events.amazonaws.com", account_id
-            )
-        )
-    if KeyUse.SNS in wanted:
-        statements.append(
-            _via_service(
-                "AllowAccountUseThroughSns",
-                root,
-                "sns",
-                region,
-                account_id,
-                _PRODUCER_ACTIONS + DESCRIBE_KEY,
-            )
-        )
-    if KeyUse.SNS_FROM_CLOUDWATCH in wanted:
-        statements.append(
-            _service_producer(
-                "AllowCloudWatchAlarmsToPublishToEncryptedTopics",
-                "cloudwatch.amazonaws.com",
-                account_id,
-            )
-        )
-    if KeyUse.SNS_FROM_EVENTS in wanted:
-        statements.append(
-            _service_producer(
-                "AllowEventBridgeToPublishToEncryptedTopics", "events.amazonaws.com", account_id
-            )
-        )
-    if KeyUse.LOGS in wanted:
-        statements.append(
-            {
-                "Sid": "AllowCloudWatchLogsToEncryptLogGroups",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                "Action": list(_CRYPTO_ACTIONS),
-                "Resource": "*",
-                "Condition": {
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": (
-                            f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
-                        )
-                    }
-                },
-            }
-        )
-    if KeyUse.DYNAMODB in wanted:
-        statements.append(
-            _via_service(
-                "AllowAccountUseThroughDynamoDb",
-                root,
-                "dynamodb",
-                region,
-                account_id,
-                _CRYPTO_ACTIONS + CREATE_GRANT,
-            )
-        )
-    if KeyUse.LAMBDA in wanted:
-        statements.append(
-            _via_service(
-                "AllowAccountUseThroughLambda",
-                root,
-                "lambda",
-                region,
-                account_id,
-                ENCRYPT + DECRYPT + DESCRIBE_KEY + CREATE_GRANT,
-            )
-        )
-    autoscaling_role = (
-        f"arn:{partition}:iam::{account_id}:role/aws-service-role/"
-        "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-    )
-    if KeyUse.AUTOSCALING_EBS in wanted:
-        statements.append(
-            {
-                "Sid": "AllowAutoScalingToUseKeyForEbs",
-                "Effect": "Allow",
-                "Principal": {"AWS": autoscaling_role},
-                "Action": list(_CRYPTO_ACTIONS),
-                "Resource": "*",
-            }
-        )
-        statements.append(
-            {
-                "Sid": "AllowAutoScalingToGrantKeyToEbs",
-                "Effect": "Allow",
-                "Principal": {"AWS": autoscaling_role},
-                "Action": list(CREATE_GRANT),
-                "Resource": "*",
-                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-            }
-        )
-    if KeyUse.SNS_FROM_AUTOSCALING in wanted:
-        statements.append(
-            {
-                "Sid": "AllowAutoScalingToPublishToEncryptedTopics",
-                "Effect": "Allow",
-                "Principal": {"AWS": autoscaling_role},
-                "Action": list(_PRODUCER_ACTIONS),
-                "Resource": "*",
-                "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
-            }
-        )
-    if KeyUse.EVENTS_BUS in wanted:
-        statements.append(
-            _service_producer(
-                "AllowEventBridgeToEncryptEventBuses",
-                "events.amazonaws.com",
-                account_id,
-                {
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:events:event-bus:arn": (
-                            f"arn:{partition}:events:{region}:{account_id}:event-bus/*"
-                        )
-                    }
-                },
-            )
-        )
+    seen: set[str] = set()
+    for use in KeyUse:
+        if use not in uses:
+            continue
+        for grant in INTEGRATIONS[use].grants:
+            if grant.sid not in seen:
+                seen.add(grant.sid)
+                statements.append(_statement(grant, values))
     return {"Version": "2012-10-17", "Statement": statements}
 
 
 def render_key_policy(
-    account_id: str, region: str, partition: str, uses: Collection[KeyUse]
+    account_id: str,
+    region: str,
+    partition: str,
+    uses: Collection[KeyUse],
+    *,
+    dns_suffix: str,
 ) -> str:
     """``key_policy`` as deterministic JSON."""
     return json.dumps(
-        key_policy(account_id, region, partition, uses), sort_keys=True, separators=(",", ":")
+        key_policy(account_id, region, partition, uses, dns_suffix=dns_suffix),
+        sort_keys=True,
+        separators=(",", ":"),
     )
 
 
 def key_policy_json(
     uses: Collection[KeyUse], opts: pulumi.InvokeOptions | None = None
 ) -> pulumi.Output[str]:
-    """``render_key_policy`` for the current account, region and partition."""
+    """``render_key_policy`` for the current account, region, partition and DNS suffix."""
     frozen = frozenset(uses)
     identity = aws.get_caller_identity_output(opts=opts)
     region = aws.get_region_output(opts=opts)
     partition = aws.get_partition_output(opts=opts)
-    return pulumi.Output.all(identity.account_id, region.region, partition.partition).apply(
-        lambda values: render_key_policy(values[0], values[1], values[2], frozen)
+    return pulumi.Output.all(
+        identity.account_id, region.region, partition.partition, partition.dns_suffix
+    ).apply(
+        lambda values: render_key_policy(
+            values[0], values[1], values[2], frozen, dns_suffix=values[3]
+        )
     )
 
 
 class CustomerManagedKey(pulumi.ComponentResource):
-    """A rotating KMS key with alias ``alias/<project>-<env>-<name>`` and a least-privilege policy.
+    """A rotating KMS key with alias ``alias/<project>-<env>-<name>-<path hash>`` and a
+    least-privilege policy (the statements of ``INTEGRATIONS`` for its ``uses``).
 
     The deletion window comes from the tier profile (dev 7, staging 14, prod 30 days).
     Outputs: ``key``, ``alias``, ``arn``, ``key_id``, ``alias_name``.
@@ -312,10 +429,21 @@ class CustomerManagedKey(pulumi.ComponentResource):
         problems.raise_if_any()
         merged_tags = merge_tags(context.tags, tags, component="CustomerManagedKey")
         super().__init__(self.TYPE, name, None, opts)
+        record_component_path(self, opts)
 
         self.uses: frozenset[KeyUse] = frozenset(uses)
-        self.alias_name = physical_name(context, name, Service.KMS_ALIAS)
+        self.alias_name = physical_name(context, name, Service.KMS_ALIAS, within=self)
         child = pulumi.ResourceOptions(parent=self)
+        names_autoscaling_role = any(
+            grant.principal is Principal.AUTOSCALING_ROLE
+            for use in self.uses
+            for grant in INTEGRATIONS[use].grants
+        )
+        after = (
+            [context.autoscaling_role]
+            if names_autoscaling_role and context.autoscaling_role is not None
+            else None
+        )
         used_for = ", ".join(sorted(use.value for use in self.uses)) or "account principals"
         self.key = aws.kms.Key(
             name,
@@ -324,7 +452,7 @@ class CustomerManagedKey(pulumi.ComponentResource):
             deletion_window_in_days=context.profile.kms_deletion_window_days,
             policy=key_policy_json(self.uses, pulumi.InvokeOptions(parent=self)),
             tags=merged_tags,
-            opts=child,
+            opts=state_options(context, StateKind.KEY, self, depends_on=after),
         )
         self.alias = aws.kms.Alias(
             f"{name}-alias", name=self.alias_name, target_key_id=self.key.key_id, opts=child

@@ -4,6 +4,12 @@ A name that is too long, or holds characters the service refuses, is shortened/c
 an 8-hex-digit sha256 prefix of the full intended name, so two different intended names never
 share a physical name (barring a 32-bit hash collision) and the same input always gives the same
 output.
+
+A resource created inside a component is named from the component's full path (the type and
+name of every component from the stack down, see ``component_path``): its physical name is
+``<project>-<env>-<name>-<hash of the path>[-suffix]``, so ``DataTable("orders")`` and
+``IdempotentQueueConsumer("orders")`` never register the same KMS alias or alarm name even
+though Pulumi (and its mocks) accept both: their URNs differ, AWS's names would not.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
+
+import pulumi
 
 _HASH_LENGTH = 8
 _MAX_SUFFIX = 16
@@ -79,6 +87,37 @@ class HasNamePrefix(Protocol):
     def name_prefix(self) -> str: ...
 
 
+ComponentPath = tuple[tuple[str, str], ...]
+"""``(type, name)`` of each component from the stack down to one component."""
+
+_PATH_ATTRIBUTE = "_platform_component_path"
+
+
+def component_path(resource: pulumi.Resource | None) -> ComponentPath:
+    """The path recorded by ``record_component_path`` (``()`` for the stack itself).
+
+    A component that did not record one (a caller's own ``ComponentResource``) counts as a
+    root with its own type and name.
+    """
+    if resource is None:
+        return ()
+    recorded: ComponentPath | None = getattr(resource, _PATH_ATTRIBUTE, None)
+    if recorded is not None:
+        return recorded
+    return ((resource.pulumi_resource_type, resource.pulumi_resource_name),)
+
+
+def record_component_path(
+    component: pulumi.ComponentResource, opts: pulumi.ResourceOptions | None
+) -> ComponentPath:
+    """Record ``component``'s path (its parent's path plus itself) and return it."""
+    parent = opts.parent if opts is not None else None
+    own = (component.pulumi_resource_type, component.pulumi_resource_name)
+    path = (*component_path(parent), own)
+    setattr(component, _PATH_ATTRIBUTE, path)
+    return path
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_HASH_LENGTH]
 
@@ -90,12 +129,14 @@ def physical_name(
     *,
     suffix: str | None = None,
     fifo: bool = False,
+    within: pulumi.Resource | None = None,
 ) -> str:
     """The physical name of ``name`` for ``service``, e.g. ``aws-platform-dev-orders-dlq``.
 
     ``context_or_prefix`` is a ``PlatformContext`` or a ``<project>-<env>`` prefix. ``suffix`` is
     kept whole even when the name is shortened. ``fifo`` appends ``.fifo`` (SQS queues and SNS
-    topics only). KMS aliases come back with their ``alias/`` prefix.
+    topics only). KMS aliases come back with their ``alias/`` prefix. ``within`` is the component
+    that owns the resource: its path goes into the hash, which every such name carries.
     """
     prefix = (
         context_or_prefix if isinstance(context_or_prefix, str) else context_or_prefix.name_prefix
@@ -111,6 +152,8 @@ def physical_name(
     body_tail = f"-{suffix}" if suffix else ""
     fifo_tail = FIFO_SUFFIX if fifo else ""
     intended = head + body_tail + fifo_tail
+    path = component_path(within)
+    hashed = intended + "".join(f"|{kind}:{owner}" for kind, owner in path)
 
     invalid = _invalid_characters(rule.allowed)
     clean_head = invalid.sub("-", head)
@@ -120,11 +163,11 @@ def physical_name(
         clean_tail = clean_tail.rstrip("-")
     budget = rule.max_length - len(rule.prefix)
     clean = clean_head + clean_tail + fifo_tail
-    if clean == intended and len(intended) <= budget:
+    if not path and clean == intended and len(intended) <= budget:
         return rule.prefix + intended
 
     keep = budget - len(clean_tail) - len(fifo_tail) - _HASH_LENGTH - 1
     if keep < 1:
         raise ValueError(f"physical_name: suffix {suffix!r} leaves no room in a {rule.label} name")
     shortened = clean_head[:keep].rstrip("-_.") or clean_head[:1]
-    return f"{rule.prefix}{shortened}-{_digest(intended)}{clean_tail}{fifo_tail}"
+    return f"{rule.prefix}{shortened}-{_digest(hashed)}{clean_tail}{fifo_tail}"

@@ -47,6 +47,19 @@ class NatGatewayStrategy(StrEnum):
     ONE_PER_AZ = "OnePerAz"
 
 
+class StateKind(StrEnum):
+    """Resources whose deletion loses data, so a refactor must not delete them in prod."""
+
+    KEY = "key"  # deleting a key makes everything it encrypted unreadable
+    TABLE = "table"
+    QUEUE = "queue"  # queues and dead-letter queues (parked messages)
+    ARCHIVE = "archive"  # the event archive replays come from
+    LOG_GROUP = "log-group"
+
+
+_ALL_STATE = frozenset(StateKind)
+
+
 @dataclass(frozen=True, kw_only=True)
 class TierProfile:
     """Secure defaults of one tier. Components read these unless the caller overrides them."""
@@ -73,6 +86,11 @@ class TierProfile:
     asg_max_size: int
     az_count: int
     nat_gateways: NatGatewayStrategy
+    # Lifecycle of stateful resources (the seeds: "RETAIN for production, DESTROY for dev"):
+    # ``protect`` makes the engine refuse to delete or replace them; ``retain_on_delete``
+    # leaves them in the account when Pulumi stops managing them.
+    protected_state: frozenset[StateKind] = frozenset()
+    retained_state: frozenset[StateKind] = frozenset()
 
 
 _FOUR_DAYS = 4 * 24 * 3600
@@ -145,6 +163,8 @@ PROFILES: Mapping[Tier, TierProfile] = MappingProxyType(
             asg_max_size=9,
             az_count=3,
             nat_gateways=NatGatewayStrategy.ONE_PER_AZ,
+            protected_state=_ALL_STATE,
+            retained_state=frozenset({StateKind.KEY, StateKind.ARCHIVE}),
         ),
     }
 )

@@ -119,8 +119,8 @@ def has_redrive(stack: Stack, queue: StackResource) -> bool | Unknown:
 
 
 def dead_letter_queues(stack: Stack) -> tuple[set[str], bool]:
-    """URNs of queues used as a dead-letter target by a queue, Lambda, subscription or rule
-    target; and whether some dead-letter reference could not be resolved (unknown)."""
+    """URNs of queues used as a dead-letter target by a queue, Lambda, subscription, rule
+    target or event bus; and whether some dead-letter reference could not be resolved (unknown)."""
     urns: set[str] = set()
     unresolved = False
 
@@ -141,6 +141,8 @@ def dead_letter_queues(stack: Stack) -> tuple[set[str], bool]:
         add(stack.find(sub.props.get("redrivePolicy.deadLetterTargetArn"), QUEUE))
     for target in stack.of_type(EVENT_TARGET):
         add(stack.find(target.props.get("deadLetterConfig.arn"), QUEUE))
+    for bus in stack.of_type(EVENT_BUS):
+        add(stack.find(bus.props.get("deadLetterConfig.arn"), QUEUE))
     for config in stack.of_type(EVENT_INVOKE_CONFIG):
         add(stack.find(config.props.get("destinationConfig.onFailure.destination"), QUEUE))
     for mapping in stack.of_type(EVENT_SOURCE_MAPPING):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from ..lib.key_integrations import KEY_INTEGRATIONS, integration_problems
 from ..lib.policy_document import PolicyDocument, parse_policy
-from ..lib.rule import Category, Context, Resource, Severity, resource_rule
+from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
 from ..lib.semantics import is_broad_resource
-from ..lib.values import Unknown
+from ..lib.stack import Stack, StackResource
+from ..lib.values import Unknown, is_unknown
+from ._common import (
+    EVENT_ARCHIVE,
+    EVENT_BUS,
+    EVENT_TARGET,
+    QUEUE,
+    TOPIC,
+    key_documents,
+    key_for,
+)
 from .iam import PERMISSION_POLICY_TYPES, allow_statements
 
 KEY = "aws:kms/key:Key"
@@ -210,6 +221,64 @@ def no_decrypt_on_all_keys(resource: Resource, context: Context) -> Iterable[str
             yield f"{label} statement {index} allows {', '.join(granted)} on all KMS keys"
 
 
+def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, object]]:
+    """(resource, integration name, its key reference) for every EventBridge use of a key."""
+    for bus in stack.of_type(EVENT_BUS):
+        yield bus, "events-bus", bus.props.get("kmsKeyIdentifier")
+        dlq = stack.find(bus.props.get("deadLetterConfig.arn"), QUEUE)
+        if isinstance(dlq, StackResource):
+            yield dlq, "sqs-from-events", dlq.props.get("kmsMasterKeyId")
+    for archive in stack.of_type(EVENT_ARCHIVE):
+        yield archive, "events-archive", archive.props.get("kmsKeyIdentifier")
+    for target in stack.of_type(EVENT_TARGET):
+        found = stack.referenced(target, "arn", QUEUE, TOPIC)
+        destinations = list(found) if isinstance(found, list) else []
+        dlq = stack.find(target.props.get("deadLetterConfig.arn"), QUEUE)
+        if isinstance(dlq, StackResource):
+            destinations.append(dlq)
+        for dest in destinations:
+            kind = "sqs-from-events" if dest.type == QUEUE else "sns-from-events"
+            yield dest, kind, dest.props.get("kmsMasterKeyId")
+
+
+@stack_rule(
+    name="kms-key-policy-fits-integrations",
+    description="The key of an encrypted event bus, archive, or SQS/SNS destination of"
+    " EventBridge gives events.amazonaws.com every action that integration calls, in a"
+    " statement whose conditions those calls can satisfy.",
+    severity=Severity.HIGH,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap", "deploy-review D2", "deploy-review S4", "deploy-review S5"),
+    rationale="KMS evaluates each call against the key policy: EventBridge calls"
+    " kms:DescribeKey (without an encryption context) when a bus or archive is created, archives"
+    " re-encrypt (kms:ReEncrypt*), and its calls for SQS/SNS targets carry no aws:SourceAccount"
+    " or aws:SourceArn (AWS documents them as unsupported for encrypted topics). A grant the"
+    " call cannot match fails CreateEventBus/CreateArchive, or drops every delivery silently"
+    " (EventBridge eb-encryption-key-policy, encryption-archives; SNS sns-key-management).",
+    fix="Bus/archive key: one unconditioned statement allowing events.amazonaws.com"
+    " kms:DescribeKey, plus GenerateDataKey/Decrypt (archives also kms:ReEncryptFrom/To) scoped"
+    " by kms:EncryptionContext:aws:events:event-bus:arn. Target queue/topic key: allow"
+    " GenerateDataKey*/Decrypt scoped by kms:EncryptionContext:aws:sqs:arn or"
+    " aws:sns:topicArn, not by aws:SourceAccount/aws:SourceArn.",
+    unknown="Skips a use while its key reference or the key policy is unknown; a key outside"
+    " the stack is trusted.",
+)
+def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    reported: set[tuple[str, str]] = set()
+    for user, name, reference in _key_users(stack):
+        if is_unknown(reference) or not reference:
+            continue
+        key = key_for(stack, reference)
+        if not isinstance(key, StackResource) or (key.urn, name) in reported:
+            continue
+        docs = key_documents(stack, key)
+        if not isinstance(docs, list):
+            continue  # unknown during the preview
+        reported.add((key.urn, name))
+        for problem in integration_problems(docs, KEY_INTEGRATIONS[name]):
+            yield Finding.on(key, f"key {key.name} (used by {user.name}, {name}): {problem}")
+
+
 RULES = [
     key_rotation_enabled,
     key_policy_no_public_principal,
@@ -219,4 +288,5 @@ RULES = [
     key_no_bypass_lockout_check,
     key_description,
     no_decrypt_on_all_keys,
+    key_policy_fits_integrations,
 ]

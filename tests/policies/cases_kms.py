@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.policies.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Case, res
+from tests.policies.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Case, out, res
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
@@ -47,6 +47,112 @@ def iam_policy(name: str, statement: dict) -> object:
 _rot = "kms-key-rotation-enabled"
 _pub = "kms-key-policy-no-public-principal"
 _dec = "iam-policy-no-kms-decrypt-on-all-keys"
+
+# --- kms-key-policy-fits-integrations: keys of EventBridge buses, archives and targets
+_FIT = "kms-key-policy-fits-integrations"
+BUS = "aws:cloudwatch/eventBus:EventBus"
+ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+QUEUE = "aws:sqs/queue:Queue"
+TOPIC = "aws:sns/topic:Topic"
+EVENTS = {"Service": "events.amazonaws.com"}
+PRODUCER = ["kms:GenerateDataKey*", "kms:Decrypt"]
+BUS_CONTEXT = {
+    "ArnLike": {
+        "kms:EncryptionContext:aws:events:event-bus:arn": (
+            "arn:aws:events:us-east-1:123456789012:event-bus/*"
+        )
+    }
+}
+DESCRIBE = {"Effect": "Allow", "Principal": EVENTS, "Action": "kms:DescribeKey", "Resource": "*"}
+BUS_CRYPTO = {
+    "Effect": "Allow",
+    "Principal": EVENTS,
+    "Action": [*PRODUCER, "kms:ReEncrypt*"],
+    "Resource": "*",
+    "Condition": BUS_CONTEXT,
+}
+SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def _events_to(condition: dict) -> dict:
+    return {
+        "Effect": "Allow",
+        "Principal": EVENTS,
+        "Action": PRODUCER,
+        "Resource": "*",
+        "Condition": condition,
+    }
+
+
+def _bus_stack(name: str, *statements: dict, archive: bool = True) -> list:
+    bus_key = key(f"{name}-key", policy=doc(ADMIN, *statements))
+    bus = res(BUS, f"{name}-bus", {"name": name, "kmsKeyIdentifier": out(bus_key, "arn")})
+    resources = [bus_key, bus]
+    if archive:
+        resources.append(
+            res(
+                ARCHIVE,
+                f"{name}-archive",
+                {"eventSourceArn": out(bus, "arn"), "kmsKeyIdentifier": out(bus_key, "arn")},
+            )
+        )
+    return resources
+
+
+def _target_stack(name: str, kind: str, statement: dict) -> list:
+    target_key = key(f"{name}-key", policy=doc(ADMIN, statement))
+    dest = res(kind, name, {"kmsMasterKeyId": out(target_key, "arn")})
+    rule = res(RULE, f"{name}-rule", {"eventPattern": '{"source": ["orders"]}'})
+    target = res(TARGET, f"{name}-target", {"rule": out(rule, "name"), "arn": out(dest, "arn")})
+    return [target_key, dest, rule, target]
+
+
+SQS_CONTEXT = {"ArnLike": {"kms:EncryptionContext:aws:sqs:arn": "arn:aws:sqs:us-east-1:1:*"}}
+SNS_CONTEXT = {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:*"}}
+_GOOD_BUS = _bus_stack("good", DESCRIBE, BUS_CRYPTO)
+_NO_DESCRIBE = _bus_stack("no-describe", BUS_CRYPTO)
+_DESCRIBE_UNDER_CONTEXT = _bus_stack(
+    "describe-in-context", {**BUS_CRYPTO, "Action": ["kms:DescribeKey", *PRODUCER]}, archive=False
+)
+_ARCHIVE_NO_REENCRYPT = _bus_stack("no-reencrypt", DESCRIBE, {**BUS_CRYPTO, "Action": PRODUCER})
+_SQS_SOURCE_ACCOUNT = _target_stack("sqs-source-account", QUEUE, _events_to(SOURCE_ACCOUNT))
+_SNS_SOURCE_ARN = _target_stack(
+    "sns-source-arn",
+    TOPIC,
+    _events_to({"ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:1:rule/x"}}),
+)
+_BUS_DLQ_KEY = key("bus-dlq-key", policy=doc(ADMIN, _events_to(SOURCE_ACCOUNT)))
+_BUS_DLQ = res(QUEUE, "bus-dlq", {"kmsMasterKeyId": out(_BUS_DLQ_KEY, "arn")})
+_INTEGRATION_CASES = [
+    Case.passes(_FIT, *_GOOD_BUS, label="bus-and-archive"),
+    Case.passes(_FIT, *_target_stack("sqs-context", QUEUE, _events_to(SQS_CONTEXT))),
+    Case.passes(_FIT, *_target_stack("sns-context", TOPIC, _events_to(SNS_CONTEXT))),
+    Case.fails(_FIT, *_NO_DESCRIBE, on=_NO_DESCRIBE[0], label="no-describe-key"),
+    Case.fails(
+        _FIT, *_DESCRIBE_UNDER_CONTEXT, on=_DESCRIBE_UNDER_CONTEXT[0], label="describe-in-context"
+    ),
+    Case.fails(_FIT, *_ARCHIVE_NO_REENCRYPT, on=_ARCHIVE_NO_REENCRYPT[0], label="no-reencrypt"),
+    Case.fails(_FIT, *_SQS_SOURCE_ACCOUNT, on=_SQS_SOURCE_ACCOUNT[0], label="sqs-source-account"),
+    Case.fails(_FIT, *_SNS_SOURCE_ARN, on=_SNS_SOURCE_ARN[0], label="sns-source-arn"),
+    Case.fails(
+        _FIT,
+        _BUS_DLQ_KEY,
+        _BUS_DLQ,
+        res(
+            BUS,
+            "with-dlq-bus",
+            {
+                "kmsKeyIdentifier": out(_GOOD_BUS[0], "arn"),
+                "deadLetterConfig": {"arn": out(_BUS_DLQ, "arn")},
+            },
+        ),
+        _GOOD_BUS[0],
+        on=_BUS_DLQ_KEY,
+        label="bus-dlq-source-account",
+    ),
+]
 
 CASES = [
     Case.passes(_rot, key("rotating")),
@@ -123,4 +229,5 @@ CASES = [
             },
         ),
     ),
+    *_INTEGRATION_CASES,
 ]

@@ -115,6 +115,8 @@ LONELY = res(Q, "lonely", {})
 DLQ_ALARM = alarm(
     "dlq-depth", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", out(DLQ, "name")
 )
+# The dead-letter queue of an event bus (EventBus.deadLetterConfig) is a DLQ too.
+BUS_DLQ = res(Q, "bus-dlq", {"messageRetentionSeconds": 1209600})
 SHORT_DLQ = res(Q, "short-dlq", {"messageRetentionSeconds": 60})
 LONG_SOURCE = res(
     Q, "long", {"redrivePolicy": redrive(SHORT_DLQ), "messageRetentionSeconds": 1209600}
@@ -303,6 +305,13 @@ def scaling(dimension: str) -> object:
 CASES = [
     Case.passes("sqs-queue-has-dead-letter-queue", SOURCE, DLQ),
     Case.fails("sqs-queue-has-dead-letter-queue", SOURCE, DLQ, LONELY, on=LONELY),
+    Case.passes(
+        "sqs-queue-has-dead-letter-queue",
+        BUS_DLQ,
+        res(BUS, "cmk-bus", {"deadLetterConfig": {"arn": out(BUS_DLQ, "arn")}}),
+        label="event-bus-dlq",
+    ),
+    Case.fails("sqs-queue-has-dead-letter-queue", BUS_DLQ, on=BUS_DLQ, label="bus-dlq-unused"),
     Case.passes(
         "sqs-queue-has-dead-letter-queue",
         res(Q, "pending", {"redrivePolicy": UNKNOWN_STRING}),

@@ -69,3 +69,33 @@ def test_every_problem_of_the_stack_file_is_reported_at_once(program_copy: Path)
     assert "Pulumi.prod.yaml" in preview.stderr
     assert "aws-platform:owner" in preview.stderr
     assert "aws-platform:dataClassification" in preview.stderr
+
+
+def test_prod_with_the_documented_placeholders_stops_with_one_error_naming_each_key(
+    program_copy: Path,
+) -> None:
+    """The values dev keeps are refused in prod: every key in one message, then exit 2."""
+    stack_file = program_copy / "Pulumi.prod.yaml"
+    set_config(stack_file, "aws-platform:alarmEmail", "platform-oncall@example.com")
+    set_config(
+        stack_file,
+        "aws-platform:certificateArn",
+        "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-00000000prod",
+    )
+    set_config(
+        stack_file, "aws-platform:albAccessLogsBucket", "aws-platform-prod-access-logs-123456789012"
+    )
+    set_config(stack_file, "aws-platform:trackingApiImage", None)
+    set_config(stack_file, "aws-platform:runbookBaseUrl", None)
+    preview = run_preview_cli("--program", str(program_copy), "--stack", "prod")
+    assert preview.status == 2
+    assert preview.stderr.count("invalid stack configuration in Pulumi.prod.yaml") == 1
+    for key in (
+        "alarmEmail",
+        "certificateArn",
+        "albAccessLogsBucket",
+        "trackingApiImage",
+        "runbookBaseUrl",
+    ):
+        assert f"aws-platform:{key}:" in preview.stderr, key
+    assert "Traceback" not in preview.stderr

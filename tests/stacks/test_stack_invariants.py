@@ -142,7 +142,8 @@ def redrive_target(queue: RegisteredResource, run: ProgramRun) -> str | None:
 
 
 def delivery_dlq_arns(run: ProgramRun) -> set[str]:
-    """Queues that SNS subscriptions and EventBridge targets park undeliverable messages in."""
+    """Queues that SNS subscriptions, EventBridge targets and event buses park undeliverable
+    messages in."""
     arns: set[str] = set()
     for subscription in run.of_type("aws:sns/topicSubscription:TopicSubscription"):
         policy = subscription.inputs.get("redrivePolicy")
@@ -150,6 +151,8 @@ def delivery_dlq_arns(run: ProgramRun) -> set[str]:
             arns.add(json.loads(policy).get("deadLetterTargetArn"))
     for target in run.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         arns.add((target.inputs.get("deadLetterConfig") or {}).get("arn"))
+    for bus in run.of_type("aws:cloudwatch/eventBus:EventBus"):
+        arns.add((bus.inputs.get("deadLetterConfig") or {}).get("arn"))
     return arns
 
 
@@ -195,6 +198,50 @@ def log_group_key_problems(run: ProgramRun) -> Problems:
     }
 
 
+# The input that holds each type's physical name: AWS refuses a second resource of the type with
+# the same name in one account and Region (KMS CreateAlias: AlreadyExistsException), or worse,
+# treats it as an update of the first (CloudWatch PutMetricAlarm, IAM PutRolePolicy).
+PHYSICAL_NAME_INPUTS: dict[str, str] = {
+    ALIAS: "name",
+    ALARM_TYPES[0]: "name",
+    ALARM_TYPES[1]: "alarmName",
+    QUEUE: "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:dynamodb/table:Table": "name",
+    FUNCTION: "name",
+    "aws:iam/role:Role": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    LOG_GROUP: "name",
+    "aws:cloudwatch/eventBus:EventBus": "name",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:cloudwatch/eventArchive:EventArchive": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:ecs/cluster:Cluster": "name",
+    "aws:ecs/service:Service": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",  # unique per VPC; one VPC per stack here
+    "aws:ec2/launchTemplate:LaunchTemplate": "name",
+    "aws:autoscaling/group:Group": "name",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+}
+
+
+def physical_name_problems(run: ProgramRun) -> Problems:
+    """Resources of one type that share a physical name (every URN after the first)."""
+    seen: dict[tuple[str, str], str] = {}
+    problems: Problems = {}
+    for resource in run.resources:
+        field = PHYSICAL_NAME_INPUTS.get(resource.type)
+        name = resource.inputs.get(field) if field else None
+        if not isinstance(name, str):
+            continue
+        first = seen.setdefault((resource.type, name), resource.urn)
+        if first != resource.urn:
+            problems[resource.urn] = f"{name} is already the name of {first}"
+    return problems
+
+
 # ---- every stack holds them -------------------------------------------------------------------
 
 
@@ -232,6 +279,12 @@ def test_every_function_logs_to_a_log_group_of_the_stack_with_retention(
 ) -> None:
     assert run.of_type(FUNCTION)
     assert function_log_problems(run) == {}
+
+
+def test_no_two_resources_of_a_type_share_a_physical_name(run: ProgramRun) -> None:
+    named = [r for r in run.resources if r.inputs.get(PHYSICAL_NAME_INPUTS.get(r.type, ""))]
+    assert {r.type for r in named} >= {ALIAS, QUEUE, FUNCTION, LOG_GROUP, *ALARM_TYPES}
+    assert physical_name_problems(run) == {}
 
 
 def test_every_log_group_is_encrypted_with_a_key_of_the_stack(run: ProgramRun) -> None:
@@ -323,4 +376,13 @@ def test_function_log_invariant_reports_a_log_group_without_retention() -> None:
     broken, _ = doctored_resource(run, group, retentionInDays=None)
     assert function_log_problems(broken) == {
         function.urn: f"log group {group_name} has no retention (None)"
+    }
+
+
+def test_physical_name_invariant_reports_a_second_alias_of_the_same_name() -> None:
+    run = stack_run("dev")
+    first, second = run.of_type(ALIAS)[:2]
+    broken, urn = doctored_resource(run, second, name=first.inputs["name"])
+    assert physical_name_problems(broken) == {
+        urn: f"{first.inputs['name']} is already the name of {first.urn}"
     }

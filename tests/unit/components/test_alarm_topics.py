@@ -29,6 +29,14 @@ SPEC = AlarmSpec(
     description="The orders DLQ holds messages.",
 )
 
+# Physical names carry a hash of the owning component's path (components.core.naming).
+TOPIC_HASHES = {
+    "alarms-p1": "9b68aa99",
+    "alarms-p2": "7b31d6a9",
+    "alarms-p3": "30e50189",
+    "alarms-p4": "94e7136e",
+}
+
 
 def _topics(args: AlarmTopicsArgs):
     def program() -> None:
@@ -60,7 +68,7 @@ def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
     assert len(key_arns) == 4
     for topic in topics.values():
         assert topic.parent == component.urn
-        assert topic.inputs["name"] == f"aws-platform-prod-{topic.name}"
+        assert topic.inputs["name"] == f"aws-platform-prod-{topic.name}-{TOPIC_HASHES[topic.name]}"
     for key in keys.values():
         # The HTTPS-subscribed topics' keys also encrypt their delivery-status log groups.
         logged = key.name in ("alarms-p1-key", "alarms-p2-key")
@@ -69,6 +77,7 @@ def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
             "us-east-1",
             "aws",
             {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.LOGS} if logged else {KeyUse.SNS_FROM_CLOUDWATCH},
+            dns_suffix="amazonaws.com",
         )
         assert key.inputs["deletionWindowInDays"] == 30
     subscriptions = sorted(
@@ -88,7 +97,7 @@ def test_alarm_topics_one_encrypted_topic_per_severity_with_its_own_key():
 def test_alarm_topic_policy_admits_cloudwatch_and_the_account_and_denies_plain_http():
     run = _topics(AlarmTopicsArgs())
     policy = run.named("alarms-p1-policy")
-    arn = "arn:aws:sns:us-east-1:123456789012:aws-platform-prod-alarms-p1"
+    arn = "arn:aws:sns:us-east-1:123456789012:aws-platform-prod-alarms-p1-9b68aa99"
     assert policy.inputs["arn"] == arn
     assert json.loads(policy.inputs["policy"]) == {
         "Version": "2012-10-17",
@@ -128,6 +137,7 @@ def test_alarm_topics_can_admit_eventbridge_on_topic_and_key():
         "us-east-1",
         "aws",
         {KeyUse.SNS_FROM_CLOUDWATCH, KeyUse.SNS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
     policy = json.loads(run.named("alarms-p1-policy").inputs["policy"])
     assert [s["Sid"] for s in policy["Statement"]] == [
@@ -185,7 +195,11 @@ def test_subscribed_topics_keep_undeliverable_notifications_in_a_delivery_dlq():
     (dlq_key,) = [k for k in run.of_type("aws:kms/key:Key") if "delivery" in k.name]
     assert queue.inputs["kmsMasterKeyId"] == dlq_key.outputs["arn"]
     assert json.loads(dlq_key.inputs["policy"]) == key_policy(
-        "123456789012", "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS}
+        "123456789012",
+        "us-east-1",
+        "aws",
+        {KeyUse.SQS, KeyUse.SQS_FROM_SNS},
+        dns_suffix="amazonaws.com",
     )
     policy = json.loads(run.named("alarms-p1-delivery-dlq-policy").inputs["policy"])
     (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
@@ -248,6 +262,7 @@ def test_https_subscribed_topics_log_http_delivery_status_to_encrypted_groups():
     for severity in ("p3", "p4"):
         assert not set(FEEDBACK) & set(run.named(f"alarms-{severity}").inputs)
     base = "sns/us-east-1/123456789012/aws-platform-prod-alarms"
+    p1, p2 = f"{base}-p1-{TOPIC_HASHES['alarms-p1']}", f"{base}-p2-{TOPIC_HASHES['alarms-p2']}"
     groups = {
         g.name: (g.inputs["name"], g.inputs["kmsKeyId"], g.inputs["retentionInDays"])
         for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")
@@ -255,16 +270,16 @@ def test_https_subscribed_topics_log_http_delivery_status_to_encrypted_groups():
     keys = {k.name: k.outputs["arn"] for k in run.of_type("aws:kms/key:Key")}
     p1_key, p2_key = keys["alarms-p1-key"], keys["alarms-p2-key"]
     assert groups == {
-        "alarms-p1-delivery-success": (f"{base}-p1", p1_key, 365),
-        "alarms-p1-delivery-failure": (f"{base}-p1/Failure", p1_key, 365),
-        "alarms-p2-delivery-success": (f"{base}-p2", p2_key, 365),
-        "alarms-p2-delivery-failure": (f"{base}-p2/Failure", p2_key, 365),
+        "alarms-p1-delivery-success": (p1, p1_key, 365),
+        "alarms-p1-delivery-failure": (f"{p1}/Failure", p1_key, 365),
+        "alarms-p2-delivery-success": (p2, p2_key, 365),
+        "alarms-p2-delivery-failure": (f"{p2}/Failure", p2_key, 365),
     }
     document, _ = managed_policy(
         run,
         "alarms-delivery-status-policy",
         role="alarms-delivery-status",
-        policy_name="aws-platform-prod-alarms-sns-logs",
+        policy_name="aws-platform-prod-alarms-cd4701d1-sns-logs",
         description="SNS delivery-status logs of aws-platform-prod-alarms: write their log groups",
         tags=PlatformContext.for_tests("prod").tags,
     )

@@ -26,7 +26,7 @@ from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, run_in_mocks
 
 ACCOUNT = "123456789012"
-NAME = "aws-platform-dev-shipments"
+NAME = "aws-platform-dev-shipments-13c6ffc0"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/lambda/{NAME}"
 DEST_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:failed"
 DEST_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/dest"
@@ -116,7 +116,7 @@ def test_log_group_is_encrypted_and_created_before_the_function() -> None:
     run = _run("prod")
     log_group = run.of_type("aws:cloudwatch/logGroup:LogGroup")[0]
     function = run.of_type(FUNCTION)[0]
-    assert log_group.inputs["name"] == "/aws/lambda/aws-platform-prod-shipments"
+    assert log_group.inputs["name"] == "/aws/lambda/aws-platform-prod-shipments-5b4ec927"
     assert log_group.inputs["retentionInDays"] == 365
     assert log_group.inputs["kmsKeyId"] == _key_arn(run)
     assert log_group.urn in function.dependencies
@@ -152,7 +152,9 @@ def test_function_settings_env_layer_and_tracing() -> None:
 
 
 def test_layer_follows_runtime_architecture_and_version() -> None:
-    assert powertools_layer_arn("eu-west-1", Runtime.PYTHON_3_12, Architecture.X86_64, 30) == (
+    assert powertools_layer_arn(
+        "aws", "eu-west-1", Runtime.PYTHON_3_12, Architecture.X86_64, 30
+    ) == (
         "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:30"
     )
 

@@ -24,7 +24,7 @@ from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 ACCOUNT = "123456789012"
-BUS = "aws-platform-dev-shipments"
+BUS = "aws-platform-dev-shipments-25e800e9"
 BUS_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/{BUS}"
 FUNCTION_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:notify"
 OTHER_BUS_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/analytics"
@@ -111,7 +111,45 @@ def test_bus_and_archive_are_encrypted_with_the_bus_key(run: ProgramRun) -> None
     assert archive.inputs["eventSourceArn"] == BUS_ARN
     assert archive.inputs["retentionDays"] == 7  # the dev tier
     assert "eventPattern" not in archive.inputs
-    assert _policy(key) == key_policy(ACCOUNT, "us-east-1", "aws", {KeyUse.EVENTS_BUS})
+    assert _policy(key) == key_policy(
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.EVENTS_BUS, KeyUse.EVENTS_ARCHIVE},
+        dns_suffix="amazonaws.com",
+    )
+    sids = [statement["Sid"] for statement in _policy(key)["Statement"]]
+    assert "AllowEventBridgeToDescribeKey" in sids
+    assert "AllowEventBridgeToEncryptArchives" in sids
+
+
+def test_a_bus_without_archive_gets_no_archive_grant() -> None:
+    key = _one(_run(archive=False), "aws:kms/key:Key", "shipments-bus-key")
+    sids = [statement["Sid"] for statement in _policy(key)["Statement"]]
+    assert "AllowEventBridgeToDescribeKey" in sids
+    assert "AllowEventBridgeToEncryptArchives" not in sids
+
+
+def test_the_bus_parks_events_it_cannot_encrypt_in_its_own_dlq(run: ProgramRun) -> None:
+    bus = _one(run, "aws:cloudwatch/eventBus:EventBus", "shipments-bus")
+    dlq = _one(run, "aws:sqs/queue:Queue", "shipments-bus-dlq")
+    queue_key = _one(run, "aws:kms/key:Key", "shipments-queue-key")
+    assert bus.inputs["deadLetterConfig"] == {"arn": dlq.outputs["arn"]}
+    assert dlq.inputs["kmsMasterKeyId"] == queue_key.outputs["arn"]
+    policy = _policy(_one(run, "aws:sqs/queuePolicy:QueuePolicy", "shipments-bus-dlq-policy"))
+    allow = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow == [
+        {
+            "Sid": "AllowEventsSend",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": dlq.outputs["arn"],
+            "Condition": {"ArnEquals": {"aws:SourceArn": [BUS_ARN]}},
+        }
+    ]
+    alarms = {a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert "shipments-bus-dlq-has-messages" in alarms
 
 
 def test_archive_retention_follows_the_tier_and_the_caller() -> None:
@@ -213,7 +251,11 @@ def test_each_target_retries_then_dead_letters_to_its_own_dlq(run: ProgramRun, t
 def test_queue_key_admits_eventbridge(run: ProgramRun) -> None:
     key = _one(run, "aws:kms/key:Key", "shipments-queue-key")
     assert _policy(key) == key_policy(
-        ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_EVENTS}
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.SQS, KeyUse.SQS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
 
 
@@ -274,7 +316,7 @@ def test_bus_target_gets_a_role_that_may_only_put_events_on_that_bus(run: Progra
         run,
         "shipments-delivered-forward-put-events",
         role="shipments-delivered-forward-role",
-        policy_name="aws-platform-dev-shipments-delivered-forward",
+        policy_name="aws-platform-dev-shipments-delivered-forward-c1653f23",
         description="EventBridge rule shipments-delivered forwards to bus forward",
         tags=PlatformContext.for_tests("dev").tags,
     )
@@ -300,12 +342,13 @@ def test_rule_alarms_link_the_replay_runbook(run: ProgramRun) -> None:
         "dlq-delivery-failed": ("InvocationsFailedToBeSentToDlq", "dlq-delivery-failures"),
         "throttled": ("ThrottledRules", "throttled-rules"),
     }
-    rule_name = "aws-platform-dev-shipments-delivered"
+    rule_name = "aws-platform-dev-shipments-delivered-54348bdc"
     for suffix, (metric, anchor) in expected.items():
         alarm = alarms[f"shipments-delivered-{suffix}"]
         assert alarm["namespace"] == "AWS/Events"
         assert alarm["metricName"] == metric
-        assert alarm["dimensions"]["RuleName"] == rule_name
+        # A custom bus's rule metrics carry both dimensions (EventBridge eb-monitoring).
+        assert alarm["dimensions"] == {"RuleName": rule_name, "EventBusName": BUS}
         assert alarm["alarmDescription"].endswith(f"/docs/runbooks/replay.md#{anchor}")
     for target in ("tracking", "notify", "forward"):
         assert f"shipments-delivered-{target}-target-dlq-has-messages" in alarms

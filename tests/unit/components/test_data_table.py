@@ -69,9 +69,21 @@ def test_caller_overrides_tier_default() -> None:
     assert table["deletionProtectionEnabled"] is False
 
 
-def test_throttle_alarm_links_runbook() -> None:
+def test_throttle_alarm_sums_the_table_level_read_and_write_throttle_events() -> None:
+    """ThrottledRequests exists only per TableName and Operation: an alarm on TableName alone
+    never gets data. ReadThrottleEvents and WriteThrottleEvents are published per TableName."""
     alarm = _run().of_type("aws:cloudwatch/metricAlarm:MetricAlarm")[0].inputs
-    assert alarm["metricName"] == "ThrottledRequests"
+    assert "metricName" not in alarm
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    assert {q["metric"]["metricName"] for q in queries.values() if "metric" in q} == {
+        "ReadThrottleEvents",
+        "WriteThrottleEvents",
+    }
+    for query in (q for q in queries.values() if "metric" in q):
+        assert query["metric"]["namespace"] == "AWS/DynamoDB"
+        assert list(query["metric"]["dimensions"]) == ["TableName"]
+        assert query["metric"]["stat"] == "Sum"
+    assert [q["expression"] for q in queries.values() if q.get("returnData")] == ["reads + writes"]
     assert alarm["treatMissingData"] == "notBreaching"
     assert "docs/runbooks/dynamodb.md#throttles" in alarm["alarmDescription"]
 

@@ -77,7 +77,7 @@ def test_one_role_for_sns_writes_exactly_the_log_groups() -> None:
     run = _run("dev")
     (role,) = run.of_type("aws:iam/role:Role")
     assert role.name == "alerts-delivery-status"
-    assert role.inputs["name"] == "aws-platform-dev-alerts-sns-logs"
+    assert role.inputs["name"] == "aws-platform-dev-alerts-e5524c13-sns-logs"
     assert json.loads(role.inputs["assumeRolePolicy"])["Statement"] == [
         {
             "Effect": "Allow",
@@ -90,7 +90,7 @@ def test_one_role_for_sns_writes_exactly_the_log_groups() -> None:
         run,
         "alerts-delivery-status-policy",
         role="alerts-delivery-status",
-        policy_name="aws-platform-dev-alerts-sns-logs",
+        policy_name="aws-platform-dev-alerts-e5524c13-sns-logs",
         description="SNS delivery-status logs of aws-platform-dev-alerts: write their log groups",
         tags=PlatformContext.for_tests("dev").tags,
     )

@@ -22,9 +22,20 @@ from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 
 ACCOUNT = "123456789012"
-TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:aws-platform-dev-orders"
+TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:aws-platform-dev-orders-3d55424c"
 RULE_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:rule/bus/shipments"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-{{}}"
+# Physical names carry a hash of the owning component's path (components.core.naming).
+QUEUE_NAMES = {
+    "inventory": "inventory-b22a6c09",
+    "billing": "billing-d3b34ca9",
+    "audit": "audit-89d3a130",
+}
+DELIVERY_DLQ_NAMES = {
+    "inventory": "aws-platform-dev-orders-inventory-delivery-dlq-45fd999a",
+    "billing": "aws-platform-dev-orders-billing-delivery-dlq-ed9e3427",
+    "audit": "aws-platform-dev-orders-audit-delivery-dlq-b798fc35",
+}
 SUBSCRIBERS = [
     SubscriberSpec(name="inventory", filter_policy={"eventType": ["order_placed", "cancelled"]}),
     SubscriberSpec(
@@ -181,8 +192,8 @@ def test_subscriber_queue_and_subscription_dlq_admit_only_this_topic(
     run: ProgramRun, sub: str
 ) -> None:
     for policy_name, queue_name in (
-        (f"orders-{sub}-queue-policy", f"aws-platform-dev-orders-{sub}"),
-        (f"orders-{sub}-delivery-dlq-policy", f"aws-platform-dev-orders-{sub}-delivery-dlq"),
+        (f"orders-{sub}-queue-policy", f"aws-platform-dev-orders-{QUEUE_NAMES[sub]}"),
+        (f"orders-{sub}-delivery-dlq-policy", DELIVERY_DLQ_NAMES[sub]),
     ):
         arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{queue_name}"
         assert _policy(_one(run, "aws:sqs/queuePolicy:QueuePolicy", policy_name)) == {
@@ -217,10 +228,12 @@ def test_subscriptions_carry_the_spec_filter_policy_and_a_redrive_policy(
         )
         assert sub.inputs["topic"] == TOPIC_ARN
         assert sub.inputs["protocol"] == "sqs"
-        assert sub.inputs["endpoint"] == QUEUE_ARN.format(spec.name)
+        assert sub.inputs["endpoint"] == QUEUE_ARN.format(QUEUE_NAMES[spec.name])
         assert sub.inputs["rawMessageDelivery"] is spec.raw_message_delivery
         assert json.loads(sub.inputs["redrivePolicy"]) == {
-            "deadLetterTargetArn": QUEUE_ARN.format(f"{spec.name}-delivery-dlq")
+            "deadLetterTargetArn": (
+                f"arn:aws:sqs:us-east-1:{ACCOUNT}:{DELIVERY_DLQ_NAMES[spec.name]}"
+            )
         }
         if spec.filter_policy is None:
             assert "filterPolicy" not in sub.inputs
@@ -235,7 +248,9 @@ def test_subscriber_queues_share_one_key_that_admits_sns(run: ProgramRun) -> Non
     queues = [q for q in run.of_type("aws:sqs/queue:Queue")]
     assert {q.inputs["kmsMasterKeyId"] for q in queues} == {key.outputs["arn"]}
     policy = _policy(key)
-    assert policy == key_policy(ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS})
+    assert policy == key_policy(
+        ACCOUNT, "us-east-1", "aws", {KeyUse.SQS, KeyUse.SQS_FROM_SNS}, dns_suffix="amazonaws.com"
+    )
     sns = [s for s in policy["Statement"] if s.get("Principal") == {"Service": "sns.amazonaws.com"}]
     assert sns[0]["Action"] == [
         "kms:Decrypt",
@@ -249,7 +264,11 @@ def test_subscriber_queues_share_one_key_that_admits_sns(run: ProgramRun) -> Non
 def test_topic_key_admits_the_service_publishers_and_log_encryption(run: ProgramRun) -> None:
     key = _one(run, "aws:kms/key:Key", "orders-topic-key")
     assert _policy(key) == key_policy(
-        ACCOUNT, "us-east-1", "aws", {KeyUse.SNS, KeyUse.LOGS, KeyUse.SNS_FROM_EVENTS}
+        ACCOUNT,
+        "us-east-1",
+        "aws",
+        {KeyUse.SNS, KeyUse.LOGS, KeyUse.SNS_FROM_EVENTS},
+        dns_suffix="amazonaws.com",
     )
 
 
@@ -267,7 +286,7 @@ def test_delivery_status_role_writes_only_its_two_log_groups(run: ProgramRun) ->
         ],
     }
     groups = {g.name: g for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    base = f"sns/us-east-1/{ACCOUNT}/aws-platform-dev-orders"
+    base = f"sns/us-east-1/{ACCOUNT}/aws-platform-dev-orders-3d55424c"
     assert groups["orders-delivery-success"].inputs["name"] == base
     assert groups["orders-delivery-failure"].inputs["name"] == f"{base}/Failure"
     arns = sorted(g.outputs["arn"] for g in groups.values())
@@ -275,7 +294,7 @@ def test_delivery_status_role_writes_only_its_two_log_groups(run: ProgramRun) ->
         run,
         "orders-delivery-status-policy",
         role="orders-delivery-status",
-        policy_name="aws-platform-dev-orders-sns-logs",
+        policy_name="aws-platform-dev-orders-7cd1e5b5-sns-logs",
         description="SNS delivery-status logs of aws-platform-dev-orders: write their log groups",
         tags=PlatformContext.for_tests("dev").tags,
     )
@@ -299,12 +318,12 @@ def test_alarms(run: ProgramRun) -> None:
     failed = alarms["orders-failed-notifications"].inputs
     assert failed["namespace"] == "AWS/SNS"
     assert failed["metricName"] == "NumberOfNotificationsFailed"
-    assert failed["dimensions"] == {"TopicName": "aws-platform-dev-orders"}
+    assert failed["dimensions"] == {"TopicName": "aws-platform-dev-orders-3d55424c"}
     assert failed["alarmDescription"].endswith("/docs/runbooks/fan-out.md#failed-notifications")
     for sub in ("inventory", "billing", "audit"):
         dlq = alarms[f"orders-{sub}-delivery-dlq-has-messages"].inputs
         assert dlq["metricName"] == "ApproximateNumberOfMessagesVisible"
-        assert dlq["dimensions"] == {"QueueName": f"aws-platform-dev-orders-{sub}-delivery-dlq"}
+        assert dlq["dimensions"] == {"QueueName": DELIVERY_DLQ_NAMES[sub]}
         assert f"orders-{sub}-dlq-has-messages" in alarms
         assert f"orders-{sub}-oldest-message-age" in alarms
 
@@ -316,7 +335,7 @@ def test_fifo_topic_makes_fifo_queues() -> None:
         subscribers=[SubscriberSpec(name="ledger")],
     )
     topic = _one(run, "aws:sns/topic:Topic", "orders-topic")
-    assert topic.inputs["name"] == "aws-platform-dev-orders.fifo"
+    assert topic.inputs["name"] == "aws-platform-dev-orders-9298331b.fifo"
     assert topic.inputs["fifoTopic"] is True
     assert topic.inputs["contentBasedDeduplication"] is True
     queues = run.of_type("aws:sqs/queue:Queue")

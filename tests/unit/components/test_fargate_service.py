@@ -161,7 +161,7 @@ def test_execution_role_statements_exactly() -> None:
         run,
         "api-execution-policy",
         role="api-execution-role",
-        policy_name="aws-platform-dev-api-execution",
+        policy_name="aws-platform-dev-api-7c8eccdf-execution",
         description="ECS agent of aws-platform-dev-api: pull image, write logs, read its secrets",
         tags=PlatformContext.for_tests("dev").tags,
     )
@@ -222,7 +222,7 @@ def test_public_image_gets_no_ecr_rights_and_task_role_only_its_statements() -> 
         run,
         "api-task-policy",
         role="api-task-role",
-        policy_name="aws-platform-dev-api-task",
+        policy_name="aws-platform-dev-api-1ff14f2a-task",
         description="Application in aws-platform-dev-api: what it declares",
         tags=PlatformContext.for_tests("dev").tags,
     )
@@ -393,7 +393,10 @@ def test_autoscaling_on_cpu_and_requests_per_target() -> None:
     run = _run("prod")
     target = run.named("api-scaling-target").inputs
     assert (target["minCapacity"], target["maxCapacity"]) == (3, 12)
-    assert target["resourceId"] == "service/aws-platform-prod-api/aws-platform-prod-api"
+    assert (
+        target["resourceId"]
+        == "service/aws-platform-prod-api-ca5580ad/aws-platform-prod-api-ca5580ad"
+    )
     assert target["scalableDimension"] == "ecs:service:DesiredCount"
     assert target["tags"]["Environment"] == "prod"
     cpu = run.named("api-scale-on-cpu").inputs["targetTrackingScalingPolicyConfiguration"]
@@ -493,3 +496,25 @@ def test_a_valid_configuration_passes_validation() -> None:
         health_check_path="/ready",
     )
     assert len(run.of_type("aws:ecs/service:Service")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value_from", "valid"),
+    [
+        (SECRET, True),
+        (f"{SECRET}:password::", True),  # ECS's json-key form
+        # Partial ARN (no six-character suffix): no IAM Resource would ever match it.
+        (f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:orders/db", False),
+    ],
+)
+def test_secrets_manager_secrets_need_the_complete_arn(value_from: str, valid: bool) -> None:
+    args = replace(BASE, secrets=[ServiceSecret.secrets_manager("DB", value_from)])
+
+    def program() -> None:
+        FargateService("api", PlatformContext.for_tests(), args)
+
+    if valid:
+        assert run_in_mocks(program).of_type("aws:ecs/service:Service")
+    else:
+        with pytest.raises(ComponentArgumentsError, match=r"secrets\[0\]\.value_from"):
+            run_in_mocks(program)

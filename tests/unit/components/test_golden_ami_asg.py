@@ -10,11 +10,13 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
+from components.core.account import autoscaling_service_linked_role
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.iam import Statement
 from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
 from tests.unit.components.managed_policies import managed_policy
+from tools.preview import invokes
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, run_in_mocks
 
@@ -152,7 +154,7 @@ def test_instance_role_statements_exactly() -> None:
         run,
         "workers-instance-policy",
         role="workers-instance-role",
-        policy_name="aws-platform-dev-workers-instance",
+        policy_name="aws-platform-dev-workers-0e883c3b-instance",
         description="Instances of aws-platform-dev-workers: Session Manager and what the"
         " workload declares",
         tags=PlatformContext.for_tests("dev").tags,
@@ -312,7 +314,7 @@ def test_group_notifies_the_topic_of_launches_terminations_and_their_errors() ->
     assert notification.name == "workers-notifications"
     assert notification.parent == run.of_type("platform:compute:GoldenAmiAsg")[0].urn
     assert notification.inputs == {
-        "groupNames": ["aws-platform-dev-workers"],
+        "groupNames": ["aws-platform-dev-workers-ee8feeab"],
         "notifications": [
             "autoscaling:EC2_INSTANCE_LAUNCH",
             "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
@@ -354,3 +356,36 @@ def test_a_malformed_topic_arn_is_refused(arn: str) -> None:
     args = replace(BASE, notification_topic_arn=arn)
     with pytest.raises(ComponentArgumentsError, match=r"notification_topic_arn: .* standard SNS"):
         run_in_mocks(lambda: GoldenAmiAsg("workers", PlatformContext.for_tests(), args))
+
+
+def test_the_root_volume_mapping_names_the_amis_own_root_device(monkeypatch) -> None:
+    """An Ubuntu/RHEL AMI boots from /dev/sda1: mapping /dev/xvda would add a second volume
+    and leave the real root off gp3 and off the key."""
+    amazon_linux = invokes.ANSWERS["aws:ec2/getAmi:getAmi"]
+    asked: list[Any] = []
+
+    def ubuntu(args, context):
+        asked.append(args.get("filters"))
+        return {**amazon_linux(args, context), "rootDeviceName": "/dev/sda1"}
+
+    monkeypatch.setitem(invokes.ANSWERS, "aws:ec2/getAmi:getAmi", ubuntu)
+    run = _run(pinned_ami_id="ami-0123456789abcdef0")
+    mappings = run.named("workers-lt").inputs["blockDeviceMappings"]
+    assert [m["deviceName"] for m in mappings] == ["/dev/sda1"]
+    assert asked == [[{"name": "image-id", "values": ["ami-0123456789abcdef0"]}]]
+
+
+def test_the_ebs_key_waits_for_the_autoscaling_service_linked_role() -> None:
+    """KMS refuses a key policy naming a role that does not exist yet."""
+
+    def program() -> None:
+        context = PlatformContext.for_tests("dev")
+        role = autoscaling_service_linked_role(context)
+        GoldenAmiAsg("workers", context.with_autoscaling_role(role), BASE)
+
+    run = run_in_mocks(program)
+    (role,) = run.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+    assert role.inputs["awsServiceName"] == "autoscaling.amazonaws.com"
+    (key,) = run.of_type("aws:kms/key:Key")
+    assert role.urn in key.dependencies
+    assert "AWSServiceRoleForAutoScaling" in key.inputs["policy"]

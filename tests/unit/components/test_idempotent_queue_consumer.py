@@ -28,8 +28,10 @@ from tools.preview.program import ProgramRun, run_in_mocks
 
 ACCOUNT = "123456789012"
 PREFIX = f"arn:aws:{{}}:us-east-1:{ACCOUNT}"
-QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-shipments"
-TABLE_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/aws-platform-dev-shipments-idempotency"
+QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-shipments-85bc7886"
+TABLE_ARN = (
+    f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/aws-platform-dev-shipments-idempotency-d49bb145"
+)
 EVENTS_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/shipment-events"
 CONFIG_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/config"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:orders"
@@ -149,7 +151,7 @@ def test_event_source_mapping_reports_batch_item_failures() -> None:
     (esm,) = run.of_type(ESM)
     assert esm.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert esm.inputs["eventSourceArn"] == QUEUE_ARN
-    assert esm.inputs["functionName"].endswith(":function:aws-platform-dev-shipments")
+    assert esm.inputs["functionName"].endswith(":function:aws-platform-dev-shipments-1db6e21b")
     assert (esm.inputs["batchSize"], esm.inputs["maximumBatchingWindowInSeconds"]) == (50, 10)
     assert esm.inputs["scalingConfig"] == {"maximumConcurrency": 5}
     policy = run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].urn
@@ -158,7 +160,7 @@ def test_event_source_mapping_reports_batch_item_failures() -> None:
 
 def test_idempotency_table_in_powertools_schema_with_tier_protection() -> None:
     dev = _run().of_type("aws:dynamodb/table:Table")[0].inputs
-    assert dev["name"] == "aws-platform-dev-shipments-idempotency"
+    assert dev["name"] == "aws-platform-dev-shipments-idempotency-d49bb145"
     assert dev["hashKey"] == "id"
     assert dev["attributes"] == [{"name": "id", "type": "S"}]
     assert dev["ttl"] == {"attributeName": "expiration", "enabled": True}
@@ -172,7 +174,7 @@ def test_idempotency_table_in_powertools_schema_with_tier_protection() -> None:
 def test_function_environment_names_the_tables() -> None:
     run = _run(tables=TABLES, idempotency_expiry_seconds=7200)
     variables = run.of_type("aws:lambda/function:Function")[0].inputs["environment"]["variables"]
-    assert variables["IDEMPOTENCY_TABLE_NAME"] == "aws-platform-dev-shipments-idempotency"
+    assert variables["IDEMPOTENCY_TABLE_NAME"] == "aws-platform-dev-shipments-idempotency-d49bb145"
     assert variables["IDEMPOTENCY_EXPIRY_SECONDS"] == "7200"
     assert variables["EVENTS_TABLE_NAME"] == "shipment-events"
     assert variables["CONFIG_TABLE"] == "config"
@@ -253,22 +255,22 @@ def test_consumes_a_queue_made_elsewhere() -> None:
     assert len(run.of_type("platform:messaging:QueueWithDeadLetter")) == 1
     queue_key, consumer_key = _key_arns(run)
     (esm,) = run.of_type(ESM)
-    billing_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-billing"
+    billing_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-billing-24d4d70e"
     assert esm.inputs["eventSourceArn"] == billing_arn
     statements = {s["Sid"]: s for s in _statements(run)}
     assert statements["ConsumeQueue"]["Resource"] == [billing_arn]
     assert statements["UseDataKeys"]["Resource"] == sorted([consumer_key, queue_key])
     alarm_rule = run.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")[0].inputs
-    assert "aws-platform-dev-orders-billing-dlq-has-messages" in alarm_rule["alarmRule"]
+    assert "aws-platform-dev-orders-billing-dlq-has-messages-c062873f" in alarm_rule["alarmRule"]
 
 
 def test_composite_unhealthy_alarm() -> None:
     run = _run()
     composite = run.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")[0].inputs
     assert composite["alarmRule"] == (
-        'ALARM("aws-platform-dev-shipments-dlq-has-messages") OR '
-        'ALARM("aws-platform-dev-shipments-oldest-message-age") OR '
-        'ALARM("aws-platform-dev-shipments-errors")'
+        'ALARM("aws-platform-dev-shipments-dlq-has-messages-6b80f977") OR '
+        'ALARM("aws-platform-dev-shipments-oldest-message-age-4a4a9290") OR '
+        'ALARM("aws-platform-dev-shipments-errors-fced70eb")'
     )
     assert composite["alarmDescription"].endswith("/docs/runbooks/consumer.md#unhealthy")
     names = {a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
@@ -361,7 +363,7 @@ def test_fifo_queue_limits_batch_and_allows_dedup() -> None:
     assert problem.startswith("batch_size: must be 1..10 for a FIFO queue")
     run = _run(fifo=True, content_based_deduplication=True)
     queue = run.named("shipments-queue").inputs
-    assert queue["name"] == "aws-platform-dev-shipments.fifo"
+    assert queue["name"] == "aws-platform-dev-shipments-13291c06.fifo"
     assert queue["contentBasedDeduplication"] is True
 
 

@@ -151,7 +151,7 @@ def test_flow_logs_encrypted_retained_and_role_writes_only_its_group() -> None:
         run,
         "core-flow-logs-policy",
         role="core-flow-logs-role",
-        policy_name="aws-platform-prod-core-flow-logs",
+        policy_name="aws-platform-prod-core-5bb0477b-flow-logs",
         description="VPC flow logs of aws-platform-prod-core: write their log group",
         tags=PlatformContext.for_tests("prod").tags,
     )

@@ -22,8 +22,8 @@ from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 ACCOUNT = "123456789012"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:orders"
 RULE_ARN = f"arn:aws:events:us-east-1:{ACCOUNT}:rule/bus/shipments"
-QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders"
-DLQ_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-dlq"
+QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-79f1a9a8"
+DLQ_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-platform-dev-orders-93389a1a-dlq"
 COMPONENT = "platform:messaging:QueueWithDeadLetter"
 QUEUE = "aws:sqs/queue:Queue"
 QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
@@ -78,8 +78,8 @@ def test_queues_defaults_from_seed_and_tier() -> None:
     run = _run(visibility_timeout_seconds=360)
     queue, dlq = run.named("orders-queue").inputs, run.named("orders-dlq").inputs
     key_arn = run.of_type("aws:kms/key:Key")[0].outputs["arn"]
-    assert queue["name"] == "aws-platform-dev-orders"
-    assert dlq["name"] == "aws-platform-dev-orders-dlq"
+    assert queue["name"] == "aws-platform-dev-orders-79f1a9a8"
+    assert dlq["name"] == "aws-platform-dev-orders-93389a1a-dlq"
     assert queue["messageRetentionSeconds"] == 4 * 24 * 3600
     assert dlq["messageRetentionSeconds"] == 14 * 24 * 3600
     assert queue["receiveWaitTimeSeconds"] == dlq["receiveWaitTimeSeconds"] == 20
@@ -95,7 +95,7 @@ def test_queues_defaults_from_seed_and_tier() -> None:
         "redrivePermission": "byQueue",
         "sourceQueueArns": [QUEUE_ARN],
     }
-    assert allow["queueUrl"].endswith("/aws-platform-dev-orders-dlq")
+    assert allow["queueUrl"].endswith("/aws-platform-dev-orders-93389a1a-dlq")
 
 
 def test_queue_policy_admits_only_named_producers_and_denies_plain_http() -> None:
@@ -128,7 +128,11 @@ def test_queue_policy_admits_only_named_producers_and_denies_plain_http() -> Non
             },
         ],
     }
-    assert run.named("orders-queue-policy").inputs["queueUrl"].endswith("/aws-platform-dev-orders")
+    assert (
+        run.named("orders-queue-policy")
+        .inputs["queueUrl"]
+        .endswith("/aws-platform-dev-orders-79f1a9a8")
+    )
 
 
 def test_dlq_policy_only_denies_plain_http() -> None:
@@ -181,8 +185,8 @@ def test_passed_key_is_used_and_no_key_is_created() -> None:
 def test_fifo_makes_both_queues_fifo_with_dedup_only_on_the_source() -> None:
     run = _run(fifo=True, content_based_deduplication=True)
     queue, dlq = run.named("orders-queue").inputs, run.named("orders-dlq").inputs
-    assert queue["name"] == "aws-platform-dev-orders.fifo"
-    assert dlq["name"] == "aws-platform-dev-orders-dlq.fifo"
+    assert queue["name"] == "aws-platform-dev-orders-634d9c77.fifo"
+    assert dlq["name"] == "aws-platform-dev-orders-786f600b-dlq.fifo"
     assert queue["fifoQueue"] is True and dlq["fifoQueue"] is True
     assert queue["contentBasedDeduplication"] is True
     assert "contentBasedDeduplication" not in dlq
@@ -196,13 +200,13 @@ def test_alarms_severity_threshold_and_runbook() -> None:
     alarms = _alarms(_run("prod"))
     dlq = alarms["orders-dlq-has-messages"].inputs
     assert dlq["metricName"] == "ApproximateNumberOfMessagesVisible"
-    assert dlq["dimensions"] == {"QueueName": "aws-platform-prod-orders-dlq"}
+    assert dlq["dimensions"] == {"QueueName": "aws-platform-prod-orders-6f0bf43d-dlq"}
     assert (dlq["comparisonOperator"], dlq["threshold"]) == ("GreaterThanThreshold", 0)
     assert dlq["tags"]["Severity"] == "P2"
     assert dlq["alarmDescription"].endswith("/docs/runbooks/dlq.md#dlq-has-messages")
     age = alarms["orders-oldest-message-age"].inputs
     assert age["metricName"] == "ApproximateAgeOfOldestMessage"
-    assert age["dimensions"] == {"QueueName": "aws-platform-prod-orders"}
+    assert age["dimensions"] == {"QueueName": "aws-platform-prod-orders-13dc2631"}
     assert age["threshold"] == 300  # prod tier threshold, below 80 % of 4 days
     assert age["alarmDescription"].endswith("/docs/runbooks/queue.md#oldest-message-age")
     depth = alarms["orders-queue-depth"].inputs

@@ -9,6 +9,7 @@ from components.core.kms import (
     DECRYPT,
     ENCRYPT,
     GENERATE_DATA_KEY,
+    INTEGRATIONS,
     REENCRYPT,
     CustomerManagedKey,
     KeyUse,
@@ -43,10 +44,25 @@ ROOT_STATEMENT = {
     "Resource": "*",
 }
 SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+# EventBridge calls DescribeKey without an encryption context: an unconditioned statement.
+DESCRIBE_KEY_FOR_EVENTS = {
+    "Sid": "AllowEventBridgeToDescribeKey",
+    "Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"},
+    "Action": ["kms:DescribeKey"],
+    "Resource": "*",
+}
+BUS_CONTEXT = {
+    "ArnLike": {
+        "kms:EncryptionContext:aws:events:event-bus:arn": (
+            f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/*"
+        )
+    }
+}
 
 
 def _statements(*uses: KeyUse) -> list[dict]:
-    policy = key_policy(ACCOUNT, "eu-west-1", "aws", set(uses))
+    policy = key_policy(ACCOUNT, "eu-west-1", "aws", set(uses), dns_suffix="amazonaws.com")
     assert policy["Version"] == "2012-10-17"
     assert policy["Statement"][0] == ROOT_STATEMENT
     return policy["Statement"][1:]
@@ -91,8 +107,21 @@ def test_no_use_grants_only_the_account_root():
             [_producer("AllowSnsToSendToEncryptedQueues", "sns.amazonaws.com")],
         ),
         (
+            # No aws:SourceAccount: EventBridge's KMS calls for SQS/SNS targets do not carry it;
+            # the queue's encryption context scopes the grant to this account's queues.
             KeyUse.SQS_FROM_EVENTS,
-            [_producer("AllowEventBridgeToSendToEncryptedQueues", "events.amazonaws.com")],
+            [
+                {
+                    **_producer("AllowEventBridgeToSendToEncryptedQueues", "events.amazonaws.com"),
+                    "Condition": {
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:sqs:arn": (
+                                f"arn:aws:sqs:eu-west-1:{ACCOUNT}:*"
+                            )
+                        }
+                    },
+                }
+            ],
         ),
         (
             KeyUse.SNS_FROM_CLOUDWATCH,
@@ -104,7 +133,20 @@ def test_no_use_grants_only_the_account_root():
         ),
         (
             KeyUse.SNS_FROM_EVENTS,
-            [_producer("AllowEventBridgeToPublishToEncryptedTopics", "events.amazonaws.com")],
+            [
+                {
+                    **_producer(
+                        "AllowEventBridgeToPublishToEncryptedTopics", "events.amazonaws.com"
+                    ),
+                    "Condition": {
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:sns:topicArn": (
+                                f"arn:aws:sns:eu-west-1:{ACCOUNT}:*"
+                            )
+                        }
+                    },
+                }
+            ],
         ),
         (
             KeyUse.LOGS,
@@ -194,17 +236,22 @@ def test_no_use_grants_only_the_account_root():
         (
             KeyUse.EVENTS_BUS,
             [
+                DESCRIBE_KEY_FOR_EVENTS,
                 {
                     **_producer("AllowEventBridgeToEncryptEventBuses", "events.amazonaws.com"),
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-                        "ArnLike": {
-                            "kms:EncryptionContext:aws:events:event-bus:arn": (
-                                f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/*"
-                            )
-                        },
-                    },
-                }
+                    "Condition": BUS_CONTEXT,
+                },
+            ],
+        ),
+        (
+            KeyUse.EVENTS_ARCHIVE,
+            [
+                DESCRIBE_KEY_FOR_EVENTS,
+                {
+                    **_producer("AllowEventBridgeToEncryptArchives", "events.amazonaws.com"),
+                    "Action": sorted([*PRODUCER, "kms:ReEncryptFrom", "kms:ReEncryptTo"]),
+                    "Condition": BUS_CONTEXT,
+                },
             ],
         ),
     ],
@@ -216,7 +263,8 @@ def test_each_use_adds_exactly_its_statements(use, expected):
 
 def test_every_use_is_covered_and_only_the_root_gets_kms_star():
     statements = _statements(*KeyUse)
-    assert len(statements) == len(KeyUse) + 1  # AUTOSCALING_EBS has two statements
+    # AUTOSCALING_EBS has two statements; the bus and the archive share DescribeKey.
+    assert len(statements) == len(KeyUse) + 2
     for statement in statements:
         assert all("*" not in action for action in statement["Action"])
         principal = statement["Principal"]
@@ -225,14 +273,20 @@ def test_every_use_is_covered_and_only_the_root_gets_kms_star():
 
 def test_statement_order_and_json_do_not_depend_on_the_order_of_uses():
     uses = list(KeyUse)
-    first = render_key_policy(ACCOUNT, "eu-west-1", "aws", uses)
-    second = render_key_policy(ACCOUNT, "eu-west-1", "aws", list(reversed(uses)))
+    first = render_key_policy(ACCOUNT, "eu-west-1", "aws", uses, dns_suffix="amazonaws.com")
+    second = render_key_policy(
+        ACCOUNT, "eu-west-1", "aws", list(reversed(uses)), dns_suffix="amazonaws.com"
+    )
     assert first == second
-    assert json.loads(first) == key_policy(ACCOUNT, "eu-west-1", "aws", uses)
+    assert json.loads(first) == key_policy(
+        ACCOUNT, "eu-west-1", "aws", uses, dns_suffix="amazonaws.com"
+    )
 
 
 def test_partition_reaches_every_arn():
-    text = render_key_policy(ACCOUNT, "cn-north-1", "aws-cn", list(KeyUse))
+    text = render_key_policy(
+        ACCOUNT, "cn-north-1", "aws-cn", list(KeyUse), dns_suffix="amazonaws.com.cn"
+    )
     assert "arn:aws:" not in text and "arn:aws-cn:iam::" in text
 
 
@@ -257,8 +311,11 @@ def _run_key(environment: str, uses: set[KeyUse], **kwargs):
     return run_in_mocks(program, stack=environment, region="eu-west-1")
 
 
-@pytest.mark.parametrize(("environment", "window"), [("dev", 7), ("staging", 14), ("prod", 30)])
-def test_key_resource_rotates_with_the_tier_deletion_window(environment, window):
+@pytest.mark.parametrize(
+    ("environment", "window", "alias_hash"),
+    [("dev", 7, "d9567ddb"), ("staging", 14, "ae1d4f7b"), ("prod", 30, "1a5081b9")],
+)
+def test_key_resource_rotates_with_the_tier_deletion_window(environment, window, alias_hash):
     run = _run_key(environment, {KeyUse.SQS_FROM_SNS})
     component = run.of_type("platform:security:CustomerManagedKey")[0]
     (key,) = run.of_type("aws:kms/key:Key")
@@ -268,9 +325,11 @@ def test_key_resource_rotates_with_the_tier_deletion_window(environment, window)
     assert key.inputs["deletionWindowInDays"] == window
     assert key.inputs["tags"]["Environment"] == environment
     assert key.inputs["tags"]["ManagedBy"] == "pulumi"
-    assert alias.inputs["name"] == f"alias/aws-platform-{environment}-orders"
+    assert alias.inputs["name"] == f"alias/aws-platform-{environment}-orders-{alias_hash}"
     policy = json.loads(key.inputs["policy"])
-    assert policy == key_policy("123456789012", "eu-west-1", "aws", {KeyUse.SQS_FROM_SNS})
+    assert policy == key_policy(
+        "123456789012", "eu-west-1", "aws", {KeyUse.SQS_FROM_SNS}, dns_suffix="amazonaws.com"
+    )
 
 
 def test_key_refuses_a_changed_required_tag_before_registering_anything():
@@ -278,3 +337,26 @@ def test_key_refuses_a_changed_required_tag_before_registering_anything():
         CustomerManagedKey(
             "orders", PlatformContext.for_tests(), {KeyUse.LOGS}, tags={"Owner": "other"}
         )
+
+
+def test_a_bus_key_that_also_encrypts_its_archive_describes_the_key_once():
+    sids = [s["Sid"] for s in _statements(KeyUse.EVENTS_BUS, KeyUse.EVENTS_ARCHIVE)]
+    assert sids == [
+        "AllowEventBridgeToDescribeKey",
+        "AllowEventBridgeToEncryptEventBuses",
+        "AllowEventBridgeToEncryptArchives",
+    ]
+
+
+def test_every_integration_cites_its_aws_documentation_page():
+    assert set(INTEGRATIONS) == set(KeyUse)
+    for integration in INTEGRATIONS.values():
+        assert integration.source.startswith("https://docs.aws.amazon.com/")
+
+
+def test_dns_suffix_reaches_service_endpoints():
+    text = render_key_policy(
+        ACCOUNT, "cn-north-1", "aws-cn", list(KeyUse), dns_suffix="amazonaws.com.cn"
+    )
+    assert "sqs.cn-north-1.amazonaws.com.cn" in text
+    assert "logs.cn-north-1.amazonaws.com.cn" in text

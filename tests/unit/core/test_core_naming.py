@@ -1,11 +1,18 @@
 import re
 
+import pulumi
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.core.context import PlatformContext
-from components.core.naming import Service, physical_name
+from components.core.naming import (
+    Service,
+    component_path,
+    physical_name,
+    record_component_path,
+)
+from tools.preview.program import run_in_mocks
 
 CONTEXT = PlatformContext.for_tests("staging")
 names = st.text(
@@ -108,3 +115,42 @@ def test_programming_errors_are_refused(kwargs, message):
     arguments = {"service": Service.SQS_QUEUE, **kwargs}
     with pytest.raises(ValueError, match=message):
         physical_name(CONTEXT, **arguments)
+
+
+class _Holder(pulumi.ComponentResource):
+    """A component of a given type that records its path, as the platform's components do."""
+
+    def __init__(self, type_token: str, name: str, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token, name, None, opts)
+        record_component_path(self, opts)
+
+
+def test_components_of_different_types_with_one_name_get_different_physical_names():
+    def program():
+        table = _Holder("platform:data:DataTable", "order-billing")
+        consumer = _Holder("platform:messaging:IdempotentQueueConsumer", "order-billing")
+        in_consumer = _Holder(
+            "platform:compute:AlarmedFunction",
+            "order-billing",
+            pulumi.ResourceOptions(parent=consumer),
+        )
+        names = [
+            physical_name(CONTEXT, "order-billing-key", Service.KMS_ALIAS, within=owner)
+            for owner in (table, consumer, in_consumer)
+        ]
+        assert len(set(names)) == 3, names
+        assert all(n.startswith("alias/aws-platform-staging-order-billing-key-") for n in names)
+        assert component_path(in_consumer) == (
+            ("platform:messaging:IdempotentQueueConsumer", "order-billing"),
+            ("platform:compute:AlarmedFunction", "order-billing"),
+        )
+        # The same path always gives the same name, and the suffix stays last.
+        again = physical_name(
+            CONTEXT, "order-billing", Service.SQS_QUEUE, suffix="dlq", within=table
+        )
+        assert again == physical_name(
+            CONTEXT, "order-billing", Service.SQS_QUEUE, suffix="dlq", within=table
+        )
+        assert re.fullmatch(r"aws-platform-staging-order-billing-[0-9a-f]{8}-dlq", again)
+
+    run_in_mocks(program)

@@ -11,9 +11,10 @@ from components.core.settings import Tier
 from environments.settings import parse_workload_settings
 
 VALID: dict[str, Any] = {
-    "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123",
+    "certificateArn": "arn:aws:acm:us-east-1:246813579024:certificate/abc-123",
     "allowedIngressCidrs": '["10.0.0.0/8"]',
-    "albAccessLogsBucket": "central-logs-123456789012",
+    "albAccessLogsBucket": "central-logs-246813579024",
+    "trackingApiImage": "246813579024.dkr.ecr.us-east-1.amazonaws.com/tracking-api:1.4.2",
 }
 
 
@@ -70,3 +71,61 @@ def test_every_problem_is_reported_once_with_key_and_file() -> None:
 def test_the_whole_internet_is_refused_as_an_ingress_cidr() -> None:
     with pytest.raises(StackConfigError, match="admits the whole internet"):
         _parse(allowedIngressCidrs='["0.0.0.0/0"]')
+
+
+PLACEHOLDERS: dict[str, Any] = {
+    "certificateArn": (
+        "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-00000000prod"
+    ),
+    "allowedIngressCidrs": '["10.0.0.0/8"]',
+    "albAccessLogsBucket": "aws-platform-prod-access-logs-123456789012",
+}
+PLATFORM_PLACEHOLDERS = {
+    "alarmEmail": "platform-oncall@example.com",
+    "alarmHttpsEndpoint": "https://hooks.example.org/alarms",
+    "runbookBaseUrl": "https://github.com/aws-platform/aws-platform/blob/main",
+}
+
+
+@pytest.mark.parametrize("tier", [Tier.STAGING, Tier.PROD])
+def test_one_error_names_every_placeholder_key_and_the_stack_file(tier: Tier) -> None:
+    stack_file = f"Pulumi.{tier.value}.yaml"
+    with pytest.raises(StackConfigError) as caught:
+        parse_workload_settings(
+            PLACEHOLDERS, tier, stack_file, platform_config=PLATFORM_PLACEHOLDERS
+        )
+    keys = [p.split(": ")[0] for p in caught.value.problems]
+    assert sorted(keys) == sorted(
+        f"aws-platform:{key}"
+        for key in (
+            "trackingApiImage",  # missing
+            "runbookBaseUrl",  # the default
+            "alarmEmail",
+            "alarmHttpsEndpoint",
+            "certificateArn",
+            "albAccessLogsBucket",
+        )
+    )
+    assert stack_file in str(caught.value)
+    assert "a placeholder" in str(caught.value)
+
+
+def test_dev_may_keep_the_placeholders() -> None:
+    settings = parse_workload_settings(
+        PLACEHOLDERS, Tier.DEV, "Pulumi.dev.yaml", platform_config=PLATFORM_PLACEHOLDERS
+    )
+    assert settings.alb_access_logs_bucket == PLACEHOLDERS["albAccessLogsBucket"]
+
+
+def test_real_values_pass_in_prod() -> None:
+    settings = parse_workload_settings(
+        VALID,
+        Tier.PROD,
+        "Pulumi.prod.yaml",
+        platform_config={
+            "alarmEmail": "oncall@acme-freight.internal",
+            "alarmHttpsEndpoint": None,
+            "runbookBaseUrl": "https://git.acme-freight.internal/platform/aws-platform/blob/main",
+        },
+    )
+    assert settings.tracking_api_image == VALID["trackingApiImage"]
