@@ -23,6 +23,7 @@ help:
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m tools.preview.pack_venv policies
 	@touch $(STAMP)
 
 preview: $(STAMP)

@@ -59,9 +59,16 @@ def test_clean_program_exits_0_with_the_exact_json_contract(
         "aws:kms/key:Key",
         "aws:sqs/queue:Queue",
         "aws:sqs/queue:Queue",
+        "pulumi:providers:aws",
         "pulumi:pulumi:Stack",
     ]
-    assert document["violations"] == []
+    # A first preview: the key's ARN is unknown, so the pack's rule touching it cannot run
+    # and pulumi_policy says so (advisory, as the engine shows it); nothing else is found.
+    queues = sorted(r["urn"] for r in document["resources"] if r["type"] == "aws:sqs/queue:Queue")
+    assert sorted((v["policy"], v["enforcement"], v["urn"]) for v in document["violations"]) == [
+        ("sqs-encrypted", "advisory", urn) for urn in queues
+    ]
+    assert all("can't run policy 'sqs-encrypted'" in v["message"] for v in document["violations"])
 
 
 def test_unencrypted_queue_exits_1_with_the_policy_on_its_urn(
@@ -73,7 +80,8 @@ def test_unencrypted_queue_exits_1_with_the_policy_on_its_urn(
         "urn:pulumi:dev::unencrypted-app::test:messaging:Inbox$aws:sqs/queue:Queue::orders-queue"
     )
     [violation] = document["violations"]
-    assert set(violation) == {"policy", "pack", "enforcement", "urn", "message"}
+    assert set(violation) == {"policy", "pack", "enforcement", "urn", "message", "phase"}
+    assert violation["phase"] == "preview"
     assert violation["policy"] == "sqs-encrypted"
     assert violation["pack"] == "preview-test-pack"
     assert violation["enforcement"] == "mandatory"
@@ -94,6 +102,8 @@ def test_stack_level_violation_has_null_urn(capsys: pytest.CaptureFixture[str]) 
             "--policy-config",
             str(config),
             "--json",
+            "--phase",
+            "update",
         ]
     )
     document = json.loads(capsys.readouterr().out)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
-from tools.preview.analyzer import Violation
+from tools.preview.analyzer import Remediation, Violation
 from tools.preview.program import RegisteredResource
 
 
@@ -25,6 +25,8 @@ class PreviewResult:
     resources: Sequence[RegisteredResource]
     violations: Sequence[Violation]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    remediations: Sequence[Remediation] = ()
+    phases: Sequence[str] = ("preview",)
 
     @property
     def mandatory_count(self) -> int:
@@ -33,7 +35,7 @@ class PreviewResult:
 
 def as_json(result: PreviewResult) -> dict[str, Any]:
     """The `--json` document (DESIGN contract 2)."""
-    return {
+    document: dict[str, Any] = {
         "project": result.project,
         "stack": result.stack,
         "resources": [
@@ -47,10 +49,16 @@ def as_json(result: PreviewResult) -> dict[str, Any]:
                 "enforcement": v.enforcement,
                 "urn": v.urn,
                 "message": v.message,
+                **({"phase": v.phase} if v.phase else {}),
             }
             for v in result.violations
         ],
     }
+    if result.remediations:  # only then: the contract's four keys stay the document
+        document["remediations"] = [
+            {"policy": r.policy, "pack": r.pack, "urn": r.urn} for r in result.remediations
+        ]
+    return document
 
 
 def write_json(result: PreviewResult, out: IO[str]) -> None:
@@ -95,6 +103,14 @@ def write_human(result: PreviewResult, out: IO[str]) -> None:
         console.print("[bold]Outputs[/bold]")
         for key, value in sorted(result.outputs.items()):
             console.print(f"  {escape(key)}: {escape(json.dumps(value))}")
+    if result.remediations:
+        console.print()
+        console.print(f"[bold]Remediated ({len(result.remediations)})[/bold]")
+        for remediation in result.remediations:
+            console.print(
+                f"  - {escape(_name_of(remediation.urn))}: {escape(remediation.policy)} "
+                f"({escape(remediation.pack)})"
+            )
     by_policy: dict[tuple[str, str, str], list[Violation]] = defaultdict(list)
     for violation in result.violations:
         by_policy[(violation.pack, violation.policy, violation.enforcement)].append(violation)
@@ -113,6 +129,8 @@ def write_human(result: PreviewResult, out: IO[str]) -> None:
         )
         for violation in found:
             detail = violation.message.strip().splitlines()[-1] if violation.message else ""
-            console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}")
+            several = len(result.phases) > 1
+            only = f" [{violation.phase} only]" if several and violation.phase != "both" else ""
+            console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}{escape(only)}")
     console.print()
     console.print(f"{result.mandatory_count} mandatory violations")
