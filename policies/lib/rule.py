@@ -28,6 +28,7 @@ from pulumi_policy import (
 
 from .convert import resource_props, stack_resources
 from .stack import Stack, StackResource
+from .undecided import collecting
 from .values import Props
 
 
@@ -109,7 +110,9 @@ class Rule:
     `anchors` are ids of the equivalent rules elsewhere (``AwsSolutions-SQS2``, ``CKV_AWS_27``,
     ``SH SQS.1``, ``Srv:SQSRedrivePolicy``, ``crp:...``, ``xtra:...``) or ``seed:<file>`` /
     ``stack-gap`` for rules none of them has. `unknown` says what the rule does when a value it
-    needs is unknown during a preview (it must never report a violation on an unknown).
+    needs is unknown during a preview: it never reports a violation on an unknown; where its
+    verdict hinges on one it calls `undecided`, and the engine shows pulumi_policy's "can't run
+    policy ... during preview" advisory.
     """
 
     name: str
@@ -186,8 +189,9 @@ class Rule:
         if resource is None:
             return
         check: ResourceCheck = self.check  # type: ignore[assignment]
-        for message in check(resource, self._context(args.get_config())):
-            report(message, None)
+        with collecting():
+            for message in check(resource, self._context(args.get_config())):
+                report(message, None)
 
     def _remediate_resource(self, args: ResourceValidationArgs) -> Mapping[str, Any] | None:
         resource = self._resource(args)
@@ -198,8 +202,9 @@ class Rule:
     def _validate_stack(self, args: StackValidationArgs, report: ReportViolation) -> None:
         stack = stack_resources(args.resources)
         check: StackCheck = self.check  # type: ignore[assignment]
-        for finding in check(stack, self._context(args.get_config())):
-            report(finding.message, finding.urn)
+        with collecting():
+            for finding in check(stack, self._context(args.get_config())):
+                report(finding.message, finding.urn)
 
 
 def resource_rule(

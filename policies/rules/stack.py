@@ -22,6 +22,7 @@ from ..lib import (
     is_unknown,
     parse_policy,
     stack_rule,
+    undecided,
 )
 from ._common import (
     AWS_MANAGED_SQS_KEY,
@@ -172,6 +173,7 @@ def sqs_queue_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for queue in stack.of_type(QUEUE):
         docs = queue_documents(stack, queue)
         if docs is UNKNOWN:
+            undecided(f"a policy of queue {queue.name}")
             continue
         if not any(d.denies_insecure_transport("sqs") for d in docs):  # type: ignore[union-attr]
             yield Finding.on(queue, f"queue {queue.name} does not deny requests without TLS")
@@ -193,6 +195,7 @@ def sns_topic_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for topic in stack.of_type(TOPIC):
         docs = documents(stack, topic, "policy", TOPIC_POLICY, "arn")
         if docs is UNKNOWN:
+            undecided(f"a policy of topic {topic.name}")
             continue
         if not any(d.denies_insecure_transport("sns", "sns:Publish") for d in docs):  # type: ignore[union-attr]
             yield Finding.on(topic, f"topic {topic.name} does not deny publishing without TLS")
@@ -419,14 +422,17 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
         rule = _rule_of(stack, target)
         destination = stack.referenced(target, "arn", QUEUE, FUNCTION)
         if not isinstance(rule, StackResource) or destination is UNKNOWN:
+            if rule is UNKNOWN or destination is UNKNOWN:
+                undecided(f"the rule or destination of target {target.name}")
             continue
-        if is_unknown(rule.props.get("arn")):
+        if is_unknown(rule.props.get("arn")) and not destination:
             continue
         for dest in destination:  # type: ignore[union-attr]
             ok: bool | None
             if dest.type == QUEUE:
                 docs = queue_documents(stack, dest)
                 if docs is UNKNOWN:
+                    undecided(f"a policy of queue {dest.name}")
                     continue
                 ok = any(
                     s.allows
@@ -438,6 +444,8 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
                 )
             else:
                 ok = _permission_for(stack, dest, "events.amazonaws.com", rule)
+                if ok is None:
+                    undecided(f"the permissions of function {dest.name}")
             if ok is False:
                 yield Finding.on(
                     target,
@@ -526,18 +534,31 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
 def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for dest, service in sorted(set(_producer_edges(stack)), key=lambda e: (e[0].urn, e[1])):
         reference = dest.props.get("kmsMasterKeyId")
-        if is_unknown(reference) or not reference:
+        key: object
+        if is_unknown(reference):
+            # A first preview: the key's ARN is unknown, its property dependency names it.
+            refs = stack.referenced(dest, "kmsMasterKeyId", KMS_KEY, KMS_ALIAS)
+            if not isinstance(refs, list) or not refs:
+                undecided(f"the key of {dest.name}")
+                continue
+            first = refs[0]
+            key = first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
+        elif not reference:
             continue
-        if str(reference).endswith(AWS_MANAGED_SQS_KEY):
+        elif str(reference).endswith(AWS_MANAGED_SQS_KEY):
             yield Finding.on(
                 dest, f"{dest.name} uses {AWS_MANAGED_SQS_KEY}, which {service} cannot use"
             )
             continue
-        key = key_for(stack, reference)
+        else:
+            key = key_for(stack, reference)
         if not isinstance(key, StackResource):
+            if key is UNKNOWN:
+                undecided(f"the key of {dest.name}")
             continue
         docs = key_documents(stack, key)
         if docs is UNKNOWN:
+            undecided(f"the policy of key {key.name}")
             continue
         if not grants_service(docs, service, KMS_PRODUCER_ACTIONS):  # type: ignore[arg-type]
             yield Finding.on(
@@ -566,10 +587,12 @@ def sns_subscribed_queue_policy(stack: Stack, ctx: Context) -> Iterator[Finding]
         queues = stack.referenced(sub, "endpoint", QUEUE)
         topic_arn = sub.props.get("topic")
         if queues is UNKNOWN or is_unknown(topic_arn):
+            undecided(f"the queue or topic of subscription {sub.name}")
             continue
         for queue in queues:  # type: ignore[union-attr]
             docs = queue_documents(stack, queue)
             if docs is UNKNOWN:
+                undecided(f"a policy of queue {queue.name}")
                 continue
             statements = [
                 s
@@ -733,6 +756,7 @@ def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]
         for role in roles:  # type: ignore[union-attr]
             docs = _role_documents(stack, role)
             if any(d is UNKNOWN for d in docs):
+                undecided(f"a policy of role {role.name}")
                 continue
             for doc in docs:
                 if not isinstance(doc, PolicyDocument):
@@ -742,7 +766,11 @@ def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]
                         yield Finding.on(
                             fn, f"role of {fn.name} allows wildcard actions {s.wildcard_actions()}"
                         )
-                    elif not unknown and any(s.covers_action(a) for a in QUEUE_CONSUMER_ACTIONS):
+                    elif not any(s.covers_action(a) for a in QUEUE_CONSUMER_ACTIONS):
+                        continue
+                    elif unknown:
+                        undecided(f"the ARN of a queue mapped to {fn.name}")
+                    else:
                         extra = [r for r in s.resources if r not in mapped]
                         if extra:
                             yield Finding.on(

@@ -129,7 +129,8 @@ def _assert_contract(preview: Preview, pack_name: str) -> dict[str, Any]:
     assert all(set(r) == {"urn", "type", "name", "parent"} for r in document["resources"])
     urns = {r["urn"] for r in document["resources"]}
     for violation in document["violations"]:
-        assert set(violation) == {"policy", "pack", "enforcement", "urn", "message"}
+        # Contract 2's fields, plus the phase the violation fires in.
+        assert set(violation) == {"policy", "pack", "enforcement", "urn", "message", "phase"}
         assert violation["pack"] == pack_name
         assert violation["urn"] is None or violation["urn"] in urns, violation
     mandatory = any(v["enforcement"] == "mandatory" for v in document["violations"])

@@ -42,6 +42,8 @@ _ENGINE_ADDRESS = "127.0.0.1:0"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # The pack's gRPC server runs 4 worker threads; more in flight only queue there.
 ANALYZE_IN_FLIGHT = 4
+_PORT_NOTICE_AFTER = 10.0
+"""Seconds between the notices on stderr while a pack has not printed its port."""
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
@@ -186,7 +188,7 @@ class PolicyPackProcess:
         organization: str = "organization",
         dry_run: bool = True,
         start_timeout: float = 120.0,
-        port_timeout: float = 20.0,
+        port_timeout: float = 90.0,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
         self.policy_config = dict(config or {})
@@ -283,12 +285,22 @@ class PolicyPackProcess:
             lines.put(b"")
 
         threading.Thread(target=pump, name="policy-pack-stdout", daemon=True).start()
-        try:
-            line = lines.get(timeout=self.port_timeout)
-        except queue.Empty as error:
-            raise PackStartError(
-                self._failure(f"printed no port within {self.port_timeout:g} s")
-            ) from error
+        line = None
+        waited = 0.0
+        while line is None and waited < self.port_timeout:
+            step = min(_PORT_NOTICE_AFTER, self.port_timeout - waited)
+            try:
+                line = lines.get(timeout=step)
+            except queue.Empty:
+                waited += step
+                if waited < self.port_timeout:
+                    print(
+                        f"still waiting for policy pack {self.pack_dir} to print its port "
+                        f"({waited:g} s)",
+                        file=sys.stderr,
+                    )
+        if line is None:
+            raise PackStartError(self._failure(f"printed no port within {self.port_timeout:g} s"))
         if not line:
             process.wait(timeout=10)
             raise PackStartError(self._failure(f"exited with status {process.returncode}"))
