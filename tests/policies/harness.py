@@ -38,7 +38,7 @@ import pulumi
 
 from tools.preview.analyzer import PolicyPackProcess, Violation
 from tools.preview.mock_cloud import MockCloud
-from tools.preview.program import RegisteredResource
+from tools.preview.program import RegisteredResource, ResourceOptions
 from tools.preview.provider_check import ProviderConfig, check
 
 PROJECT, STACK = "aws-platform", "dev"
@@ -78,8 +78,10 @@ def res(
     *,
     outputs: Mapping[str, Any] | None = None,
     deps: Mapping[str, Iterable[RegisteredResource]] | None = None,
+    protect: bool = False,
 ) -> RegisteredResource:
-    """A custom resource as the engine registers it (see the module docstring)."""
+    """A custom resource as the engine registers it (see the module docstring); `protect` is
+    its resource option."""
     props = dict(inputs or {})
     urn = urn_of(type_, name)
     checked = check(type_, urn, props, _PROVIDER)
@@ -101,6 +103,7 @@ def res(
         provider=None,
         custom=True,
         checked=checked,
+        options=ResourceOptions(protect=protect),
     )
 
 
