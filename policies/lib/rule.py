@@ -70,7 +70,7 @@ DEFAULT_ENFORCEMENT: Mapping[Category, Enforcement] = {
 @dataclass(frozen=True)
 class Resource:
     """The resource a resource rule judges: type, name, URN, plain props, and the props of its
-    provider (empty for the default provider, whose config the pack cannot see)."""
+    provider (empty when the resource has none: components and the stack)."""
 
     type: str
     name: str
