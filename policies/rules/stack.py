@@ -166,7 +166,8 @@ def sqs_dead_letter_retention(stack: Stack, ctx: Context) -> Iterator[Finding]:
     "counts.",
     fix="Add a Deny statement for Principal '*', Action 'sqs:*', Condition Bool "
     "aws:SecureTransport=false.",
-    unknown="Skips a queue while any policy document for it, or a QueuePolicy's queueUrl, is "
+    unknown="Says it cannot decide (advisory) "
+    "for a queue while any policy document for it, or a QueuePolicy's queueUrl, is "
     "unknown.",
 )
 def sqs_queue_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
@@ -189,7 +190,8 @@ def sqs_queue_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     "policy and TopicPolicy resources are both considered.",
     fix="Add a Deny statement for Principal '*', Action 'sns:Publish', Condition Bool "
     "aws:SecureTransport=false.",
-    unknown="Skips a topic while any policy document for it, or a TopicPolicy's arn, is unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a topic while any policy document for it, or a TopicPolicy's arn, is unknown.",
 )
 def sns_topic_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for topic in stack.of_type(TOPIC):
@@ -414,7 +416,8 @@ def _scoped_to(values: tuple[str, ...], rule: StackResource) -> bool:
     fix="Queue: a policy statement for Service events.amazonaws.com, sqs:SendMessage, "
     "Condition ArnEquals aws:SourceArn=<rule ARN>. Function: aws.lambda_.Permission with "
     "principal events.amazonaws.com and source_arn=<rule ARN>.",
-    unknown="Skips a target while the target, its rule, the rule ARN or the target's policies "
+    unknown="Says it cannot decide (advisory) "
+    "for a target while the target, its rule, the rule ARN or the target's policies "
     "are unknown.",
 )
 def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Finding]:
@@ -528,7 +531,8 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
     "(DESIGN deploy-time traps).",
     fix="Add a key policy statement for Service <service> with kms:GenerateDataKey* and "
     "kms:Decrypt (conditioned on aws:SourceArn), or use such a key.",
-    unknown="Skips a destination while its key reference or key policy is unknown; a key "
+    unknown="Says it cannot decide (advisory) "
+    "for a destination while its key reference or key policy is unknown; a key "
     "outside the stack is trusted.",
 )
 def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Finding]:
@@ -578,7 +582,8 @@ def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Find
     "in any account send (checkov checks only `*` principals, CKV_AWS_364 only Lambda).",
     fix="Queue policy statement: Service sns.amazonaws.com, sqs:SendMessage, Condition "
     "ArnEquals aws:SourceArn=<topic ARN>.",
-    unknown="Skips a subscription while its queue, topic ARN or the queue's policies are unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a subscription while its queue, topic ARN or the queue's policies are unknown.",
 )
 def sns_subscribed_queue_policy(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for sub in stack.of_type(SUBSCRIPTION):
@@ -728,7 +733,8 @@ QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage")
     "queues the function actually consumes catches a role copied from another function.",
     fix="Grant sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on the mapped queue ARNs "
     "only; list actions instead of wildcards.",
-    unknown="Skips a function while its role, policies or mappings are unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a function while its role, policies or mappings are unknown.",
 )
 def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]:
     consumed: dict[str, set[str]] = {}  # function URN -> ARNs of the queues mapped to it
