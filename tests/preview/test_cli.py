@@ -284,3 +284,50 @@ def test_pack_started_during_a_failing_program_is_stopped_after_its_start(
     status = main(["--program", str(PROGRAMS / "raises"), "--policy-pack", str(PACK)])
     assert status == 2
     assert events == ["started", "stopped"]
+
+
+def test_both_phases_say_where_each_violation_fires(capsys: pytest.CaptureFixture[str]) -> None:
+    """The encrypted queues' key ARN is unknown only in a first preview (the test pack's rule
+    cannot run there); the unencrypted queue fails in both."""
+    _, clean = _json_run(capsys, "--program", str(PROGRAMS / "clean"), "--phase", "both")
+    assert {(v["policy"], v["enforcement"], v["phase"]) for v in clean["violations"]} == {
+        ("sqs-encrypted", "advisory", "preview")
+    }
+    status, broken = _json_run(
+        capsys, "--program", str(PROGRAMS / "unencrypted"), "--phase", "both"
+    )
+    assert status == 1
+    assert [(v["policy"], v["phase"]) for v in broken["violations"]] == [("sqs-encrypted", "both")]
+
+
+def test_update_phase_sees_known_values(capsys: pytest.CaptureFixture[str]) -> None:
+    status, document = _json_run(capsys, "--program", str(PROGRAMS / "clean"), "--phase", "update")
+    assert (status, document["violations"]) == (0, [])
+
+
+def test_a_remediating_policy_is_shown(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"tag-queues": "remediate"}))
+    recording = HERE / "packs" / "recording"
+    result = _cli(
+        "--program",
+        str(PROGRAMS / "clean"),
+        "--policy-pack",
+        str(recording),
+        "--policy-config",
+        str(config),
+        "--json",
+    )
+    document = json.loads(result.stdout)
+    queues = sorted(r["urn"] for r in document["resources"] if r["type"] == "aws:sqs/queue:Queue")
+    assert sorted(r["urn"] for r in document["remediations"]) == queues
+    assert {r["policy"] for r in document["remediations"]} == {"tag-queues"}
+    human = _cli(
+        "--program",
+        str(PROGRAMS / "clean"),
+        "--policy-pack",
+        str(recording),
+        "--policy-config",
+        str(config),
+    )
+    assert "Remediated (2)" in human.stdout
