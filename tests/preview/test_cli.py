@@ -59,7 +59,6 @@ def test_clean_program_exits_0_with_the_exact_json_contract(
         "aws:kms/key:Key",
         "aws:sqs/queue:Queue",
         "aws:sqs/queue:Queue",
-        "pulumi:providers:aws",
         "pulumi:pulumi:Stack",
     ]
     # A first preview: the key's ARN is unknown, so the pack's rule touching it cannot run

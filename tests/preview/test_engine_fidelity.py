@@ -64,7 +64,7 @@ def _recorded(preview: bool, remediate: bool = False) -> tuple[dict[str, Any], l
     with PolicyPackProcess(
         RECORDING, config, project=PROJECT, stack=STACK, stack_config=CONFIG, stack_tags=tags
     ) as pack:
-        resources, _ = pack.remediate_all(_run(preview).resources)
+        resources, _ = pack.remediate_all(_run(preview).analyzed)
         analyzed = pack.analyze_all(resources)
         stack = pack.analyze_stack(resources)
     by_name = {

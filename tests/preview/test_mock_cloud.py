@@ -186,8 +186,7 @@ def test_program_exception_keeps_its_traceback() -> None:
     frames = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
     assert "program" in frames
     # The runtime is reset: the next run starts clean.
-    rerun = run_in_mocks(lambda: aws.sqs.Queue("next"))
-    assert [r.name for r in rerun.resources if r.custom and r.type.startswith("aws:")] == ["next"]
+    assert [r.name for r in run_in_mocks(lambda: aws.sqs.Queue("next")).resources][1:] == ["next"]
 
 
 def test_a_failing_apply_deep_in_a_chain_still_fails_the_run() -> None:
@@ -212,7 +211,7 @@ def test_outputs_created_while_waiting_are_awaited_too() -> None:
         queue.arn.apply(lambda arn: aws.sqs.Queue("late").arn.apply(seen.append))
 
     run = run_in_mocks(program)
-    assert [r.name for r in run.resources if r.type.startswith("aws:")] == ["q", "late"]
+    assert [r.name for r in run.resources][1:] == ["q", "late"]
     assert seen == [run.named("late").outputs["arn"]]
 
 

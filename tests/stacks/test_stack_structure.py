@@ -39,15 +39,7 @@ def test_structure_matches_snapshot(stack: str, run: ProgramRun, snapshot: Snaps
 
 
 def test_every_resource_belongs_to_the_stack_tree(run: ProgramRun) -> None:
-    """The structure covers every resource: each one hangs below the stack resource, except the
-    default providers the engine registers without a parent."""
+    """The structure covers every resource: each one hangs below the stack resource."""
     below = {r.urn for r in descendants(run, run.stack_urn)}
-    default_providers = {
-        r.urn for r in run.resources if r.type.startswith("pulumi:providers:") and not r.parent
-    }
-    outside = [
-        r.urn
-        for r in run.resources
-        if r.urn != run.stack_urn and r.urn not in below and r.urn not in default_providers
-    ]
+    outside = [r.urn for r in run.resources if r.urn != run.stack_urn and r.urn not in below]
     assert outside == []

@@ -186,7 +186,7 @@ def preview(options: Options) -> PreviewResult:
         found: list[list[Violation]] = []
         remediations: list[Remediation] = []
         for phase, run in zip(phases, runs, strict=True):
-            resources, remediated = pack.remediate_all(run.resources)
+            resources, remediated = pack.remediate_all(run.analyzed)
             remediations = remediations or remediated
             found.append(_analyze(pack, resources, phase))
     return _result(runs[0], _merge_phases(phases, found), remediations, phases)

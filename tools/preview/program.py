@@ -89,13 +89,19 @@ class RegisteredResource:
 
 @dataclass(frozen=True, kw_only=True)
 class ProgramRun:
-    """Everything a program registered, in registration order, and its stack outputs."""
+    """Everything a program registered, in registration order, and its stack outputs.
+
+    `analyzed` is what the engine analyzes: the same resources with the default providers it
+    registers for them (`pulumi:providers:<package>::default_<version>`, before the first
+    resource that uses one); `resources` leaves those out.
+    """
 
     resources: list[RegisteredResource]
     stack_outputs: dict[str, Any]
     project: str = "aws-platform"
     stack: str = "dev"
     stack_urn: str = field(default="")
+    analyzed: list[RegisteredResource] = field(default_factory=list)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -143,6 +149,7 @@ class _RecordingMonitor(MockMonitor):
         self._config = config
         self._providers: dict[str, ProviderConfig] = {}
         self._default_providers: dict[str, str] = {}
+        self.default_provider_urns: set[str] = set()
         self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -198,6 +205,7 @@ class _RecordingMonitor(MockMonitor):
             )
             reference = f"{urn}::{id_}"
             self._default_providers[package] = reference
+            self.default_provider_urns.add(urn)
             return reference
 
     def RegisterResource(self, request: Any) -> Any:
@@ -465,11 +473,12 @@ def run_in_mocks(
         for r in monitor.recorded
     ]
     return ProgramRun(
-        resources=resources,
+        resources=[r for r in resources if r.urn not in monitor.default_provider_urns],
         stack_outputs=monitor.stack_outputs,
         project=project,
         stack=stack,
         stack_urn=stack_resources[0].urn if stack_resources else "",
+        analyzed=resources,
     )
 
 
