@@ -23,10 +23,15 @@ help:
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(PY) -m tools.preview.pack_venv policies
 	@touch $(STAMP)
 
-preview: $(STAMP)
+# The virtualenv policies/PulumiPolicy.yaml names, which the engine (and the preview) run the
+# pack with: layered on .venv, so it needs no install of its own.
+PACK_VENV := policies/.venv/bin/python
+$(PACK_VENV): | $(STAMP)
+	$(PY) -m tools.preview.pack_venv policies
+
+preview: $(STAMP) $(PACK_VENV)
 	$(PY) -m tools.preview --stack $(STACK)
 
 lint: $(STAMP)
@@ -51,7 +56,7 @@ cost: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m tools.docs
 
-bench: $(STAMP) fixtures
+bench: $(STAMP) $(PACK_VENV) fixtures
 	$(PY) -m benchmarks
 
 clean:
