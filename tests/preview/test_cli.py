@@ -330,3 +330,37 @@ def test_a_remediating_policy_is_shown(tmp_path: Path) -> None:
         str(config),
     )
     assert "Remediated (2)" in human.stdout
+
+
+def test_remediated_tags_are_what_the_repositorys_pack_then_analyzes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """required-tags configured `remediate`: the engine rewrites the tags before Analyze, so
+    the mandatory finding of an unremediated preview is gone and the output names the fix."""
+    program = _write_program(
+        tmp_path / "untagged",
+        """
+        import pulumi_aws as aws
+        aws.sqs.Queue("orders", sqs_managed_sse_enabled=True, tags={
+            "Environment": "dev", "Project": "p", "Owner": "o", "DataClassification": "internal",
+        })
+        """,
+    )
+    defaults = {"ManagedBy": "pulumi", "CostCenter": "cc-1"}
+    config = tmp_path / "remediate.json"
+    config.write_text(
+        json.dumps({"required-tags": {"enforcementLevel": "remediate", "defaults": defaults}})
+    )
+    pack = ["--policy-pack", str(REPO / "policies"), "--json"]
+
+    main(["--program", str(program), *pack])
+    plain = json.loads(capsys.readouterr().out)
+    assert [v["enforcement"] for v in plain["violations"] if v["policy"] == "required-tags"] == [
+        "mandatory"
+    ]
+    main(["--program", str(program), *pack, "--policy-config", str(config)])
+    fixed = json.loads(capsys.readouterr().out)
+    assert [v for v in fixed["violations"] if v["policy"] == "required-tags"] == []
+    assert [(r["policy"], r["urn"].rsplit("::", 1)[1]) for r in fixed["remediations"]] == [
+        ("required-tags", "orders")
+    ]
