@@ -48,7 +48,13 @@ dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
 
-preview: $(STAMP)
+# The virtualenv policies/PulumiPolicy.yaml names, which the engine (and the preview) run the
+# pack with: layered on .venv, so it needs no install of its own.
+PACK_VENV := policies/.venv/bin/python
+$(PACK_VENV): | $(STAMP)
+	$(PY) -m tools.preview.pack_venv policies
+
+preview: $(STAMP) $(PACK_VENV)
 	$(PY) -m tools.preview --stack $(STACK)
 
 lint: $(STAMP) lint-workflows
@@ -78,7 +84,7 @@ cost: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m tools.docs
 
-bench: $(STAMP) fixtures
+bench: $(STAMP) $(PACK_VENV) fixtures
 	$(PY) -m benchmarks
 
 clean:

@@ -13,9 +13,11 @@ from .rule import (
     stack_rule,
 )
 from .stack import Stack, StackResource
+from .undecided import UNDECIDED, undecided
 from .values import UNKNOWN, Props, Unknown, any_unknown, contains_unknown, is_unknown, plain
 
 __all__ = [
+    "UNDECIDED",
     "UNKNOWN",
     "Category",
     "Context",
@@ -37,4 +39,5 @@ __all__ = [
     "plain",
     "resource_rule",
     "stack_rule",
+    "undecided",
 ]

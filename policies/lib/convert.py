@@ -99,6 +99,7 @@ def _build_stack(resources: list[Any]) -> Stack:
                 property_dependencies={
                     k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()
                 },
+                protect=bool(getattr(r.opts, "protect", False)),
             )
         )
     return Stack(views)

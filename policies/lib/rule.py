@@ -28,6 +28,7 @@ from pulumi_policy import (
 
 from .convert import resource_props, stack_resources
 from .stack import Stack, StackResource
+from .undecided import collecting
 from .values import Props
 
 
@@ -69,7 +70,7 @@ DEFAULT_ENFORCEMENT: Mapping[Category, Enforcement] = {
 @dataclass(frozen=True)
 class Resource:
     """The resource a resource rule judges: type, name, URN, plain props, and the props of its
-    provider (empty for the default provider, whose config the pack cannot see)."""
+    provider (empty when the resource has none: components and the stack)."""
 
     type: str
     name: str
@@ -109,7 +110,9 @@ class Rule:
     `anchors` are ids of the equivalent rules elsewhere (``AwsSolutions-SQS2``, ``CKV_AWS_27``,
     ``SH SQS.1``, ``Srv:SQSRedrivePolicy``, ``crp:...``, ``xtra:...``) or ``seed:<file>`` /
     ``stack-gap`` for rules none of them has. `unknown` says what the rule does when a value it
-    needs is unknown during a preview (it must never report a violation on an unknown).
+    needs is unknown during a preview: it never reports a violation on an unknown; where its
+    verdict hinges on one it calls `undecided`, and the engine shows pulumi_policy's "can't run
+    policy ... during preview" advisory.
     `decided_by` names the libraries that make the rule's judgement (``policyuniverse``,
     ``cloudsplaining``, ``policy_sentry``, ...); empty means the pack's own code decides.
     """
@@ -189,8 +192,9 @@ class Rule:
         if resource is None:
             return
         check: ResourceCheck = self.check  # type: ignore[assignment]
-        for message in check(resource, self._context(args.get_config())):
-            report(message, None)
+        with collecting():
+            for message in check(resource, self._context(args.get_config())):
+                report(message, None)
 
     def _remediate_resource(self, args: ResourceValidationArgs) -> Mapping[str, Any] | None:
         resource = self._resource(args)
@@ -201,8 +205,9 @@ class Rule:
     def _validate_stack(self, args: StackValidationArgs, report: ReportViolation) -> None:
         stack = stack_resources(args.resources)
         check: StackCheck = self.check  # type: ignore[assignment]
-        for finding in check(stack, self._context(args.get_config())):
-            report(finding.message, finding.urn)
+        with collecting():
+            for finding in check(stack, self._context(args.get_config())):
+                report(finding.message, finding.urn)
 
 
 def resource_rule(

@@ -31,6 +31,8 @@ class StackResource:
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    protect: bool = False
+    """The `protect` resource option, which the engine sends with every resource."""
 
     def identities(self) -> set[str]:
         """The known strings other resources may use to refer to this one."""

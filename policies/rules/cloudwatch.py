@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
+from ..lib import (
+    Category,
+    Context,
+    Enforcement,
+    Resource,
+    Severity,
+    is_unknown,
+    resource_rule,
+    undecided,
+)
 from ._common import COMPOSITE_ALARM, LOG_GROUP, METRIC_ALARM
 
 ALARMS = (METRIC_ALARM, COMPOSITE_ALARM)
@@ -103,18 +112,24 @@ def cloudwatch_alarm_actions_enabled(r: Resource, ctx: Context) -> Iterator[str]
 @resource_rule(
     name="cloudwatch-alarm-treat-missing-data",
     types=(METRIC_ALARM,),
-    description="Metric alarms state how missing data is treated.",
+    description="Metric alarms choose how missing data is treated instead of keeping the "
+    "default `missing`.",
     severity=Severity.LOW,
     category=Category.HYGIENE,
     anchors=("stack-gap",),
     rationale="The default `missing` keeps an alarm in its state when a metric stops, which "
-    "hides a dead producer; the choice should be deliberate.",
+    "hides a dead producer; the choice should be deliberate. The provider fills in `missing` "
+    "when a program leaves it out (terraform-provider-aws "
+    "internal/service/cloudwatch/metric_alarm.go, schema default), so the pack judges the value.",
     fix="Set treat_missing_data (notBreaching for error counts, breaching for heartbeats).",
-    unknown="Counts an unknown value as set.",
+    unknown="Says it cannot decide while the value is unknown.",
 )
 def cloudwatch_alarm_treat_missing_data(r: Resource, ctx: Context) -> Iterator[str]:
-    if r.props.get("treatMissingData") is None:
-        yield f"alarm {r.name} does not set treat_missing_data"
+    value = r.props.get("treatMissingData")
+    if is_unknown(value):
+        undecided(f"treatMissingData of alarm {r.name}")
+    elif value in (None, "missing"):
+        yield f"alarm {r.name} keeps the default treat_missing_data 'missing'"
 
 
 RULES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..lib import Category, Context, Resource, Severity, is_unknown, resource_rule
+from ..lib import Category, Context, Resource, Severity, is_unknown, resource_rule, undecided
 from ._common import TABLE
 
 
@@ -50,11 +50,13 @@ def dynamodb_table_encryption_not_disabled(r: Resource, ctx: Context) -> Iterato
     anchors=("CKV_AWS_119",),
     rationale="A CMK puts reads of the data under a key policy we control and audit.",
     fix="Set server_side_encryption={'enabled': True, 'kms_key_arn': <CMK ARN>}.",
-    unknown="Skips the table while serverSideEncryption is unknown.",
+    unknown="Says it cannot decide (advisory) for the table while serverSideEncryption is unknown.",
 )
 def dynamodb_table_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
     enabled = r.props.flag("serverSideEncryption.enabled")
     key = r.props.get("serverSideEncryption.kmsKeyArn")
+    if is_unknown(enabled):
+        undecided(f"serverSideEncryption of table {r.name}")
     if is_unknown(enabled) or is_unknown(key):
         return
     if enabled is not True or not key or str(key).endswith("alias/aws/dynamodb"):
@@ -100,13 +102,14 @@ def _looks_like_idempotency_table(r: Resource) -> bool:
     rationale="Powertools idempotency writes one record per event with an `expiration` "
     "attribute; without TTL the table grows forever (DESIGN contract 4).",
     fix="Set ttl={'enabled': True, 'attribute_name': 'expiration'}.",
-    unknown="Skips the table while its ttl block is unknown.",
+    unknown="Says it cannot decide (advisory) for the table while its ttl block is unknown.",
 )
 def dynamodb_idempotency_table_ttl(r: Resource, ctx: Context) -> Iterator[str]:
     if not _looks_like_idempotency_table(r):
         return
     enabled, attribute = r.props.flag("ttl.enabled"), r.props.get("ttl.attributeName")
     if is_unknown(enabled) or is_unknown(attribute):
+        undecided(f"the TTL of table {r.name}")
         return
     if enabled is not True or attribute != "expiration":
         yield f"idempotency table {r.name} has no TTL on `expiration`"

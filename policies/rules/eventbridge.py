@@ -13,6 +13,7 @@ from ..lib import (
     Severity,
     is_unknown,
     resource_rule,
+    undecided,
 )
 from ..lib.semantics import value_names_caller
 from ..lib.values import contains_unknown, parse_json
@@ -129,7 +130,8 @@ def _restricts(value: Any) -> bool:
     rationale="A catch-all rule sends every event (including other teams' and AWS's) to the "
     "target: cost, load and data exposure.",
     fix="Match on source and detail-type at least.",
-    unknown="Skips the rule while its pattern (or a part of it) is unknown; schedule rules "
+    unknown="Says it cannot decide (advisory) "
+    "for the rule while its pattern (or a part of it) is unknown; schedule rules "
     "have no pattern.",
 )
 def eventbridge_rule_pattern_not_catch_all(r: Resource, ctx: Context) -> Iterator[str]:
@@ -137,6 +139,7 @@ def eventbridge_rule_pattern_not_catch_all(r: Resource, ctx: Context) -> Iterato
         return
     pattern = parse_json(r.props.get("eventPattern"))
     if pattern is UNKNOWN or contains_unknown(pattern):
+        undecided(f"the event pattern of rule {r.name}")
         return
     if not isinstance(pattern, Mapping) or _is_catch_all(pattern):
         yield f"rule {r.name} matches every event: restrict source / detail-type"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
+from ..lib import (
+    Category,
+    Context,
+    Enforcement,
+    Resource,
+    Severity,
+    is_unknown,
+    resource_rule,
+    undecided,
+)
 from ..lib.semantics import principal_admits_anyone, value_names_caller
 from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
 
@@ -233,22 +242,36 @@ def lambda_function_vpc_multi_az(r: Resource, ctx: Context) -> Iterator[str]:
         yield f"function {r.name} runs in a single subnet"
 
 
+# The provider's Check fills in memory_size 128 and timeout 3 when a program leaves them out
+# (terraform-provider-aws internal/service/lambda/function.go, schema defaults), so a pack sees
+# the values, never their absence: the rule judges the values.
+LAMBDA_DEFAULTS = {"memorySize": 128, "timeout": 3}
+
+
 @resource_rule(
-    name="lambda-function-memory-timeout-explicit",
+    name="lambda-function-memory-timeout-not-default",
     types=(FUNCTION,),
-    description="Lambda functions set memory size and timeout explicitly.",
+    description="Lambda functions do not run with the default memory size (128 MB) or timeout "
+    "(3 s).",
     severity=Severity.MEDIUM,
     category=Category.RELIABILITY,
     anchors=("Srv:LambdaDefaultMemorySize", "Srv:LambdaDefaultTimeout"),
     rationale="The 128 MB / 3 s defaults are rarely right; the timeout also sizes the queue's "
-    "visibility timeout.",
-    fix="Set memory_size and timeout.",
-    unknown="Counts an unknown value as set.",
+    "visibility timeout. The provider fills them in when a program leaves them out, so the "
+    "pack judges the values (an omitted value and an explicit default look the same).",
+    fix="Set memory_size and timeout to values sized for the function.",
+    unknown="Says it cannot decide while a value is unknown.",
 )
-def lambda_function_memory_timeout_explicit(r: Resource, ctx: Context) -> Iterator[str]:
-    missing = [k for k in ("memorySize", "timeout") if r.props.get(k) is None]
-    if missing:
-        yield f"function {r.name} leaves {' and '.join(missing)} at the default"
+def lambda_function_memory_timeout_not_default(r: Resource, ctx: Context) -> Iterator[str]:
+    at_default = []
+    for key, default in LAMBDA_DEFAULTS.items():
+        value = r.props.number(key)
+        if is_unknown(value):
+            undecided(f"{key} of function {r.name}")
+        elif value is None or value == default:
+            at_default.append(f"{key} {default}")
+    if at_default:
+        yield f"function {r.name} runs with the default {' and '.join(at_default)}"
 
 
 @resource_rule(
@@ -421,7 +444,7 @@ RULES = [
     lambda_function_reserved_concurrency,
     lambda_function_in_vpc,
     lambda_function_vpc_multi_az,
-    lambda_function_memory_timeout_explicit,
+    lambda_function_memory_timeout_not_default,
     lambda_function_env_encrypted,
     lambda_function_no_secrets_in_env,
     lambda_function_code_signing,

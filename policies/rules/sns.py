@@ -14,6 +14,7 @@ from ..lib import (
     is_unknown,
     parse_policy,
     resource_rule,
+    undecided,
 )
 from ._common import SUBSCRIPTION, TOPIC, TOPIC_POLICY, public_statements
 
@@ -72,12 +73,15 @@ def sns_topic_policy_not_public(r: Resource, ctx: Context) -> Iterator[str]:
         "topic is read from the policy's own Resource ARNs (plus `trustedAccounts` config)."
     ),
     fix="Remove the foreign account or list it in this policy's trustedAccounts config.",
-    unknown="Skips an unknown document, and a document whose own account cannot be told.",
+    unknown="Says it cannot decide (advisory) "
+    "for an unknown document, and a document whose own account cannot be told.",
     config_schema={"trustedAccounts": {"type": "array", "items": {"type": "string"}}},
     config_defaults={"trustedAccounts": []},
 )
 def sns_topic_policy_no_cross_account(r: Resource, ctx: Context) -> Iterator[str]:
     doc = parse_policy(r.props.get("policy"))
+    if doc is UNKNOWN:
+        undecided(f"the policy of topic {r.name}")
     if doc is None or doc is UNKNOWN:
         return
     own = {

@@ -14,6 +14,7 @@ from ..lib import (
     is_unknown,
     parse_policy,
     resource_rule,
+    undecided,
 )
 from ._common import AWS_MANAGED_SQS_KEY, QUEUE, QUEUE_POLICY, REDRIVE_POLICY, public_statements
 
@@ -104,10 +105,13 @@ def sqs_queue_policy_not_public(r: Resource, ctx: Context) -> Iterator[str]:
     anchors=("CKV_AWS_72",),
     rationale="sqs:* includes purge, delete and policy changes; grant only what the caller needs.",
     fix="List the actions (sqs:SendMessage for producers, Receive/Delete for consumers).",
-    unknown="Skips a policy document that is unknown, in whole or in part.",
+    unknown="Says it cannot decide (advisory) "
+    "for a policy document that is unknown, in whole or in part.",
 )
 def sqs_queue_policy_no_wildcard_actions(r: Resource, ctx: Context) -> Iterator[str]:
     doc = parse_policy(r.props.get("policy"))
+    if doc is UNKNOWN:
+        undecided(f"the policy of queue {r.name}")
     if doc is None or doc is UNKNOWN:
         return
     for i, s in enumerate(doc.statements):  # type: ignore[union-attr]
@@ -137,7 +141,8 @@ def sqs_queue_policy_no_wildcard_actions(r: Resource, ctx: Context) -> Iterator[
         "reference workload moves to the DLQ after 3 tries (seed 003). No anchor checks the count."
     ),
     fix="Set redrive_policy maxReceiveCount between 1 and 10 (3 for the reference workload).",
-    unknown="Skips while the redrive policy or its maxReceiveCount is unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "while the redrive policy or its maxReceiveCount is unknown.",
     config_schema={"maxReceiveCount": {"type": "integer", "minimum": 1}},
     config_defaults={"maxReceiveCount": 10},
 )
@@ -146,6 +151,7 @@ def sqs_redrive_max_receive_count(r: Resource, ctx: Context) -> Iterator[str]:
         return
     count = r.props.number("redrivePolicy.maxReceiveCount")
     if is_unknown(count):
+        undecided(f"the redrive policy of queue {r.name}")
         return
     ceiling = int(ctx.config["maxReceiveCount"])
     if count is None or not 1 <= count <= ceiling:  # type: ignore[operator]

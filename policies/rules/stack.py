@@ -22,6 +22,7 @@ from ..lib import (
     is_unknown,
     parse_policy,
     stack_rule,
+    undecided,
 )
 from ._common import (
     AWS_MANAGED_SQS_KEY,
@@ -165,13 +166,15 @@ def sqs_dead_letter_retention(stack: Stack, ctx: Context) -> Iterator[Finding]:
     "counts.",
     fix="Add a Deny statement for Principal '*', Action 'sqs:*', Condition Bool "
     "aws:SecureTransport=false.",
-    unknown="Skips a queue while any policy document for it, or a QueuePolicy's queueUrl, is "
+    unknown="Says it cannot decide (advisory) "
+    "for a queue while any policy document for it, or a QueuePolicy's queueUrl, is "
     "unknown.",
 )
 def sqs_queue_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for queue in stack.of_type(QUEUE):
         docs = queue_documents(stack, queue)
         if docs is UNKNOWN:
+            undecided(f"a policy of queue {queue.name}")
             continue
         if not any(d.denies_insecure_transport("sqs") for d in docs):  # type: ignore[union-attr]
             yield Finding.on(queue, f"queue {queue.name} does not deny requests without TLS")
@@ -187,12 +190,14 @@ def sqs_queue_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     "policy and TopicPolicy resources are both considered.",
     fix="Add a Deny statement for Principal '*', Action 'sns:Publish', Condition Bool "
     "aws:SecureTransport=false.",
-    unknown="Skips a topic while any policy document for it, or a TopicPolicy's arn, is unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a topic while any policy document for it, or a TopicPolicy's arn, is unknown.",
 )
 def sns_topic_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for topic in stack.of_type(TOPIC):
         docs = documents(stack, topic, "policy", TOPIC_POLICY, "arn")
         if docs is UNKNOWN:
+            undecided(f"a policy of topic {topic.name}")
             continue
         if not any(d.denies_insecure_transport("sns", "sns:Publish") for d in docs):  # type: ignore[union-attr]
             yield Finding.on(topic, f"topic {topic.name} does not deny publishing without TLS")
@@ -411,7 +416,8 @@ def _scoped_to(values: tuple[str, ...], rule: StackResource) -> bool:
     fix="Queue: a policy statement for Service events.amazonaws.com, sqs:SendMessage, "
     "Condition ArnEquals aws:SourceArn=<rule ARN>. Function: aws.lambda_.Permission with "
     "principal events.amazonaws.com and source_arn=<rule ARN>.",
-    unknown="Skips a target while the target, its rule, the rule ARN or the target's policies "
+    unknown="Says it cannot decide (advisory) "
+    "for a target while the target, its rule, the rule ARN or the target's policies "
     "are unknown.",
 )
 def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Finding]:
@@ -419,14 +425,17 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
         rule = _rule_of(stack, target)
         destination = stack.referenced(target, "arn", QUEUE, FUNCTION)
         if not isinstance(rule, StackResource) or destination is UNKNOWN:
+            if rule is UNKNOWN or destination is UNKNOWN:
+                undecided(f"the rule or destination of target {target.name}")
             continue
-        if is_unknown(rule.props.get("arn")):
+        if is_unknown(rule.props.get("arn")) and not destination:
             continue
         for dest in destination:  # type: ignore[union-attr]
             ok: bool | None
             if dest.type == QUEUE:
                 docs = queue_documents(stack, dest)
                 if docs is UNKNOWN:
+                    undecided(f"a policy of queue {dest.name}")
                     continue
                 ok = any(
                     s.allows
@@ -438,6 +447,8 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
                 )
             else:
                 ok = _permission_for(stack, dest, "events.amazonaws.com", rule)
+                if ok is None:
+                    undecided(f"the permissions of function {dest.name}")
             if ok is False:
                 yield Finding.on(
                     target,
@@ -520,24 +531,38 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
     "(DESIGN deploy-time traps).",
     fix="Add a key policy statement for Service <service> with kms:GenerateDataKey* and "
     "kms:Decrypt (conditioned on aws:SourceArn), or use such a key.",
-    unknown="Skips a destination while its key reference or key policy is unknown; a key "
+    unknown="Says it cannot decide (advisory) "
+    "for a destination while its key reference or key policy is unknown; a key "
     "outside the stack is trusted.",
 )
 def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for dest, service in sorted(set(_producer_edges(stack)), key=lambda e: (e[0].urn, e[1])):
         reference = dest.props.get("kmsMasterKeyId")
-        if is_unknown(reference) or not reference:
+        key: object
+        if is_unknown(reference):
+            # A first preview: the key's ARN is unknown, its property dependency names it.
+            refs = stack.referenced(dest, "kmsMasterKeyId", KMS_KEY, KMS_ALIAS)
+            if not isinstance(refs, list) or not refs:
+                undecided(f"the key of {dest.name}")
+                continue
+            first = refs[0]
+            key = first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
+        elif not reference:
             continue
-        if str(reference).endswith(AWS_MANAGED_SQS_KEY):
+        elif str(reference).endswith(AWS_MANAGED_SQS_KEY):
             yield Finding.on(
                 dest, f"{dest.name} uses {AWS_MANAGED_SQS_KEY}, which {service} cannot use"
             )
             continue
-        key = key_for(stack, reference)
+        else:
+            key = key_for(stack, reference)
         if not isinstance(key, StackResource):
+            if key is UNKNOWN:
+                undecided(f"the key of {dest.name}")
             continue
         docs = key_documents(stack, key)
         if docs is UNKNOWN:
+            undecided(f"the policy of key {key.name}")
             continue
         if not grants_service(docs, service, KMS_PRODUCER_ACTIONS):  # type: ignore[arg-type]
             yield Finding.on(
@@ -557,7 +582,8 @@ def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Find
     "in any account send (checkov checks only `*` principals, CKV_AWS_364 only Lambda).",
     fix="Queue policy statement: Service sns.amazonaws.com, sqs:SendMessage, Condition "
     "ArnEquals aws:SourceArn=<topic ARN>.",
-    unknown="Skips a subscription while its queue, topic ARN or the queue's policies are unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a subscription while its queue, topic ARN or the queue's policies are unknown.",
 )
 def sns_subscribed_queue_policy(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for sub in stack.of_type(SUBSCRIPTION):
@@ -566,10 +592,12 @@ def sns_subscribed_queue_policy(stack: Stack, ctx: Context) -> Iterator[Finding]
         queues = stack.referenced(sub, "endpoint", QUEUE)
         topic_arn = sub.props.get("topic")
         if queues is UNKNOWN or is_unknown(topic_arn):
+            undecided(f"the queue or topic of subscription {sub.name}")
             continue
         for queue in queues:  # type: ignore[union-attr]
             docs = queue_documents(stack, queue)
             if docs is UNKNOWN:
+                undecided(f"a policy of queue {queue.name}")
                 continue
             statements = [
                 s
@@ -705,7 +733,8 @@ QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage")
     "queues the function actually consumes catches a role copied from another function.",
     fix="Grant sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on the mapped queue ARNs "
     "only; list actions instead of wildcards.",
-    unknown="Skips a function while its role, policies or mappings are unknown.",
+    unknown="Says it cannot decide (advisory) "
+    "for a function while its role, policies or mappings are unknown.",
 )
 def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]:
     consumed: dict[str, set[str]] = {}  # function URN -> ARNs of the queues mapped to it
@@ -733,6 +762,7 @@ def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]
         for role in roles:  # type: ignore[union-attr]
             docs = _role_documents(stack, role)
             if any(d is UNKNOWN for d in docs):
+                undecided(f"a policy of role {role.name}")
                 continue
             for doc in docs:
                 if not isinstance(doc, PolicyDocument):
@@ -742,7 +772,11 @@ def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]
                         yield Finding.on(
                             fn, f"role of {fn.name} allows wildcard actions {s.wildcard_actions()}"
                         )
-                    elif not unknown and any(s.covers_action(a) for a in QUEUE_CONSUMER_ACTIONS):
+                    elif not any(s.covers_action(a) for a in QUEUE_CONSUMER_ACTIONS):
+                        continue
+                    elif unknown:
+                        undecided(f"the ARN of a queue mapped to {fn.name}")
+                    else:
                         extra = [r for r in s.resources if r not in mapped]
                         if extra:
                             yield Finding.on(

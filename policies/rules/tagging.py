@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
+from ..lib import (
+    Category,
+    Context,
+    Enforcement,
+    Resource,
+    Severity,
+    is_unknown,
+    resource_rule,
+    undecided,
+)
 from ..lib.taggable import is_taggable
 from ..lib.values import contains_unknown
 
@@ -46,10 +55,12 @@ def _effective_tags(resource: Resource) -> dict[str, Any] | None:
 def _problems(resource: Resource, ctx: Context) -> Iterator[str]:
     tags = _effective_tags(resource)
     if tags is None:
+        undecided(f"the tags of {resource.name}")
         return
     for key, allowed in _required(ctx).items():
         value = tags.get(key)
         if is_unknown(value):
+            undecided(f"tag {key} of {resource.name}")
             continue
         if not isinstance(value, str) or not value.strip():
             yield f"missing required tag {key!r}"
@@ -99,9 +110,8 @@ REQUIRED_TAGS = resource_rule(
         "`defaults` in this policy's config to let remediation add derivable values."
     ),
     unknown=(
-        "Skips a tag whose value is unknown; skips the resource when its whole tag map or the "
-        "provider's default tags are unknown. Remediation is not offered while any input is "
-        "unknown."
+        "Says it cannot decide (advisory) for a tag whose value is unknown, and for the "
+        "resource while its tags (or its provider's default tags) are unknown."
     ),
     config_schema={
         "requiredTags": {

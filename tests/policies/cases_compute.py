@@ -89,10 +89,11 @@ CASES = [
         fn("subnet-unknown", vpcConfig={"subnetIds": [UNKNOWN_STRING]}),
     ),
     Case.fails("lambda-function-vpc-multi-az", fn("one-subnet", vpcConfig={"subnetIds": ["s"]})),
-    Case.passes("lambda-function-memory-timeout-explicit", fn("explicit")),
+    Case.passes("lambda-function-memory-timeout-not-default", fn("explicit")),
     Case.fails(
-        "lambda-function-memory-timeout-explicit", fn("defaults", memorySize=None, timeout=None)
+        "lambda-function-memory-timeout-not-default", fn("defaults", memorySize=None, timeout=None)
     ),
+    Case.fails("lambda-function-memory-timeout-not-default", fn("explicit-128", memorySize=128)),
     Case.passes("lambda-function-env-encrypted", fn("env-cmk")),
     Case.fails("lambda-function-env-encrypted", fn("env-plain", kmsKeyArn=None)),
     Case.passes("lambda-function-no-secrets-in-env", fn("refs")),
@@ -336,4 +337,8 @@ CASES = [
         res(ALARM, "explicit", {"treatMissingData": "notBreaching"}),
     ),
     Case.fails("cloudwatch-alarm-treat-missing-data", res(ALARM, "implicit", {})),
+    Case.fails(
+        "cloudwatch-alarm-treat-missing-data",
+        res(ALARM, "missing", {"treatMissingData": "missing"}),
+    ),
 ]

@@ -1,5 +1,6 @@
-"""Every data-driven case (tests/policies/cases_*.py) against the running pack, and coverage:
-every registered policy has at least one passing and one failing case."""
+"""Every data-driven case (tests/policies/cases_*.py) against the running pack in both phases
+(a first preview with unknowns, and an update), and coverage: every registered policy has at
+least one passing and one failing case."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.policies.harness import Case, check_case
+from tests.policies.harness import PHASES, Case, check_case
 from tools.preview.analyzer import PolicyPackProcess
 
 
@@ -23,9 +24,10 @@ def _all_cases() -> list[Case]:
 CASES = _all_cases()
 
 
+@pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_case(pack: PolicyPackProcess, case: Case) -> None:
-    check_case(pack, case)
+def test_case(pack: PolicyPackProcess, case: Case, phase: str) -> None:
+    check_case(pack, case, phase)
 
 
 def test_every_policy_has_pass_and_fail_cases(pack: PolicyPackProcess) -> None:

@@ -129,9 +129,17 @@ def _assert_contract(preview: Preview, pack_name: str) -> dict[str, Any]:
     assert all(set(r) == {"urn", "type", "name", "parent"} for r in document["resources"])
     urns = {r["urn"] for r in document["resources"]}
     for violation in document["violations"]:
-        # Contract 2's fields stay; the preview adds the pack's severity and fix.
-        assert set(violation) >= {"policy", "pack", "enforcement", "urn", "message"}
-        assert set(violation) >= {"severity", "fix"}
+        # Contract 2's fields, plus the pack's severity and fix and the phase it fires in.
+        assert set(violation) == {
+            "policy",
+            "pack",
+            "enforcement",
+            "urn",
+            "message",
+            "severity",
+            "fix",
+            "phase",
+        }
         assert violation["pack"] == pack_name
         if pack_name == PACK_NAME:  # awsguard states neither
             assert violation["severity"] is None and violation["fix"] is None

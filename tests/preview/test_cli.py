@@ -61,7 +61,13 @@ def test_clean_program_exits_0_with_the_exact_json_contract(
         "aws:sqs/queue:Queue",
         "pulumi:pulumi:Stack",
     ]
-    assert document["violations"] == []
+    # A first preview: the key's ARN is unknown, so the pack's rule touching it cannot run
+    # and pulumi_policy says so (advisory, as the engine shows it); nothing else is found.
+    queues = sorted(r["urn"] for r in document["resources"] if r["type"] == "aws:sqs/queue:Queue")
+    assert sorted((v["policy"], v["enforcement"], v["urn"]) for v in document["violations"]) == [
+        ("sqs-encrypted", "advisory", urn) for urn in queues
+    ]
+    assert all("can't run policy 'sqs-encrypted'" in v["message"] for v in document["violations"])
 
 
 def test_unencrypted_queue_exits_1_with_the_policy_on_its_urn(
@@ -73,8 +79,18 @@ def test_unencrypted_queue_exits_1_with_the_policy_on_its_urn(
         "urn:pulumi:dev::unencrypted-app::test:messaging:Inbox$aws:sqs/queue:Queue::orders-queue"
     )
     [violation] = document["violations"]
-    # Contract 2's fields stay; more may be added (severity and fix are).
-    assert set(violation) >= {"policy", "pack", "enforcement", "urn", "message", "severity", "fix"}
+    # Contract 2's fields stay; the preview adds severity, fix and the phase.
+    assert set(violation) == {
+        "policy",
+        "pack",
+        "enforcement",
+        "urn",
+        "message",
+        "severity",
+        "fix",
+        "phase",
+    }
+    assert violation["phase"] == "preview"
     assert violation["policy"] == "sqs-encrypted"
     assert violation["pack"] == "preview-test-pack"
     assert violation["enforcement"] == "mandatory"
@@ -95,6 +111,8 @@ def test_stack_level_violation_has_null_urn(capsys: pytest.CaptureFixture[str]) 
             "--policy-config",
             str(config),
             "--json",
+            "--phase",
+            "update",
         ]
     )
     document = json.loads(capsys.readouterr().out)
@@ -275,3 +293,84 @@ def test_pack_started_during_a_failing_program_is_stopped_after_its_start(
     status = main(["--program", str(PROGRAMS / "raises"), "--policy-pack", str(PACK)])
     assert status == 2
     assert events == ["started", "stopped"]
+
+
+def test_both_phases_say_where_each_violation_fires(capsys: pytest.CaptureFixture[str]) -> None:
+    """The encrypted queues' key ARN is unknown only in a first preview (the test pack's rule
+    cannot run there); the unencrypted queue fails in both."""
+    _, clean = _json_run(capsys, "--program", str(PROGRAMS / "clean"), "--phase", "both")
+    assert {(v["policy"], v["enforcement"], v["phase"]) for v in clean["violations"]} == {
+        ("sqs-encrypted", "advisory", "preview")
+    }
+    status, broken = _json_run(
+        capsys, "--program", str(PROGRAMS / "unencrypted"), "--phase", "both"
+    )
+    assert status == 1
+    assert [(v["policy"], v["phase"]) for v in broken["violations"]] == [("sqs-encrypted", "both")]
+
+
+def test_update_phase_sees_known_values(capsys: pytest.CaptureFixture[str]) -> None:
+    status, document = _json_run(capsys, "--program", str(PROGRAMS / "clean"), "--phase", "update")
+    assert (status, document["violations"]) == (0, [])
+
+
+def test_a_remediating_policy_is_shown(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"tag-queues": "remediate"}))
+    recording = HERE / "packs" / "recording"
+    result = _cli(
+        "--program",
+        str(PROGRAMS / "clean"),
+        "--policy-pack",
+        str(recording),
+        "--policy-config",
+        str(config),
+        "--json",
+    )
+    document = json.loads(result.stdout)
+    queues = sorted(r["urn"] for r in document["resources"] if r["type"] == "aws:sqs/queue:Queue")
+    assert sorted(r["urn"] for r in document["remediations"]) == queues
+    assert {r["policy"] for r in document["remediations"]} == {"tag-queues"}
+    human = _cli(
+        "--program",
+        str(PROGRAMS / "clean"),
+        "--policy-pack",
+        str(recording),
+        "--policy-config",
+        str(config),
+    )
+    assert "Remediated (2)" in human.stdout
+
+
+def test_remediated_tags_are_what_the_repositorys_pack_then_analyzes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """required-tags configured `remediate`: the engine rewrites the tags before Analyze, so
+    the mandatory finding of an unremediated preview is gone and the output names the fix."""
+    program = _write_program(
+        tmp_path / "untagged",
+        """
+        import pulumi_aws as aws
+        aws.sqs.Queue("orders", sqs_managed_sse_enabled=True, tags={
+            "Environment": "dev", "Project": "p", "Owner": "o", "DataClassification": "internal",
+        })
+        """,
+    )
+    defaults = {"ManagedBy": "pulumi", "CostCenter": "cc-1"}
+    config = tmp_path / "remediate.json"
+    config.write_text(
+        json.dumps({"required-tags": {"enforcementLevel": "remediate", "defaults": defaults}})
+    )
+    pack = ["--policy-pack", str(REPO / "policies"), "--json"]
+
+    main(["--program", str(program), *pack])
+    plain = json.loads(capsys.readouterr().out)
+    assert [v["enforcement"] for v in plain["violations"] if v["policy"] == "required-tags"] == [
+        "mandatory"
+    ]
+    main(["--program", str(program), *pack, "--policy-config", str(config)])
+    fixed = json.loads(capsys.readouterr().out)
+    assert [v for v in fixed["violations"] if v["policy"] == "required-tags"] == []
+    assert [(r["policy"], r["urn"].rsplit("::", 1)[1]) for r in fixed["remediations"]] == [
+        ("required-tags", "orders")
+    ]

@@ -3,7 +3,6 @@ about resources over the Analyzer gRPC protocol."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import queue
@@ -15,7 +14,6 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -26,7 +24,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tools.preview.policy_config import PolicyInfo, ResolvedPolicyConfig, reconcile
-from tools.preview.program import RegisteredResource
+from tools.preview.program import RegisteredResource, installed_version, plain
 
 __all__ = [
     "AnalyzerInfo",
@@ -34,6 +32,7 @@ __all__ = [
     "PolicyEvaluationError",
     "PolicyInfo",
     "PolicyPackProcess",
+    "Remediation",
     "Violation",
 ]
 
@@ -43,6 +42,8 @@ _ENGINE_ADDRESS = "127.0.0.1:0"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # The pack's gRPC server runs 4 worker threads; more in flight only queue there.
 ANALYZE_IN_FLIGHT = 4
+_PORT_NOTICE_AFTER = 10.0
+"""Seconds between the notices on stderr while a pack has not printed its port."""
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
@@ -64,6 +65,8 @@ class Violation:
     enforcement: str
     urn: str | None
     message: str
+    phase: str | None = None
+    """preview, update or both (set by the preview when it has run the phases)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,11 +127,20 @@ def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
     options = (runtime.get("options") or {}) if isinstance(runtime, dict) else {}
     if name == "python":
         interpreter = sys.executable
-        virtualenv = options.get("virtualenv")
+        virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
         if virtualenv:
-            candidate = (pack_dir / str(virtualenv) / "bin" / "python").absolute()
-            if candidate.exists():
-                interpreter = str(candidate)
+            # The language host runs the pack with the virtualenv's interpreter and fails when
+            # it does not exist (pulumi/pulumi sdk/python/toolchain, `ValidateVenv`).
+            venv = (pack_dir / str(virtualenv)).absolute()
+            candidate = venv / "bin" / "python"
+            if not candidate.exists():
+                raise PackStartError(
+                    f"{spec_path}: the 'virtualenv' option is set to {virtualenv!r}, but {venv} "
+                    "does not exist or has no bin/python; create it (`pulumi install` in "
+                    f"{pack_dir}, or `python -m tools.preview.pack_venv {pack_dir}` to layer "
+                    "it on the current environment)"
+                )
+            interpreter = str(candidate)
         # pulumi-analyzer-policy-python: `python -u -m pulumi.policy <engine> <pack dir>`
         return [interpreter, "-u", "-m", "pulumi.policy", _ENGINE_ADDRESS, "."], "python"
     if name == "nodejs":
@@ -143,20 +155,12 @@ def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
     raise PackStartError(f"{spec_path}: runtime {name!r} is not supported (python or nodejs)")
 
 
-@functools.cache
-def _installed_version(distribution: str) -> str:
-    """The installed version of a provider SDK (a metadata scan: looked up once)."""
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
-
-
 def _default_provider(
     package: str, stack_config: Mapping[str, str], project: str, stack: str
 ) -> analyzer_pb2.AnalyzerProviderResource:
-    """The default provider the engine would create for `package`."""
-    version = _installed_version(f"pulumi_{package}")
+    """The default provider the engine would create for `package` (for resources given
+    without their provider, as tests build them)."""
+    version = installed_version(f"pulumi_{package}")
     name = "default_" + version.replace(".", "_")
     properties: dict[str, Any] = {"version": version}
     for key, value in stack_config.items():
@@ -186,14 +190,24 @@ class PolicyPackProcess:
         project: str = "aws-platform",
         stack: str = "dev",
         stack_config: Mapping[str, str] | None = None,
+        secret_keys: Sequence[str] = (),
+        stack_tags: Mapping[str, str] | None = None,
+        organization: str = "organization",
+        dry_run: bool = True,
         start_timeout: float = 120.0,
+        port_timeout: float = 90.0,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
         self.policy_config = dict(config or {})
         self.project = project
         self.stack = stack
         self.stack_config = dict(stack_config or {})
+        self.secret_keys = list(secret_keys)
+        self.stack_tags = dict(stack_tags or {})
+        self.organization = organization
+        self.dry_run = dry_run
         self.start_timeout = start_timeout
+        self.port_timeout = port_timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._channel: grpc.Channel | None = None
@@ -232,8 +246,8 @@ class PolicyPackProcess:
         run = {
             "PULUMI_PROJECT": self.project,
             "PULUMI_STACK": self.stack,
-            "PULUMI_DRY_RUN": "true",
-            "PULUMI_ORGANIZATION": "organization",
+            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+            "PULUMI_ORGANIZATION": self.organization,
         }
         if self.stack_config:
             env["PULUMI_CONFIG"] = json.dumps(self.stack_config)
@@ -264,6 +278,9 @@ class PolicyPackProcess:
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
 
     def _read_port(self, process: subprocess.Popen[bytes]) -> int:
+        """The port from the first line of stdout, as the engine reads it (pulumi/pulumi
+        `pkg/resource/plugin/plugin.go`, `parsePort`): anything else there is a failed start.
+        A pack that prints nothing within `port_timeout` is reported with its output so far."""
         lines: queue.Queue[bytes] = queue.Queue()
         stdout = process.stdout
         assert stdout is not None
@@ -275,17 +292,31 @@ class PolicyPackProcess:
             lines.put(b"")
 
         threading.Thread(target=pump, name="policy-pack-stdout", daemon=True).start()
-        while True:
+        line = None
+        waited = 0.0
+        while line is None and waited < self.port_timeout:
+            step = min(_PORT_NOTICE_AFTER, self.port_timeout - waited)
             try:
-                line = lines.get(timeout=self.start_timeout)
-            except queue.Empty as error:
-                raise PackStartError(self._failure("printed no port")) from error
-            if not line:
-                process.wait(timeout=10)
-                raise PackStartError(self._failure(f"exited with status {process.returncode}"))
-            text = line.decode(errors="replace").strip()
-            if text.isdigit():
-                return int(text)
+                line = lines.get(timeout=step)
+            except queue.Empty:
+                waited += step
+                if waited < self.port_timeout:
+                    print(
+                        f"still waiting for policy pack {self.pack_dir} to print its port "
+                        f"({waited:g} s)",
+                        file=sys.stderr,
+                    )
+        if line is None:
+            raise PackStartError(self._failure(f"printed no port within {self.port_timeout:g} s"))
+        if not line:
+            process.wait(timeout=10)
+            raise PackStartError(self._failure(f"exited with status {process.returncode}"))
+        text = line.decode(errors="replace").strip()
+        if not text.isdigit():
+            raise PackStartError(
+                self._failure(f"printed {text!r} where the engine expects its port")
+            )
+        return int(text)
 
     def _failure(self, what: str) -> str:
         stderr = ""
@@ -296,24 +327,18 @@ class PolicyPackProcess:
 
     def _configure(self) -> None:
         stub = self._require_stub()
-        try:
-            stub.Handshake(
-                analyzer_pb2.AnalyzerHandshakeRequest(
-                    engine_address=_ENGINE_ADDRESS,
-                    root_directory=str(self.pack_dir),
-                    program_directory=str(self.pack_dir),
-                )
-            )
-        except grpc.RpcError as error:
-            self._unless_unimplemented(error)
+        # The language host's policy proxy answers Handshake itself and forwards
+        # ConfigureStack (pulumi/pulumi `sdk/policy_proxy.go`): the pack never sees Handshake.
         try:
             stub.ConfigureStack(
                 analyzer_pb2.AnalyzerStackConfigureRequest(
                     stack=self.stack,
                     project=self.project,
-                    organization="organization",
-                    dry_run=True,
-                    config=_struct(self.stack_config),
+                    organization=self.organization,
+                    dry_run=self.dry_run,
+                    config=self.stack_config,
+                    config_secret_keys=self.secret_keys,
+                    tags=self.stack_tags,
                 )
             )
         except grpc.RpcError as error:
@@ -414,7 +439,13 @@ class PolicyPackProcess:
         ]
         return AnalyzerInfo(**{**self._info.__dict__, "policies": policies})
 
-    def _provider(self, resource: RegisteredResource) -> analyzer_pb2.AnalyzerProviderResource:
+    def _provider(
+        self, resource: RegisteredResource
+    ) -> analyzer_pb2.AnalyzerProviderResource | None:
+        """The resource's provider with its inputs; None for components and the stack, whose
+        state has no provider (pulumi/pulumi `analyzer_plugin.go`, `marshalProvider`)."""
+        if not resource.custom or resource.type.startswith("pulumi:"):
+            return None
         if resource.provider:
             urn = resource.provider.rsplit("::", 1)[0]
             explicit = self._providers.get(urn)
@@ -423,23 +454,31 @@ class PolicyPackProcess:
                     type=explicit.type,
                     name=explicit.name,
                     urn=explicit.urn,
-                    properties=_struct(explicit.inputs),
+                    properties=_struct(explicit.analyzed_inputs),
                 )
-        if resource.custom or resource.type.startswith("awsx:"):
-            package = resource.type.split(":", 1)[0]
-            if package not in self._default_providers:
-                self._default_providers[package] = _default_provider(
-                    package, self.stack_config, self.project, self.stack
-                )
-            return self._default_providers[package]
-        # Not nil: the Node policy server reads `provider.properties` unconditionally.
-        return analyzer_pb2.AnalyzerProviderResource(properties=struct_pb2.Struct())
+        package = resource.type.split(":", 1)[0]
+        if package not in self._default_providers:
+            self._default_providers[package] = _default_provider(
+                package, self.stack_config, self.project, self.stack
+            )
+        return self._default_providers[package]
 
     @staticmethod
     def _options(resource: RegisteredResource) -> analyzer_pb2.AnalyzerResourceOptions:
+        """The options the engine forwards (`analyzer_plugin.go`, `marshalResourceOptions`)."""
+        options = resource.options
+        create, update, delete = options.custom_timeouts
         return analyzer_pb2.AnalyzerResourceOptions(
+            protect=options.protect,
+            ignoreChanges=list(options.ignore_changes),
+            deleteBeforeReplace=options.delete_before_replace,
+            deleteBeforeReplaceDefined=options.delete_before_replace_defined,
+            additionalSecretOutputs=list(options.additional_secret_outputs),
+            aliases=list(options.aliases),
+            customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
+                create=create, update=update, delete=delete
+            ),
             parent=resource.parent or "",
-            customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(),
         )
 
     def _violations(
@@ -471,7 +510,7 @@ class PolicyPackProcess:
             urn=resource.urn,
             type=resource.type,
             name=resource.name,
-            properties=_struct(resource.inputs),
+            properties=_struct(resource.analyzed_inputs),
             options=self._options(resource),
             provider=self._provider(resource),
         )
@@ -489,11 +528,40 @@ class PolicyPackProcess:
                 policy=item.policyName,
                 pack=item.policyPackName,
                 urn=resource.urn,
-                properties=json_format.MessageToDict(item.properties),
+                properties=plain(json_format.MessageToDict(item.properties)),
             )
             for item in response.remediations
             if item.HasField("properties")
         ]
+
+    @property
+    def remediating(self) -> bool:
+        """Whether a policy is configured ``remediate`` (else Remediate changes nothing, and
+        the engine's call of it on every resource is skipped)."""
+        return any(r.enforcement == "remediate" for r in self._resolved.values())
+
+    def remediate_all(
+        self, resources: Sequence[RegisteredResource]
+    ) -> tuple[list[RegisteredResource], list[Remediation]]:
+        """Remediate before Analyze, as the engine does (pulumi/pulumi
+        `step_generator.go`, `continueStepsFromImport`): each remediation replaces the
+        resource's inputs, which Analyze then sees and the provider creates, so AnalyzeStack
+        sees them in the outputs too. Returns the resources and what was remediated."""
+        if not self.remediating:
+            return list(resources), []
+        remediated: list[RegisteredResource] = []
+        done: list[Remediation] = []
+        for resource in resources:
+            changes = self.remediate(resource)
+            if changes:
+                inputs = changes[-1].properties
+                outputs = {**resource.outputs, **inputs}
+                resource = RegisteredResource(
+                    **{**resource.__dict__, "checked": inputs, "outputs": outputs}
+                )
+                done.extend(changes)
+            remediated.append(resource)
+        return remediated, done
 
     def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
         """Analyze every resource; violations come back in resource order.

@@ -9,7 +9,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,25 @@ from tools.preview.analyzer import (
     PackStartError,
     PolicyEvaluationError,
     PolicyPackProcess,
+    Remediation,
     Violation,
 )
 from tools.preview.guidance import Guidance, pack_guidance
 from tools.preview.invokes import UnknownInvokeError
 from tools.preview.policy_config import PolicyConfigError, load_policy_config
-from tools.preview.program import ProgramRun, TransformsNotSupportedError, run_program_dir
+from tools.preview.program import (
+    ProgramRun,
+    RegisteredResource,
+    TransformsNotSupportedError,
+    run_program_dir,
+)
 from tools.preview.progress import Progress
 from tools.preview.project import Project, ProjectError, load_project
+from tools.preview.provider_check import CheckFailure
 from tools.preview.report import PreviewResult, write_human, write_json
 
 EXIT_OK, EXIT_MANDATORY, EXIT_FAILED = 0, 1, 2
+PHASES = {"preview": ("preview",), "update": ("update",), "both": ("preview", "update")}
 _OWN_DIR = Path(__file__).resolve().parent
 
 
@@ -48,6 +56,7 @@ class Options:
     policy_config: Path | None
     json: bool
     no_policy_pack: bool = False
+    phase: str = "preview"
 
 
 DEFAULT_PACK = Path("policies")
@@ -102,6 +111,14 @@ def _parse(argv: Sequence[str]) -> Options:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document instead of the report"
     )
+    parser.add_argument(
+        "--phase",
+        choices=sorted(PHASES),
+        default="preview",
+        help="preview: like a first `pulumi preview` of a new stack (values the provider "
+        "computes are unknown; the default); update: like `pulumi up` (known values); "
+        "both: run both and say in which phase each violation fires",
+    )
     args = parser.parse_args(list(argv))
     default_pack = Path.cwd() / DEFAULT_PACK
     return Options(
@@ -113,6 +130,7 @@ def _parse(argv: Sequence[str]) -> Options:
         policy_config=args.policy_config,
         json=args.json,
         no_policy_pack=args.no_policy_pack,
+        phase=args.phase,
     )
 
 
@@ -153,21 +171,27 @@ def _program_location(error: BaseException, program_dir: Path) -> str:
 
 
 def _run_program(
-    project: Project, stack: str, config_source: Path, progress: Progress
+    project: Project,
+    stack: str,
+    config_source: Path,
+    progress: Progress,
+    *,
+    preview: bool = True,
 ) -> ProgramRun:
+    phase = "preview" if preview else "update"
     try:
         # The program's prints must not mix with the report (or the JSON document) on stdout.
         with (
-            progress.step(f"running {project.main} for stack {stack}"),
+            progress.step(f"running {project.main} for stack {stack} ({phase} phase)"),
             contextlib.redirect_stdout(sys.stderr),
         ):
-            run = run_program_dir(project.directory, stack)
+            run = run_program_dir(project.directory, stack, preview=preview)
     except (pulumi.ConfigTypeError, pulumi.ConfigMissingError) as error:
         where = _program_location(error, project.directory)
         raise PreviewFailed(
             f"config error: {error} (config file {config_source}; read at {where})"
         ) from error
-    except (TransformsNotSupportedError, UnknownInvokeError) as error:
+    except (TransformsNotSupportedError, UnknownInvokeError, CheckFailure) as error:
         where = _program_location(error, project.directory)
         raise PreviewFailed(f"{error} (at {where})") from error
     except Exception as error:
@@ -208,9 +232,12 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
         )
     project = load_project(options.program)
     config = project.stack_config(options.stack)
+    phases = PHASES[options.phase]
     if options.no_policy_pack or options.policy_pack is None:
-        run = _run_program(project, options.stack, config.source, progress)
-        return _result(run, [])
+        run = _run_program(
+            project, options.stack, config.source, progress, preview=phases[0] == "preview"
+        )
+        return _result(run, [], [], phases)
     policy_config, config_file = _policy_config(options)
     pack = PolicyPackProcess(
         options.policy_pack,
@@ -218,29 +245,80 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
         project=project.name,
         stack=options.stack,
         stack_config=config.values,
+        secret_keys=config.secret_keys,
+        stack_tags=project.stack_tags,
+        dry_run=phases[0] == "preview",
     )
     # Exits run in reverse: wait for the start to finish, then stop the pack (always).
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as background:
         cleanup.callback(pack.stop)
         started = background.submit(pack.start)
-        run = _run_program(project, options.stack, config.source, progress)
+        runs = [
+            _run_program(
+                project, options.stack, config.source, progress, preview=phase == "preview"
+            )
+            for phase in phases
+        ]
         try:
             with progress.step(f"starting the policy pack {options.policy_pack}"):
                 started.result()
         except PolicyConfigError as error:
             source = config_file or options.policy_pack / "PulumiPolicy.yaml"
             raise PreviewFailed(f"policy config {source}: {error}") from error
-        with progress.step(f"Analyze: {len(run.resources)} resources"):
-            violations = pack.analyze_all(run.resources)
-        with progress.step("AnalyzeStack: the whole stack"):
-            violations += pack.analyze_stack(run.resources)
+        found: list[list[Violation]] = []
+        remediations: list[Remediation] = []
+        for phase, run in zip(phases, runs, strict=True):
+            resources, remediated = pack.remediate_all(run.analyzed)
+            remediations = remediations or remediated
+            found.append(_analyze(pack, resources, phase, progress))
         guidance = pack_guidance(pack.info(), options.policy_pack)
-    return _result(run, violations, guidance)
+    return _result(runs[0], _merge_phases(phases, found), remediations, phases, guidance)
+
+
+def _analyze(
+    pack: PolicyPackProcess,
+    resources: list[RegisteredResource],
+    phase: str,
+    progress: Progress,
+) -> list[Violation]:
+    """Analyze, then AnalyzeStack. In an update the engine stops at a mandatory Analyze
+    finding, so AnalyzeStack never runs (pulumi/pulumi `step_generator.go`)."""
+    with progress.step(f"Analyze ({phase} phase): {len(resources)} resources"):
+        violations = pack.analyze_all(resources)
+    if phase == "update" and any(v.enforcement == "mandatory" for v in violations):
+        print(
+            "update: a mandatory violation stops the update before the stack policies run",
+            file=sys.stderr,
+        )
+        return violations
+    with progress.step(f"AnalyzeStack ({phase} phase): the whole stack"):
+        return violations + pack.analyze_stack(resources)
+
+
+def _merge_phases(phases: Sequence[str], found: Sequence[list[Violation]]) -> list[Violation]:
+    """Each violation once, with the phase it fires in (`both` when in each of two)."""
+    where: dict[tuple[str, str, str, str | None, str], list[str]] = {}
+    first: list[Violation] = []
+    for phase, violations in zip(phases, found, strict=True):
+        for violation in violations:
+            key = (v := violation).policy, v.pack, v.enforcement, v.urn, v.message
+            if key not in where:
+                where[key] = []
+                first.append(violation)
+            if phase not in where[key]:
+                where[key].append(phase)
+    merged = []
+    for v in first:
+        fired = where[(v.policy, v.pack, v.enforcement, v.urn, v.message)]
+        merged.append(replace(v, phase="both" if len(fired) == len(phases) > 1 else fired[0]))
+    return merged
 
 
 def _result(
     run: ProgramRun,
     violations: list[Violation],
+    remediations: list[Remediation],
+    phases: Sequence[str],
     guidance: dict[tuple[str, str], Guidance] | None = None,
 ) -> PreviewResult:
     return PreviewResult(
@@ -250,6 +328,8 @@ def _result(
         violations=violations,
         outputs=run.stack_outputs,
         guidance=guidance or {},
+        remediations=remediations,
+        phases=phases,
     )
 
 

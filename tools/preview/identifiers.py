@@ -8,6 +8,9 @@ import uuid
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 DNS_SUFFIX = "amazonaws.com"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The engine's sentinel for a value not known during a preview (pulumi/pulumi
+`sdk/go/common/resource/plugin/rpc.go`); pulumi_policy reads it as unknown too."""
 
 
 def digest(*parts: str) -> str:

@@ -13,13 +13,14 @@ from tools.preview.identifiers import (
     ACCOUNT_ID,
     DNS_SUFFIX,
     PARTITION,
+    UNKNOWN,
     ec2_id,
     fake_uuid,
     short_hex,
 )
 from tools.preview.invokes import InvokeContext, UnknownInvokeError, answer_invoke
 
-__all__ = ["MockCloud", "NewResource", "UnknownInvokeError", "physical_name"]
+__all__ = ["UNKNOWN", "MockCloud", "NewResource", "UnknownInvokeError", "physical_name"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,12 +418,23 @@ _BUILDERS: Mapping[str, Builder] = {
 
 
 class MockCloud(pulumi.runtime.Mocks):
-    """Pulumi mocks that answer like AWS in account 123456789012 and the stack's region."""
+    """Pulumi mocks that answer like AWS in account 123456789012 and the stack's region.
+
+    With `preview=True` they answer like the provider's `Create(preview=true)` for a new
+    stack: the planned state keeps the (checked) inputs and makes everything the provider
+    computes unknown, the id included (pulumi/pulumi `pkg/resource/deploy/step.go`,
+    `CreateStep.Apply`); a remote component's outputs are unknown too.
+    """
 
     def __init__(
-        self, *, region: str = "us-east-1", ssm_parameters: Mapping[str, str] | None = None
+        self,
+        *,
+        region: str = "us-east-1",
+        ssm_parameters: Mapping[str, str] | None = None,
+        preview: bool = False,
     ) -> None:
         self.region = region
+        self.preview = preview
         self._invoke_context = InvokeContext(region=region, ssm_parameters=ssm_parameters or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
@@ -437,10 +449,19 @@ class MockCloud(pulumi.runtime.Mocks):
         if builder is None:
             builder = _ec2 if resource.module == "ec2" else _generic
         id_, outputs = builder(resource)
-        state = {**args.inputs, **outputs}
-        if "tags" in args.inputs and "tagsAll" not in args.inputs:
-            state["tagsAll"] = args.inputs["tags"]
+        state = {**args.inputs, **self._computed(args.inputs, outputs)}
+        if self.preview and not args.resource_id:
+            id_ = ""  # the engine's unknown id of a resource to be created
         return args.resource_id or id_, state
+
+    def _computed(self, inputs: Mapping[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
+        """Provider-computed outputs: unknown in a preview, unless the input is known."""
+        if not self.preview:
+            return outputs
+        return {
+            key: value if key in inputs and inputs[key] == value else UNKNOWN
+            for key, value in outputs.items()
+        }
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         return answer_invoke(args.token, args.args, self._invoke_context), []

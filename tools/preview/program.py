@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import os
+import re
 import runpy
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +21,16 @@ import pulumi
 import pulumi.runtime
 import pulumi.runtime.stack
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime import settings
-from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.mocks import MockEngine, MockMonitor, MockResourceArgs, MockSettings
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from tools.preview import awsx_vpc
+from tools.preview.identifiers import fake_uuid
 from tools.preview.mock_cloud import MockCloud
 from tools.preview.project import load_project
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""How the engine (and the policy pack) sees a value that is not known during a preview."""
+from tools.preview.provider_check import ProviderConfig, check
 
 _SIG = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -34,13 +38,37 @@ _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
+PROVIDER_PREFIX = "pulumi:providers:"
+_REMOTE_COMPONENTS = frozenset({"awsx:ec2:Vpc"})
+"""Components built by a provider plugin: their outputs come from the plugin (the mock cloud)."""
+
+
 class TransformsNotSupportedError(RuntimeError):
     """The program uses Pulumi transforms, which only the engine runs (Pulumi issue 17090)."""
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResourceOptions:
+    """The resource options the engine forwards to a pack (`AnalyzerResourceOptions`)."""
+
+    protect: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+    delete_before_replace_defined: bool = False
+    additional_secret_outputs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    custom_timeouts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """create, update, delete, in seconds."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisteredResource:
-    """One resource registration as the engine (and the policy pack) would see it."""
+    """One resource registration as the engine (and the policy pack) would see it.
+
+    `inputs` are what the program registered; `checked` what the provider's Check returned
+    (None for components, the stack and non-aws types, whose inputs pass unchanged): the
+    engine analyzes `analyzed_inputs`.
+    """
 
     urn: str
     type: str
@@ -52,17 +80,29 @@ class RegisteredResource:
     property_dependencies: dict[str, list[str]]
     provider: str | None
     custom: bool
+    checked: dict[str, Any] | None = None
+    options: ResourceOptions = field(default_factory=ResourceOptions)
+
+    @property
+    def analyzed_inputs(self) -> dict[str, Any]:
+        return self.inputs if self.checked is None else self.checked
 
 
 @dataclass(frozen=True, kw_only=True)
 class ProgramRun:
-    """Everything a program registered, in registration order, and its stack outputs."""
+    """Everything a program registered, in registration order, and its stack outputs.
+
+    `analyzed` is what the engine analyzes: the same resources with the default providers it
+    registers for them (`pulumi:providers:<package>::default_<version>`, before the first
+    resource that uses one); `resources` leaves those out.
+    """
 
     resources: list[RegisteredResource]
     stack_outputs: dict[str, Any]
     project: str = "aws-platform"
     stack: str = "dev"
     stack_urn: str = field(default="")
+    analyzed: list[RegisteredResource] = field(default_factory=list)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -98,13 +138,19 @@ def _plain_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
 
 
 class _RecordingMonitor(MockMonitor):
-    """The SDK's mock monitor, also recording parents, dependencies and providers."""
+    """The SDK's mock monitor, with the provider's Check before the mock cloud creates a
+    resource, and a record of parents, dependencies, options and providers."""
 
-    def __init__(self, mocks: MockCloud) -> None:
+    def __init__(self, mocks: MockCloud, config: Mapping[str, str]) -> None:
         super().__init__(mocks)
         self.recorded: list[RegisteredResource] = []
         self.stack_urn = ""
         self.stack_outputs: dict[str, Any] = {}
+        self.component_outputs: dict[str, dict[str, Any]] = {}
+        self._config = config
+        self._providers: dict[str, ProviderConfig] = {}
+        self._default_providers: dict[str, str] = {}
+        self.default_provider_urns: set[str] = set()
         self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -117,6 +163,52 @@ class _RecordingMonitor(MockMonitor):
                 qualified = f"{parent_type}${type_}"
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{qualified}::{name}"
 
+    def _provider_config(self, reference: str) -> ProviderConfig:
+        """The config of the provider a resource names (`urn::id`)."""
+        return self._providers.get(reference.rsplit("::", 1)[0]) or ProviderConfig()
+
+    def _default_provider(self, package: str) -> str:
+        """The reference (`urn::id`) of the package's default provider, registered (as the
+        engine does) before the first resource that uses it: `default_<version>`, with the
+        package's stack config and `version` as inputs
+        (pulumi/pulumi `pkg/resource/deploy/default_providers.go`)."""
+        with self._lock:
+            known = self._default_providers.get(package)
+            if known is not None:
+                return known
+            version = installed_version(f"pulumi_{package}")
+            name = "default_" + version.replace(".", "_")
+            urn = (
+                f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}"
+                f"::{PROVIDER_PREFIX}{package}::{name}"
+            )
+            inputs = {
+                key.partition(":")[2]: value
+                for key, value in self._config.items()
+                if key.partition(":")[0] == package
+            }
+            inputs["version"] = version
+            self._providers[urn] = ProviderConfig.from_inputs(inputs)
+            id_ = fake_uuid(urn)
+            self.recorded.append(
+                RegisteredResource(
+                    urn=urn,
+                    type=PROVIDER_PREFIX + package,
+                    name=name,
+                    inputs=inputs,
+                    outputs=dict(inputs),
+                    parent=None,
+                    dependencies=[],
+                    property_dependencies={},
+                    provider=None,
+                    custom=True,
+                )
+            )
+            reference = f"{urn}::{id_}"
+            self._default_providers[package] = reference
+            self.default_provider_urns.add(urn)
+            return reference
+
     def RegisterResource(self, request: Any) -> Any:
         if request.remote and request.type == awsx_vpc.TYPE:
             return awsx_vpc.construct(self, request)  # the awsx plugin's Construct
@@ -126,28 +218,63 @@ class _RecordingMonitor(MockMonitor):
                 "only the Pulumi engine runs transforms, so the offline preview cannot "
                 "show the resource as it would be created"
             )
-        response = super().RegisterResource(request)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        raw = _plain_struct(request.object)
         if request.type == STACK_TYPE:
-            self.stack_urn = response.urn
-            record = self._record(request, response.urn, {})
-        else:
-            record = self._record(request, response.urn, _plain_struct(response.object))
+            self.stack_urn = urn
+            self._append(self._record(request, urn, raw, None, {}))
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        checked: dict[str, Any] | None = None
+        provider = request.provider
+        if request.type.startswith(PROVIDER_PREFIX):
+            with self._lock:
+                self._providers[urn] = ProviderConfig.from_inputs(raw)
+        elif request.custom:
+            provider = provider or self._default_provider(request.type.split(":", 1)[0])
+            checked = check(request.type, urn, raw, self._provider_config(provider))
+        id_, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=raw if checked is None else checked,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
+            )
+        )
+        response_object = _serialize(state)
+        id_ = id_ or ""
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
+        record = self._record(request, urn, raw, checked, _plain_struct(response_object))
+        self._append(_replace(record, provider=provider or None))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=response_object)
+
+    def _append(self, record: RegisteredResource) -> None:
         with self._lock:
             self.recorded.append(record)
-        return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = _plain_struct(request.outputs)
         if request.urn and request.urn == self.stack_urn:
-            self.stack_outputs = _plain_struct(request.outputs)
+            self.stack_outputs = outputs
+        elif request.urn:
+            with self._lock:
+                self.component_outputs[request.urn] = outputs
         return super().RegisterResourceOutputs(request)
 
     @staticmethod
-    def _record(request: Any, urn: str, outputs: dict[str, Any]) -> RegisteredResource:
+    def _record(
+        request: Any,
+        urn: str,
+        inputs: dict[str, Any],
+        checked: dict[str, Any] | None,
+        outputs: dict[str, Any],
+    ) -> RegisteredResource:
         return RegisteredResource(
             urn=urn,
             type=request.type,
             name=request.name,
-            inputs=_plain_struct(request.object),
+            inputs=inputs,
             outputs=outputs,
             parent=request.parent or None,
             dependencies=list(dict.fromkeys(request.dependencies)),
@@ -156,7 +283,62 @@ class _RecordingMonitor(MockMonitor):
             },
             provider=request.provider or None,
             custom=bool(request.custom),
+            checked=checked,
+            options=_options(request, urn),
         )
+
+
+def _serialize(state: dict[str, Any]) -> struct_pb2.Struct:
+    """The mock's state as the wire Struct the SDK resolves outputs from (as the SDK's
+    MockMonitor does it)."""
+    _ensure_event_loop()
+    result: struct_pb2.Struct = _sync_await(rpc.serialize_properties(state, {}))
+    return result
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def _seconds(duration: str) -> float:
+    """A Go duration ("5m", "1h30m") in seconds, as the engine sends custom timeouts."""
+    return sum(float(number) * _SECONDS[unit] for number, unit in _DURATION.findall(duration))
+
+
+def _alias_urn(alias: Any, request: Any, urn: str) -> str:
+    """The URN an alias spec stands for (the engine resolves specs the same way)."""
+    if alias.urn:
+        return str(alias.urn)
+    spec = alias.spec
+    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
+    type_ = spec.type or request.type
+    parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+    qualified = type_
+    if parent:
+        parent_type = parent.split("::")[2]
+        if parent_type != STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    name = spec.name or request.name
+    return f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{qualified}::{name}"
+
+
+def _options(request: Any, urn: str) -> ResourceOptions:
+    timeouts = request.customTimeouts
+    return ResourceOptions(
+        protect=bool(request.protect),
+        ignore_changes=tuple(request.ignoreChanges),
+        delete_before_replace=bool(request.deleteBeforeReplace),
+        delete_before_replace_defined=bool(request.deleteBeforeReplaceDefined),
+        additional_secret_outputs=tuple(request.additionalSecretOutputs),
+        aliases=tuple(
+            [*request.aliasURNs, *(_alias_urn(alias, request, urn) for alias in request.aliases)]
+        ),
+        custom_timeouts=(
+            _seconds(timeouts.create),
+            _seconds(timeouts.update),
+            _seconds(timeouts.delete),
+        ),
+    )
 
 
 def _refuse_transforms(_transform: Any) -> None:
@@ -256,8 +438,8 @@ def run_in_mocks(
     `region` defaults to the `aws:region` config value, else us-east-1.
     """
     values = dict(config or {})
-    cloud = MockCloud(region=region or values.get("aws:region") or "us-east-1")
-    monitor = _RecordingMonitor(cloud)
+    cloud = MockCloud(region=region or values.get("aws:region") or "us-east-1", preview=preview)
+    monitor = _RecordingMonitor(cloud, values)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
     settings.reset_options(project=project, stack=stack, preview=preview)
@@ -284,23 +466,36 @@ def run_in_mocks(
         settings.reset_options()
         pulumi.runtime.set_all_config({}, [])
     stack_resources = [r for r in monitor.recorded if r.type == STACK_TYPE]
+    # The engine's AnalyzeStack sends a component its registered outputs, the stack its outputs.
     resources = [
-        _with_outputs(r, monitor.stack_outputs) if r.type == STACK_TYPE else r
+        _replace(r, outputs=dict(monitor.stack_outputs))
+        if r.type == STACK_TYPE
+        else _replace(r, outputs=monitor.component_outputs.get(r.urn, {}))
+        if not r.custom and r.type not in _REMOTE_COMPONENTS
+        else r
         for r in monitor.recorded
     ]
     return ProgramRun(
-        resources=resources,
+        resources=[r for r in resources if r.urn not in monitor.default_provider_urns],
         stack_outputs=monitor.stack_outputs,
         project=project,
         stack=stack,
         stack_urn=stack_resources[0].urn if stack_resources else "",
+        analyzed=resources,
     )
 
 
-def _with_outputs(resource: RegisteredResource, outputs: dict[str, Any]) -> RegisteredResource:
-    return RegisteredResource(
-        **{**resource.__dict__, "outputs": dict(outputs)},
-    )
+def _replace(resource: RegisteredResource, **changes: Any) -> RegisteredResource:
+    return RegisteredResource(**{**resource.__dict__, **changes})
+
+
+@functools.cache
+def installed_version(distribution: str) -> str:
+    """The installed version of a provider SDK (a metadata scan: looked up once)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
 
 
 def _quiet_unretrieved(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

@@ -36,6 +36,17 @@ class Project:
     runtime: str
     main: Path
     project_config: Mapping[str, Any]
+    description: str = ""
+
+    @property
+    def stack_tags(self) -> dict[str, str]:
+        """The tags the engine gives every stack of the project (and sends a pack in
+        ConfigureStack): pulumi/pulumi `pkg/backend/stack.go`, `GetEnvironmentTagsForCurrentStack`
+        (`vcs:*` tags from the git remote are not derived offline)."""
+        tags = {"pulumi:project": self.name, "pulumi:runtime": self.runtime}
+        if self.description:
+            tags["pulumi:description"] = self.description
+        return tags
 
     @property
     def stacks(self) -> list[str]:
@@ -132,4 +143,5 @@ def load_project(directory: Path | str) -> Project:
         runtime=str(runtime_name),
         main=main,
         project_config=project_config,
+        description=str(document.get("description") or ""),
     )

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
-from tools.preview.analyzer import Violation
+from tools.preview.analyzer import Remediation, Violation
 from tools.preview.guidance import Guidance
 from tools.preview.program import STACK_TYPE, RegisteredResource
 
@@ -35,6 +35,8 @@ class PreviewResult:
     outputs: Mapping[str, Any] = field(default_factory=dict)
     guidance: Mapping[tuple[str, str], Guidance] = field(default_factory=dict)
     """By (pack, policy)."""
+    remediations: Sequence[Remediation] = ()
+    phases: Sequence[str] = ("preview",)
 
     @property
     def mandatory_count(self) -> int:
@@ -53,8 +55,9 @@ def _violation_order(violation: Violation) -> tuple[str, str, str, str]:
 
 
 def as_json(result: PreviewResult) -> dict[str, Any]:
-    """The `--json` document (DESIGN contract 2, with each violation's `severity` and `fix`)."""
-    return {
+    """The `--json` document (DESIGN contract 2, with each violation's `severity`, `fix` and,
+    when it was run in a phase, `phase`)."""
+    document: dict[str, Any] = {
         "project": result.project,
         "stack": result.stack,
         "resources": [
@@ -70,10 +73,17 @@ def as_json(result: PreviewResult) -> dict[str, Any]:
                 "message": v.message,
                 "severity": result.guidance_for(v).severity,
                 "fix": result.guidance_for(v).fix,
+                **({"phase": v.phase} if v.phase else {}),
             }
             for v in sorted(result.violations, key=_violation_order)
         ],
     }
+    if result.remediations:  # only then: the contract's four keys stay the document
+        document["remediations"] = [
+            {"policy": r.policy, "pack": r.pack, "urn": r.urn}
+            for r in sorted(result.remediations, key=lambda r: (r.urn, r.pack, r.policy))
+        ]
+    return document
 
 
 def write_json(result: PreviewResult, out: IO[str]) -> None:
@@ -127,6 +137,14 @@ def write_human(result: PreviewResult, out: IO[str]) -> None:
         console.print("[bold]Outputs[/bold]")
         for key, value in sorted(result.outputs.items()):
             console.print(f"  {escape(key)}: {escape(json.dumps(value, sort_keys=True))}")
+    if result.remediations:
+        console.print()
+        console.print(f"[bold]Remediated ({len(result.remediations)})[/bold]")
+        for remediation in sorted(result.remediations, key=lambda r: (r.urn, r.pack, r.policy)):
+            console.print(
+                f"  - {escape(_name_of(remediation.urn))}: {escape(remediation.policy)} "
+                f"({escape(remediation.pack)})"
+            )
     by_policy: dict[tuple[str, str, str], list[Violation]] = defaultdict(list)
     for violation in sorted(result.violations, key=_violation_order):
         by_policy[(violation.pack, violation.policy, violation.enforcement)].append(violation)
@@ -151,6 +169,8 @@ def write_human(result: PreviewResult, out: IO[str]) -> None:
             console.print(f"  see: {escape(guidance.link)}")
         for violation in found:
             detail = violation.message.strip().splitlines()[-1] if violation.message else ""
-            console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}")
+            several = len(result.phases) > 1
+            only = f" [{violation.phase} only]" if several and violation.phase != "both" else ""
+            console.print(f"  - {escape(_name_of(violation.urn))}: {escape(detail)}{escape(only)}")
     console.print()
     console.print(f"{result.mandatory_count} mandatory violations")
