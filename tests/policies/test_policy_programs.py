@@ -47,6 +47,12 @@ EXPECTED = [
         "handler",
     ),
     ("kms-key-without-rotation", "kms-key-rotation-enabled", "aws:kms/key:Key", "unrotated"),
+    (
+        "duplicate-physical-names",
+        "physical-names-unique",
+        "aws:kms/alias:Alias",
+        "order-billing-queue-alias",
+    ),
 ]
 
 
