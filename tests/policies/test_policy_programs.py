@@ -53,6 +53,18 @@ EXPECTED = [
         "aws:kms/alias:Alias",
         "order-billing-queue-alias",
     ),
+    (
+        "table-throttle-alarm-without-operation",
+        "cloudwatch-alarm-metric-exists",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "throttles",
+    ),
+    (
+        "custom-bus-rule-alarm-without-bus",
+        "cloudwatch-alarm-metric-exists",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "throttled",
+    ),
 ]
 
 
