@@ -237,11 +237,11 @@ EVENTS = Namespace(
                     "FailedInvocations",
                     "InvocationsFailedToBeSentToDlq",
                     "InvocationsSentToDlq",
-                    "ThrottledRules",
-                    "TriggeredRules",
                 ),
                 RULE_SETS,
             ),
+            (("ThrottledRules", "TriggeredRules"), RULE_SETS | _sets(NONE)),
+            (("MatchedEvents",), _sets(("EventSourceName",))),
             (
                 (
                     "Invocations",
