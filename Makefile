@@ -42,7 +42,7 @@ $(AWSGUARD)/node_modules/.installed: $(AWSGUARD)/package.json $(AWSGUARD)/packag
 	@touch $@
 
 test: lint fixtures
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 cost: $(STAMP)
 	$(PY) -m tools.cost --stack $(STACK)

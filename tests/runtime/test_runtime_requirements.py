@@ -4,8 +4,9 @@ at run time but only the dev requirements install fails here with ModuleNotFound
 
 The virtualenvs are cached under ``.cache/runtime-venvs/`` (git-ignored), keyed by a hash of the
 requirements file and the interpreter version, so only the first run pays for `pip install`.
-The tests of one virtualenv share an xdist group, so one worker builds it while the other runs
-the rest of the suite (``make test`` passes ``--dist loadgroup``).
+Each virtualenv has one test (the platform's runs its three stacks in turn), so under xdist one
+worker builds it while the other runs the rest of the suite; a file lock keeps a second process
+from building the same one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -107,26 +109,9 @@ def in_process_counts(program: Path, stack: str) -> dict[str, int]:
     return dict(Counter(r.type for r in run.resources if r.type != STACK_TYPE))
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("runtime-venv-platform")
-@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
-def test_platform_runs_from_requirements_txt_alone(stack: str) -> None:
-    python = runtime_python(REPO / "requirements.txt", "platform")
-    assert run_isolated(python, REPO, stack) == in_process_counts(REPO, stack)
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("runtime-venv-consumer")
-def test_consumer_example_runs_from_its_requirements_txt_alone() -> None:
-    python = runtime_python(CONSUMER / "requirements.txt", "consumer-team")
-    assert run_isolated(python, CONSUMER, "dev") == in_process_counts(CONSUMER, "dev")
-
-
-@pytest.mark.xdist_group("runtime-venv-platform")
-def test_runtime_virtualenv_has_no_dev_packages() -> None:
-    """The isolation the tests above rely on: the cached platform virtualenv cannot import a
-    package that only requirements-dev.txt installs."""
-    python = runtime_python(REPO / "requirements.txt", "platform")
+def assert_isolated(python: Path) -> None:
+    """The isolation the runs rely on: the virtualenv cannot import a package that only
+    requirements-dev.txt installs."""
     completed = subprocess.run(
         [str(python), "-I", "-c", "import pytest"],
         env=_clean_env(),
@@ -137,3 +122,23 @@ def test_runtime_virtualenv_has_no_dev_packages() -> None:
     )
     assert completed.returncode != 0
     assert "No module named 'pytest'" in completed.stderr
+
+
+@pytest.mark.slow
+def test_platform_runs_from_requirements_txt_alone() -> None:
+    """dev, staging and prod, in one test so one worker builds the virtualenv and uses it."""
+    python = runtime_python(REPO / "requirements.txt", "platform")
+    assert_isolated(python)
+    stacks = ("dev", "staging", "prod")
+    # The isolated runs are subprocesses: start them together, compare as each ends.
+    with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
+        isolated = {stack: pool.submit(run_isolated, python, REPO, stack) for stack in stacks}
+        for stack in stacks:
+            assert isolated[stack].result() == in_process_counts(REPO, stack), stack
+
+
+@pytest.mark.slow
+def test_consumer_example_runs_from_its_requirements_txt_alone() -> None:
+    python = runtime_python(CONSUMER / "requirements.txt", "consumer-team")
+    assert_isolated(python)
+    assert run_isolated(python, CONSUMER, "dev") == in_process_counts(CONSUMER, "dev")
