@@ -7,6 +7,7 @@ forever and never pages. The tables of published metrics are in ``_metrics``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,12 +72,20 @@ def _rules_named(
     """The stack's EventBridge rules the alarm's RuleName names: by physical name, or by the
     engine's property dependencies while the name is unknown; None when it cannot be told."""
     value = metric.dimensions.get("RuleName")
-    rules = stack.of_type(EVENT_RULE)
     if isinstance(value, str) and not is_unknown(value):
-        return [r for r in rules if r.props.get("name") == value]
-    deps = set(alarm.property_dependencies.get(metric.prop, ()))
-    found = [r for r in rules if r.urn in deps]
+        return stack.memo("event-rules-by-name", lambda: _rules_by_name(stack)).get(value, [])
+    deps = {stack.by_urn(urn) for urn in alarm.property_dependencies.get(metric.prop, ())}
+    found = [r for r in deps if r is not None and r.type == EVENT_RULE]
     return found if len(found) == 1 else None
+
+
+def _rules_by_name(stack: Stack) -> dict[str, list[StackResource]]:
+    by_name: dict[str, list[StackResource]] = defaultdict(list)
+    for rule in stack.of_type(EVENT_RULE):
+        name = rule.props.get("name")
+        if isinstance(name, str) and not is_unknown(name):
+            by_name[name].append(rule)
+    return by_name
 
 
 def _rule_bus_problem(stack: Stack, alarm: StackResource, metric: WatchedMetric) -> str | None:
