@@ -47,6 +47,24 @@ EXPECTED = [
         "handler",
     ),
     ("kms-key-without-rotation", "kms-key-rotation-enabled", "aws:kms/key:Key", "unrotated"),
+    (
+        "duplicate-physical-names",
+        "physical-names-unique",
+        "aws:kms/alias:Alias",
+        "order-billing-queue-alias",
+    ),
+    (
+        "table-throttle-alarm-without-operation",
+        "cloudwatch-alarm-metric-exists",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "throttles",
+    ),
+    (
+        "custom-bus-rule-alarm-without-bus",
+        "cloudwatch-alarm-metric-exists",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "throttled",
+    ),
 ]
 
 

@@ -113,8 +113,12 @@ def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
     return struct
 
 
-def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
-    """The command line the engine's policy analyzer plugin runs for this pack, and its runtime."""
+def _pack_command(pack_dir: Path, *, installed: bool = False) -> tuple[list[str], str]:
+    """The command line the engine's policy analyzer plugin runs for this pack, and its runtime.
+
+    An `installed` Python pack (shipped inside this environment's packages, with its
+    dependencies installed beside it) runs with this interpreter: it has no virtualenv of its own.
+    """
     spec_path = pack_dir / "PulumiPolicy.yaml"
     if not spec_path.is_file():
         raise PackStartError(f"{spec_path} not found: {pack_dir} is not a policy pack")
@@ -128,7 +132,7 @@ def _pack_command(pack_dir: Path) -> tuple[list[str], str]:
     if name == "python":
         interpreter = sys.executable
         virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
-        if virtualenv:
+        if virtualenv and not installed:
             # The language host runs the pack with the virtualenv's interpreter and fails when
             # it does not exist (pulumi/pulumi sdk/python/toolchain, `ValidateVenv`).
             venv = (pack_dir / str(virtualenv)).absolute()
@@ -196,8 +200,10 @@ class PolicyPackProcess:
         dry_run: bool = True,
         start_timeout: float = 120.0,
         port_timeout: float = 90.0,
+        installed: bool = False,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        self.installed = installed
         self.policy_config = dict(config or {})
         self.project = project
         self.stack = stack
@@ -233,7 +239,7 @@ class PolicyPackProcess:
 
     def start(self) -> None:
         """Start the pack, connect and configure it; PackStartError carries its stderr."""
-        command, runtime = _pack_command(self.pack_dir)
+        command, runtime = _pack_command(self.pack_dir, installed=self.installed)
         try:
             self._launch(command, runtime)
             self._configure()

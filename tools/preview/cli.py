@@ -248,6 +248,7 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
         secret_keys=config.secret_keys,
         stack_tags=project.stack_tags,
         dry_run=phases[0] == "preview",
+        installed=options.policy_pack == _installed_pack(),
     )
     # Exits run in reverse: wait for the start to finish, then stop the pack (always).
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as background:

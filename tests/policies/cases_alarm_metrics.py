@@ -1,0 +1,201 @@
+"""Cases for cloudwatch-alarm-metric-exists: alarms on metrics AWS publishes, with the
+dimension sets it publishes them with (including metric math and custom-bus rule metrics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.policies.harness import UNKNOWN_OBJECT, UNKNOWN_STRING, Case, res
+
+POLICY = "cloudwatch-alarm-metric-exists"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+BUS_ARN = "arn:aws:events:us-east-1:123456789012:event-bus/orders"
+
+
+def alarm(name: str, namespace: str, metric: str, dimensions: Any, **extra: Any) -> Any:
+    inputs = {
+        "name": name,
+        "namespace": namespace,
+        "metricName": metric,
+        "dimensions": dimensions,
+        "statistic": "Sum",
+        "period": 60,
+        "evaluationPeriods": 1,
+        "threshold": 1,
+        "comparisonOperator": "GreaterThanOrEqualToThreshold",
+        **extra,
+    }
+    return res(ALARM, name, inputs)
+
+
+def math_alarm(name: str, *metrics: tuple[str, str, dict]) -> Any:
+    queries: list[dict] = [
+        {
+            "id": f"m{i}",
+            "metric": {
+                "namespace": ns,
+                "metricName": m,
+                "dimensions": d,
+                "period": 60,
+                "stat": "Sum",
+            },
+        }
+        for i, (ns, m, d) in enumerate(metrics)
+    ]
+    queries.append({"id": "total", "expression": "m0 + m1", "returnData": True})
+    return res(
+        ALARM,
+        name,
+        {
+            "name": name,
+            "metricQueries": queries,
+            "evaluationPeriods": 1,
+            "threshold": 1,
+            "comparisonOperator": "GreaterThanOrEqualToThreshold",
+        },
+    )
+
+
+custom_bus_rule = res(RULE, "shipments", {"name": "shipments", "eventBusName": "orders"})
+arn_bus_rule = res(RULE, "returns", {"name": "returns", "eventBusName": BUS_ARN})
+default_bus_rule = res(RULE, "nightly", {"name": "nightly"})
+TABLE = {"TableName": "orders"}
+
+CASES = [
+    Case.passes(
+        POLICY,
+        alarm("queue-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": "jobs"}),
+        alarm("fn-errors", "AWS/Lambda", "Errors", {"FunctionName": "worker"}),
+        alarm("reads", "AWS/DynamoDB", "ReadThrottleEvents", TABLE),
+        alarm("per-op", "AWS/DynamoDB", "ThrottledRequests", {**TABLE, "Operation": "PutItem"}),
+        alarm("asg", "AWS/AutoScaling", "GroupInServiceInstances", {"AutoScalingGroupName": "a"}),
+        alarm(
+            "tg",
+            "AWS/ApplicationELB",
+            "UnHealthyHostCount",
+            {"LoadBalancer": "app/api/1", "TargetGroup": "targetgroup/api/2"},
+        ),
+        label="published-metrics",
+    ),
+    # S2: ThrottledRequests exists only per TableName and Operation.
+    Case.fails(POLICY, alarm("throttles", "AWS/DynamoDB", "ThrottledRequests", TABLE)),
+    Case.fails(
+        POLICY,
+        alarm("typo", "AWS/SQS", "ApproximateNumberOfMessages", {"QueueName": "jobs"}),
+        label="unknown-metric-name",
+    ),
+    Case.fails(
+        POLICY,
+        alarm("extra-dim", "AWS/SQS", "NumberOfMessagesSent", {"QueueName": "q", "Env": "dev"}),
+        label="extra-dimension",
+    ),
+    Case.passes(
+        POLICY,
+        alarm("custom", "Orders/Service", "ShipmentsLate", {"Carrier": "ups"}),
+        alarm("insights", "ECS/ContainerInsights", "RunningTaskCount", {"ClusterName": "c"}),
+        label="custom-namespaces-skipped",
+    ),
+    Case.passes(
+        POLICY,
+        math_alarm(
+            "table-throttles",
+            ("AWS/DynamoDB", "ReadThrottleEvents", TABLE),
+            ("AWS/DynamoDB", "WriteThrottleEvents", TABLE),
+        ),
+        label="metric-math-published",
+    ),
+    Case.fails(
+        POLICY,
+        math_alarm(
+            "math-throttles",
+            ("AWS/DynamoDB", "ThrottledRequests", TABLE),
+            ("AWS/DynamoDB", "WriteThrottleEvents", TABLE),
+        ),
+        label="metric-math-unpublished",
+    ),
+    Case.passes(
+        POLICY,
+        res(
+            ALARM,
+            "unknown-dims",
+            {
+                "namespace": "AWS/DynamoDB",
+                "metricName": "ThrottledRequests",
+                "dimensions": UNKNOWN_OBJECT,
+            },
+        ),
+        res(
+            ALARM,
+            "unknown-metric",
+            {
+                "namespace": "AWS/SQS",
+                "metricName": UNKNOWN_STRING,
+                "dimensions": {"QueueName": "q"},
+            },
+        ),
+        label="unknown-skipped",
+    ),
+    # S3: RuleName alone is the default bus; a custom bus's rule metrics carry EventBusName.
+    Case.fails(
+        POLICY,
+        throttled := alarm(
+            "rule-throttled", "AWS/Events", "ThrottledRules", {"RuleName": "shipments"}
+        ),
+        custom_bus_rule,
+        on=throttled,
+        label="custom-bus-rule-without-bus",
+    ),
+    Case.fails(
+        POLICY,
+        arn_alarm := alarm(
+            "returns-failed", "AWS/Events", "FailedInvocations", {"RuleName": "returns"}
+        ),
+        arn_bus_rule,
+        on=arn_alarm,
+        label="custom-bus-by-arn-without-bus",
+    ),
+    Case.passes(
+        POLICY,
+        alarm(
+            "rule-ok",
+            "AWS/Events",
+            "ThrottledRules",
+            {"RuleName": "shipments", "EventBusName": "orders"},
+        ),
+        alarm("nightly-failed", "AWS/Events", "FailedInvocations", {"RuleName": "nightly"}),
+        alarm("outside", "AWS/Events", "FailedInvocations", {"RuleName": "other-stack-rule"}),
+        custom_bus_rule,
+        default_bus_rule,
+        label="rule-metrics-on-their-bus",
+    ),
+    Case.fails(
+        POLICY,
+        wrong_bus := alarm(
+            "wrong-bus",
+            "AWS/Events",
+            "InvocationsSentToDlq",
+            {"RuleName": "shipments", "EventBusName": "payments"},
+        ),
+        custom_bus_rule,
+        on=wrong_bus,
+        label="rule-metric-on-another-bus",
+    ),
+    # The rule's name is unknown in a first preview: the engine's dependency names the rule.
+    Case.fails(
+        POLICY,
+        pending := res(
+            ALARM,
+            "pending-rule",
+            {
+                "namespace": "AWS/Events",
+                "metricName": "ThrottledRules",
+                "dimensions": {"RuleName": UNKNOWN_STRING},
+            },
+            deps={"dimensions": [custom_bus_rule]},
+        ),
+        custom_bus_rule,
+        on=pending,
+        label="unknown-rule-name-resolved-by-dependency",
+    ),
+]
