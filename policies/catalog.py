@@ -78,6 +78,7 @@ def render(rules: list[Rule]) -> str:
             f"- **severity**: {rule.severity.value}",
             f"- **anchors**: {', '.join(rule.anchors) or '-'}",
             f"- **rationale**: {_cell(rule.rationale)}",
+            f"- **decided by**: {rule.decided_by}",
             f"- **unknown values**: {_cell(rule.unknown)}",
             f"- **fix**: {_cell(rule.fix)}",
         ]

@@ -110,6 +110,8 @@ class Rule:
     ``SH SQS.1``, ``Srv:SQSRedrivePolicy``, ``crp:...``, ``xtra:...``) or ``seed:<file>`` /
     ``stack-gap`` for rules none of them has. `unknown` says what the rule does when a value it
     needs is unknown during a preview (it must never report a violation on an unknown).
+    `decided_by` names the library whose judgement the rule reports (``detect-secrets``...),
+    or ``hand-written`` when the rule's own code decides.
     """
 
     name: str
@@ -126,6 +128,7 @@ class Rule:
     config_defaults: Mapping[str, Any] = field(default_factory=dict)
     check: ResourceCheck | StackCheck
     remediate: Remediation | None = None
+    decided_by: str = "hand-written"
 
     @property
     def kind(self) -> str:
@@ -217,6 +220,7 @@ def resource_rule(
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     config_defaults: Mapping[str, Any] | None = None,
     remediate: Remediation | None = None,
+    decided_by: str = "hand-written",
 ) -> Callable[[ResourceCheck], Rule]:
     """Declare a rule over resources of `types` (``"*"`` for every type).
 
@@ -240,6 +244,7 @@ def resource_rule(
             config_defaults=dict(config_defaults or {}),
             check=check,
             remediate=remediate,
+            decided_by=decided_by,
         )
 
     return wrap
@@ -258,6 +263,7 @@ def stack_rule(
     enforcement: Enforcement | None = None,
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     config_defaults: Mapping[str, Any] | None = None,
+    decided_by: str = "hand-written",
 ) -> Callable[[StackCheck], Rule]:
     """Declare a rule over the whole stack (cross-resource)."""
 
@@ -275,6 +281,7 @@ def stack_rule(
             config_schema=dict(config_schema or {}),
             config_defaults=dict(config_defaults or {}),
             check=check,
+            decided_by=decided_by,
         )
 
     return wrap

@@ -29,6 +29,7 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 VPC_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+INSTANCE = "aws:ec2/instance:Instance"
 
 RULE_RESOURCES = (SECURITY_GROUP_RULE, VPC_INGRESS_RULE, VPC_EGRESS_RULE)
 SG_FORMS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP, *RULE_RESOURCES)
@@ -441,6 +442,11 @@ def _is_true(value: Any) -> bool | None:
     anchors=("pk:EC2IMDSv2Enabled", "CKV_AWS_79", "SH EC2.170", "SH AutoScaling.3"),
 )
 def lt_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
+    yield from _imdsv1_allowed(resource)
+
+
+def _imdsv1_allowed(resource: Resource) -> Iterator[str]:
+    """The metadata options of a launch template or an instance (same shape) allow IMDSv1."""
     endpoint = resource.props.string("metadataOptions.httpEndpoint")
     tokens = resource.props.string("metadataOptions.httpTokens")
     if isinstance(endpoint, Unknown) or isinstance(tokens, Unknown) or endpoint == "disabled":
@@ -543,31 +549,113 @@ def lt_ebs_cmk(resource: Resource, context: Context) -> Iterable[str]:
             yield f"EBS volume {device} does not name a customer-managed KMS key"
 
 
-def _user_data_text(value: str) -> str:
+def _decoded(value: str) -> str:
     try:
         return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
     except (binascii.Error, ValueError):
         return value
 
 
+def _user_data(resource: Resource) -> str | Unknown | None:
+    """The user data script in plain text. A launch template's `user_data` is base64 (the
+    provider passes it to the API as is); an instance's `user_data` is plain text and its
+    `user_data_base64` base64 (pulumi-aws docs, ec2.Instance and ec2.LaunchTemplate)."""
+    plain = resource.props.string("userData")
+    encoded = resource.props.string("userDataBase64")
+    for value in (plain, encoded):
+        if isinstance(value, Unknown):
+            return value
+    if resource.type == LAUNCH_TEMPLATE and isinstance(plain, str):
+        return _decoded(plain)
+    if isinstance(encoded, str) and encoded:
+        return _decoded(encoded)
+    return plain or None
+
+
 @resource_rule(
     name="ec2-lt-no-secrets-in-user-data",
-    types=(LAUNCH_TEMPLATE,),
-    description="User data contains no credentials.",
+    types=(LAUNCH_TEMPLATE, INSTANCE),
+    description="User data of launch templates and instances contains no credentials.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
-    rationale="User data is readable by anyone who can describe the template and from the"
-    " instance's metadata service (CKV_AWS_46).",
+    rationale="User data is readable by anyone who can describe the template or instance and"
+    " from the instance's metadata service (CKV_AWS_46); a password on a command line also"
+    " shows in `ps`.",
     fix="Fetch secrets at boot from Secrets Manager or SSM Parameter Store with the instance role.",
-    unknown="Skips the template while its user data is unknown.",
+    unknown="Skips the resource while its user data is unknown.",
     anchors=("CKV_AWS_46",),
+    decided_by="detect-secrets",
 )
 def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable[str]:
-    user_data = resource.props.string("userData")
-    if isinstance(user_data, Unknown) or not user_data:
-        return
-    for finding in secrets_in_script(_user_data_text(user_data)):
-        yield f"user data contains {finding}"
+    script = _user_data(resource)
+    if isinstance(script, str) and (kinds := secrets_in_script(script)):
+        yield f"user data holds {', '.join(kinds)}"
+
+
+@resource_rule(
+    name="ec2-instance-imdsv2-required",
+    types=(INSTANCE,),
+    description="Instances require IMDSv2 session tokens.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="IMDSv1 lets an SSRF bug steal the instance role's credentials; an instance"
+    " without metadata_options gets the AMI's or account's default, which is IMDSv1 unless"
+    " changed (CKV_AWS_79, SH EC2.8).",
+    fix="Set metadata_options={'http_endpoint': 'enabled', 'http_tokens': 'required'}.",
+    unknown="Skips the instance while its metadata options are unknown.",
+    anchors=("CKV_AWS_79", "SH EC2.8"),
+)
+def instance_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
+    yield from _imdsv1_allowed(resource)
+
+
+@resource_rule(
+    name="ec2-instance-no-public-ip",
+    types=(INSTANCE,),
+    description="Instances do not get public IP addresses.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Instances with public IPs are reachable from the internet (CKV_AWS_88, SH EC2.9).",
+    fix="Remove associate_public_ip_address and launch into a private subnet.",
+    unknown="Skips the instance while the flag is unknown.",
+    anchors=("CKV_AWS_88", "SH EC2.9"),
+)
+def instance_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
+    if _is_true(resource.props.get("associatePublicIpAddress")):
+        yield "the instance associates a public IP address"
+    interfaces = resource.props.array("networkInterfaces")
+    if not isinstance(interfaces, Unknown):
+        for index, interface in enumerate(interfaces):
+            if isinstance(interface, dict) and _is_true(interface.get("associatePublicIpAddress")):
+                yield f"network interface {index} associates a public IP address"
+
+
+@resource_rule(
+    name="ec2-instance-ebs-encrypted",
+    types=(INSTANCE,),
+    description="The root volume and every EBS volume of an instance are encrypted.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Unencrypted volumes and their snapshots expose data at rest; a root volume"
+    " without root_block_device.encrypted is only encrypted when the AMI's snapshot or the"
+    " account's EBS default encryption says so, which the program does not show (CKV_AWS_8,"
+    " AwsSolutions-EC26).",
+    fix="Set root_block_device={'encrypted': True, 'kms_key_id': ...} and encrypted=True on"
+    " every ebs_block_devices entry.",
+    unknown="Skips a volume while its encrypted flag is unknown.",
+    anchors=("CKV_AWS_8", "AwsSolutions-EC26"),
+)
+def instance_ebs_encrypted(resource: Resource, context: Context) -> Iterable[str]:
+    root = resource.props.get("rootBlockDevice")
+    if not isinstance(root, Unknown):
+        root_encrypted = _is_true(root.get("encrypted")) if isinstance(root, dict) else False
+        if root_encrypted is False:
+            yield "the root volume is not encrypted"
+    volumes = resource.props.array("ebsBlockDevices")
+    if not isinstance(volumes, Unknown):
+        for index, volume in enumerate(volumes):
+            if isinstance(volume, dict) and _is_true(volume.get("encrypted")) is False:
+                yield f"EBS volume {volume.get('deviceName') or index} is not encrypted"
 
 
 @resource_rule(
@@ -606,4 +694,7 @@ RULES = [
     lt_ebs_cmk,
     lt_no_secrets_in_user_data,
     lt_detailed_monitoring,
+    instance_imdsv2_required,
+    instance_no_public_ip,
+    instance_ebs_encrypted,
 ]

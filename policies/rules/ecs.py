@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..lib.rule import Category, Context, Enforcement, Resource, Severity, resource_rule
-from ..lib.secrets import is_secret_name, secret_value_kind
+from ..lib.secrets import secrets_in_script, secrets_in_variable
 from ..lib.values import Unknown
 
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -114,15 +114,16 @@ def task_log_configuration(resource: Resource, context: Context) -> Iterable[str
 @resource_rule(
     name="ecs-task-no-secrets-in-environment",
     types=(TASK_DEFINITION,),
-    description="No credentials in plain container environment variables.",
+    description="No credentials in plain container environment values, commands or entry points.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
-    rationale="Environment values are readable by anyone who can describe the task definition"
-    " (SH ECS.8).",
+    rationale="Environment values and commands are readable by anyone who can describe the task"
+    " definition (SH ECS.8); a password on a command line also shows in `ps`.",
     fix="Move the value to Secrets Manager or SSM Parameter Store and reference it from the"
-    " container's `secrets` list.",
+    " container's `secrets` list (the command then reads it from the environment).",
     unknown="Skips the task definition while containerDefinitions is unknown.",
     anchors=("SH ECS.8",),
+    decided_by="detect-secrets",
 )
 def task_no_secrets_in_environment(resource: Resource, context: Context) -> Iterable[str]:
     for name, container in containers(resource):
@@ -130,11 +131,14 @@ def task_no_secrets_in_environment(resource: Resource, context: Context) -> Iter
             if not isinstance(variable, dict):
                 continue
             key, value = str(variable.get("name", "")), variable.get("value")
-            kind = secret_value_kind(value) if isinstance(value, str) else None
-            if kind:
-                yield f"container {name}: environment variable {key} holds {kind}"
-            elif is_secret_name(key) and value not in (None, ""):
-                yield f"container {name}: environment variable {key} looks like a credential"
+            if isinstance(value, str) and (kinds := secrets_in_variable(key, value)):
+                yield f"container {name}: environment variable {key} holds {', '.join(kinds)}"
+        for field in ("command", "entryPoint"):
+            words = container.get(field)
+            if isinstance(words, list) and (
+                kinds := secrets_in_script(" ".join(str(w) for w in words))
+            ):
+                yield f"container {name}: {field} holds {', '.join(kinds)}"
 
 
 @resource_rule(
