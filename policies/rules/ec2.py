@@ -37,6 +37,15 @@ SG_FORMS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP, *RULE_RESOURCES)
 ADMIN_PORTS = (22, 3389)
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 _ALL_PROTOCOLS = ("-1", "all")
+# Protocol numbers the EC2 API accepts in place of names (IANA protocol numbers).
+_PROTOCOL_NAMES = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
+_ICMP = ("icmp", "icmpv6")
+# ICMP messages Path MTU Discovery needs from any address: "Destination Unreachable:
+# fragmentation needed" (type 3, code 4) and ICMPv6 "Packet Too Big" (type 2). AWS recommends
+# admitting them in security groups: EC2 User Guide, "Network maximum transmission unit (MTU)
+# for your EC2 instance" > "Path MTU Discovery"
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/network_mtu.html#path_mtu_discovery).
+_PATH_MTU_MESSAGES = {("icmp", 3, 4), ("icmpv6", 2, -1), ("icmpv6", 2, 0)}
 _DEFAULT_SG_DESCRIPTION = "Managed by Pulumi"
 
 
@@ -53,18 +62,34 @@ class Permission:
     description: str | None
 
     @property
+    def icmp(self) -> bool:
+        """ICMP(v6): fromPort and toPort are the message type and code, not ports."""
+        return self.protocol in _ICMP
+
+    @property
     def all_ports(self) -> bool:
+        if self.icmp:
+            return False
         return self.protocol in _ALL_PROTOCOLS or (self.from_port <= 0 and self.to_port >= 65535)
+
+    @property
+    def path_mtu_discovery(self) -> bool:
+        """Only the ICMP message Path MTU Discovery needs (see _PATH_MTU_MESSAGES)."""
+        return (self.protocol, self.from_port, self.to_port) in _PATH_MTU_MESSAGES
 
     @property
     def open_to_anywhere(self) -> tuple[str, ...]:
         return tuple(c for c in self.cidrs if c in _ANYWHERE)
 
     def covers(self, port: int) -> bool:
-        return self.all_ports or self.from_port <= port <= self.to_port
+        return not self.icmp and (self.all_ports or self.from_port <= port <= self.to_port)
 
     @property
     def ports(self) -> str:
+        if self.icmp:
+            kind = "all types" if self.from_port == -1 else f"type {self.from_port}"
+            code = "" if self.to_port == -1 else f" code {self.to_port}"
+            return f"{self.protocol} {kind}{code}"
         if self.all_ports:
             return "all ports" if self.protocol in _ALL_PROTOCOLS else f"{self.protocol} all ports"
         span = str(self.from_port)
@@ -94,7 +119,7 @@ def _permission(where: str, direction: str, entry: Props, vpc_form: bool) -> Per
     if any(isinstance(v, Unknown) for v in (protocol, start, end, cidrs)) or protocol is None:
         return None
     protocol = str(protocol).lower()
-    protocol = {"6": "tcp", "17": "udp"}.get(protocol, protocol)
+    protocol = _PROTOCOL_NAMES.get(protocol, protocol)
     low, high = _port(start), _port(end)
     if protocol not in _ALL_PROTOCOLS and (low is None or high is None):
         low, high = 0, 65535
@@ -140,7 +165,8 @@ def permissions(resource: Resource) -> Iterator[Permission]:
 @resource_rule(
     name="ec2-sg-no-public-admin-ports",
     types=SG_FORMS,
-    description="SSH (22) and RDP (3389) are never open to 0.0.0.0/0 or ::/0.",
+    description="SSH (22) and RDP (3389) are never open to 0.0.0.0/0 or ::/0, over TCP, UDP or"
+    " all protocols.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     rationale="Internet-facing admin ports are brute-forced within minutes (pk:EC2RestrictedSSH,"
@@ -162,7 +188,9 @@ def no_public_admin_ports(resource: Resource, context: Context) -> Iterable[str]
         if permission.direction != "ingress" or not anywhere:
             continue
         ports = [p for p in ADMIN_PORTS if permission.covers(p)]
-        if ports and permission.protocol in ("tcp", *_ALL_PROTOCOLS):
+        # RDP's UDP transport listens on UDP 3389 too, and a UDP rule is no narrower a
+        # door to an admin service than a TCP one.
+        if ports and permission.protocol in ("tcp", "udp", *_ALL_PROTOCOLS):
             yield (
                 f"{permission.where} opens admin port(s) {', '.join(map(str, ports))}"
                 f" ({permission.ports}) to {', '.join(anywhere)}"
@@ -179,7 +207,9 @@ def no_public_admin_ports(resource: Resource, context: Context) -> Iterable[str]
     rationale="Everything but the public web entry point stays private (AwsSolutions-EC23,"
     " crp:aws-ec2-securitygroup-disallow-public-internet-ingress,"
     " pk:EC2RestrictedCommonPorts, CKV_AWS_277, CKV_AWS_260, SH EC2.18, SH EC2.19). Port 80 is"
-    " allowed by default for the HTTP->HTTPS redirect that elb-listener-https-only enforces.",
+    " allowed by default for the HTTP->HTTPS redirect that elb-listener-https-only enforces."
+    " The ICMP messages Path MTU Discovery needs (type 3 code 4, ICMPv6 type 2) are always"
+    " admitted, as AWS recommends.",
     fix="Admit a security group (the load balancer's) or specific CIDRs instead of the"
     " internet; set `allowedPublicIngressPorts` to [443] where no redirect listener exists.",
     unknown="Skips a rule while its protocol, ports or CIDRs are unknown.",
@@ -206,6 +236,8 @@ def no_public_ingress(resource: Resource, context: Context) -> Iterable[str]:
     for permission in permissions(resource):
         anywhere = permission.open_to_anywhere
         if permission.direction != "ingress" or not anywhere:
+            continue
+        if permission.path_mtu_discovery:
             continue
         if any(permission.covers(p) for p in ADMIN_PORTS):
             continue  # reported by ec2-sg-no-public-admin-ports
