@@ -1,8 +1,12 @@
 """Cases for values in the forms the provider and AWS accept: listener protocols and action types
 in any case, AWS's post-quantum TLS policies, the ICMP that Path MTU Discovery needs, admin ports
-over UDP, and listener rules that forward plain HTTP."""
+over UDP, listener rules that forward plain HTTP, and the stack's own account known to trust
+rules from the provider and the role's own policies."""
 
 from __future__ import annotations
+
+import dataclasses
+import json
 
 from tests.policies.harness import Case, out, res
 
@@ -175,4 +179,67 @@ CASES = [
             },
         ),
     ),
+]
+
+
+# The stack's own account, known without configuration.
+TRUST = "iam-role-trust-policy-restricted"
+OWN, OTHER = "210987654321", "999988887777"
+ROLE = "aws:iam/role:Role"
+
+
+def root_trust(account: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+def with_provider(resource: object, provider: object) -> object:
+    return dataclasses.replace(resource, provider=f"{provider.urn}::{provider.name}-id")
+
+
+_pinned = res("pulumi:providers:aws", "pinned", {"region": "eu-west-1", "allowedAccountIds": [OWN]})
+_assumed = res(
+    "pulumi:providers:aws",
+    "deployer",
+    {"assumeRoles": [{"roleArn": f"arn:aws:iam::{OWN}:role/deployer"}]},
+)
+
+CASES += [
+    Case.passes(
+        TRUST,
+        _pinned,
+        with_provider(res(ROLE, "ops-own", {"assumeRolePolicy": root_trust(OWN)}), _pinned),
+    ),
+    Case.passes(
+        TRUST,
+        _assumed,
+        with_provider(res(ROLE, "ops-assumed", {"assumeRolePolicy": root_trust(OWN)}), _assumed),
+    ),
+    Case.passes(
+        TRUST,
+        res(
+            ROLE,
+            "ops-bounded",
+            {
+                "assumeRolePolicy": root_trust(OWN),
+                "permissionsBoundary": f"arn:aws:iam::{OWN}:policy/boundary",
+            },
+        ),
+    ),
+    Case.fails(
+        TRUST,
+        with_provider(res(ROLE, "ops-other", {"assumeRolePolicy": root_trust(OTHER)}), _pinned),
+        _pinned,
+    ),
+    Case.fails(TRUST, res(ROLE, "ops-unknown-account", {"assumeRolePolicy": root_trust(OWN)})),
 ]
