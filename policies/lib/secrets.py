@@ -170,3 +170,8 @@ def secrets_in_script(text: str) -> tuple[str, ...]:
         ):
             kinds[kind] = None
     return tuple(kinds)
+
+
+def describe(kinds: tuple[str, ...]) -> str:
+    """How a violation names what was found: ``a credential (Slack Token, ...)``."""
+    return f"a credential in plain text (detect-secrets: {', '.join(kinds)})"

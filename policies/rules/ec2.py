@@ -19,7 +19,7 @@ from ..lib.rule import (
     resource_rule,
     stack_rule,
 )
-from ..lib.secrets import secrets_in_script
+from ..lib.secrets import describe, secrets_in_script
 from ..lib.stack import Stack
 from ..lib.values import UNKNOWN, Props, Unknown
 
@@ -621,7 +621,7 @@ def _user_data(resource: Resource) -> str | Unknown | None:
 def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable[str]:
     script = _user_data(resource)
     if isinstance(script, str) and (kinds := secrets_in_script(script)):
-        yield f"user data holds {', '.join(kinds)}"
+        yield f"user data holds {describe(kinds)}"
 
 
 @resource_rule(

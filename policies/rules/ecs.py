@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..lib.rule import Category, Context, Enforcement, Resource, Severity, resource_rule
-from ..lib.secrets import secrets_in_script, secrets_in_variable
+from ..lib.secrets import describe, secrets_in_script, secrets_in_variable
 from ..lib.values import Unknown
 
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -132,13 +132,13 @@ def task_no_secrets_in_environment(resource: Resource, context: Context) -> Iter
                 continue
             key, value = str(variable.get("name", "")), variable.get("value")
             if isinstance(value, str) and (kinds := secrets_in_variable(key, value)):
-                yield f"container {name}: environment variable {key} holds {', '.join(kinds)}"
+                yield f"container {name}: environment variable {key} holds {describe(kinds)}"
         for field in ("command", "entryPoint"):
             words = container.get(field)
             if isinstance(words, list) and (
                 kinds := secrets_in_script(" ".join(str(w) for w in words))
             ):
-                yield f"container {name}: {field} holds {', '.join(kinds)}"
+                yield f"container {name}: {field} holds {describe(kinds)}"
 
 
 @resource_rule(

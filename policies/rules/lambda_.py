@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lib import Category, Context, Enforcement, Resource, Severity, is_unknown, resource_rule
-from ..lib.secrets import secrets_in_variable
+from ..lib.secrets import describe, secrets_in_variable
 from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
 
 # Runtimes past their Lambda deprecation date (AWS Lambda runtimes page, Nov 2026).
@@ -253,7 +253,7 @@ def lambda_function_no_secrets_in_env(r: Resource, ctx: Context) -> Iterator[str
         return
     for name, value in sorted(variables.items()):
         if isinstance(value, str) and (kinds := secrets_in_variable(name, value)):
-            yield f"variable {name} holds {', '.join(kinds)}"
+            yield f"variable {name} holds {describe(kinds)}"
 
 
 @resource_rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..lib.rule import Category, Context, Resource, Severity, resource_rule
-from ..lib.secrets import secrets_in_variable
+from ..lib.secrets import describe, secrets_in_variable
 from ..lib.values import Unknown
 
 PARAMETER = "aws:ssm/parameter:Parameter"
@@ -37,7 +37,7 @@ def parameter_secrets_are_secure(resource: Resource, context: Context) -> Iterab
     for field in ("value", "insecureValue"):
         value = resource.props.string(field)
         if isinstance(value, str) and (kinds := secrets_in_variable(leaf, value)):
-            yield f"{kind} parameter {name or resource.name} holds {', '.join(kinds)} in plain text"
+            yield f"{kind} parameter {name or resource.name} holds {describe(kinds)}"
 
 
 RULES = [parameter_secrets_are_secure]
