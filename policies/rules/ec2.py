@@ -45,7 +45,7 @@ _ICMP = ("icmp", "icmpv6")
 # admitting them in security groups: EC2 User Guide, "Network maximum transmission unit (MTU)
 # for your EC2 instance" > "Path MTU Discovery"
 # (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/network_mtu.html#path_mtu_discovery).
-_PATH_MTU_MESSAGES = {("icmp", 3, 4), ("icmpv6", 2, -1), ("icmpv6", 2, 0)}
+_PATH_MTU_MESSAGES = {("icmp", 3, 4), ("icmp", 3, -1), ("icmpv6", 2, -1), ("icmpv6", 2, 0)}
 _DEFAULT_SG_DESCRIPTION = "Managed by Pulumi"
 
 

@@ -132,6 +132,8 @@ CASES = [
     # ICMP that Path MTU Discovery needs is not public ingress; other ICMP is.
     Case.passes(PUBLIC, icmp_sg("pmtud-v4", "icmp", 3, 4, "0.0.0.0/0")),
     Case.passes(PUBLIC, icmp_sg("pmtud-v6", "58", 2, 0, "::/0")),
+    Case.passes(PUBLIC, icmp_sg("unreachable-any-code", "icmp", 3, -1, "0.0.0.0/0")),
+    Case.fails(PUBLIC, icmp_sg("echo-request", "icmp", 8, -1, "0.0.0.0/0")),
     Case.passes(
         PUBLIC,
         res(
