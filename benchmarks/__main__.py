@@ -45,6 +45,9 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--policy-n", type=int, default=50, help="components for policy eval")
     parser.add_argument("--events", type=int, default=200, help="events through the handler")
     parser.add_argument("--stack", default="prod", help="stack previewed end to end")
+    parser.add_argument(
+        "--pack-pairs", type=int, default=3, help="paired previews, whole pack vs one rule"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--readme", type=Path, default=isolated.REPO_ROOT / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
@@ -134,6 +137,13 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
 
     console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack}")
     results["prod_stack"] = commands.stack_preview(args.stack, args.repeat)
+
+    console.log(f"stack {args.stack}: whole pack vs a one-rule pack, paired previews")
+    results["pack_cost"] = isolated.run_json(
+        "benchmarks.pack_cost",
+        ["--stack", args.stack, "--pairs", str(args.pack_pairs)],
+        timeout=1800,
+    )
 
     console.log("shipment handler: cold import, DynamoDB calls, events/s on moto")
     results["handler"] = isolated.run_json(

@@ -21,6 +21,7 @@ GROWTH_MAX = 4.4
 NEW_EVENT_MAX_WRITES = 3
 DUPLICATE_MAX_CALLS = 2
 MAKE_TEST_MAX_S = 180.0
+PACK_COST_MAX_RATIO = 1.3
 
 PASS, MISS, NOT_MEASURED = "pass", "miss", "not measured"
 
@@ -103,6 +104,23 @@ def growth_target(results: Mapping[str, Any]) -> Target:
     )
 
 
+def pack_cost_target(results: Mapping[str, Any]) -> Target:
+    cost = results.get("pack_cost") or {}
+    name = f"{cost.get('stack', 'prod')} preview, whole pack vs a one-rule pack"
+    goal = f"<= {PACK_COST_MAX_RATIO:g}x"
+    if "cpu_ratio_median_of_pairs" not in cost:
+        why = (cost.get("error") or "skipped").splitlines()[-1][:160]
+        return _missing(name, goal, why)
+    return Target(
+        name,
+        goal,
+        f"{cost['cpu_ratio_median_of_pairs']:.2f}x CPU, {cost['ratio_median_of_pairs']:.2f}x wall",
+        _verdict(cost["cpu_ratio_median_of_pairs"] <= PACK_COST_MAX_RATIO),
+        f"median of paired whole-process runs; {cost['rules']} rules,"
+        f" {cost['rules_per_s']:.0f} rules/s",
+    )
+
+
 def handler_targets(results: Mapping[str, Any]) -> list[Target]:
     new_name, new_goal = "DynamoDB writes per new event", f"<= {NEW_EVENT_MAX_WRITES}"
     dup_name, dup_goal = "DynamoDB calls per duplicate event", f"<= {DUPLICATE_MAX_CALLS}"
@@ -146,6 +164,7 @@ def evaluate(results: Mapping[str, Any]) -> list[Target]:
         prod_target(results),
         overhead_target(results),
         growth_target(results),
+        pack_cost_target(results),
         *handler_targets(results),
         make_test_target(results),
     ]
@@ -218,6 +237,16 @@ def figure_rows(results: Mapping[str, Any]) -> list[tuple[str, str]]:
         )
     elif "error" in policy:
         rows.append(("policy evaluation", "failed: " + policy["error"].splitlines()[-1][:100]))
+    cost = results.get("pack_cost", {})
+    if "rule_evaluations_per_s" in cost:
+        rows.append(
+            (
+                "pack throughput on the stack preview (rules added over a one-rule pack)",
+                f"{cost['rules_per_s']:.0f} rules/s, {cost['rule_evaluations_per_s']:.0f}"
+                f" rule x resource evaluations/s ({cost['rules']} rules,"
+                f" {cost['resources']} resources, CPU time)",
+            )
+        )
     handler = results.get("handler", {})
     cold = handler.get("cold_import")
     if cold:

@@ -26,10 +26,13 @@ else:
     _spec.loader.exec_module(_pack)
 
 _lib = importlib.import_module(f"{_pack.__name__}.lib.convert")
+_dispatch = importlib.import_module(f"{_pack.__name__}.lib.dispatch")
 _rules = importlib.import_module(f"{_pack.__name__}.rules")
 
 _lib.install_conversion_cache()
-ALL_POLICIES = [rule.to_policy() for rule in _rules.all_rules()]
+_ALL_RULES = _rules.all_rules()
+_dispatch.install_type_dispatch({r.name: r.resource_types for r in _ALL_RULES if r.resource_types})
+ALL_POLICIES = [rule.to_policy() for rule in _ALL_RULES]
 
 # The pack lives for one preview or update and allocates a few objects per property per
 # request: collect rarely, and never rescan the modules and policies loaded above.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,6 +41,12 @@ IAM_POLICY = "aws:iam/policy:Policy"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 AWS_MANAGED_SQS_KEY = "alias/aws/sqs"
+# AWS-managed keys (alias/aws/<service>, by alias name or alias ARN): their key policies cannot
+# be changed, so no other service principal can ever be granted them (SNS Developer Guide,
+# "Configuring AWS KMS permissions for AWS services": event sources such as CloudWatch and
+# EventBridge need a customer managed key on the topic;
+# https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+AWS_MANAGED_KEY = re.compile(r"(?:^|:)(alias/aws/[\w-]+)$")
 
 
 def documents(

@@ -7,22 +7,49 @@ from collections.abc import Iterator
 from ..lib import Category, Context, Resource, Severity, is_unknown, resource_rule, undecided
 from ._common import TABLE
 
+TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica"
+
+
+def _replicas(r: Resource) -> Iterator[tuple[str, dict[str, object]]]:
+    """(region, settings) of each global-table replica a table declares inline.
+
+    Each replica has its own point-in-time recovery (default off) and its own key: without
+    `kms_key_arn` a replica uses the AWS-managed alias/aws/dynamodb key of its region even when
+    the table has a CMK (pulumi-aws `dynamodb.Table` docs, `replicas`; a KMS key is regional,
+    so the table's key cannot encrypt a replica in another region)."""
+    replicas = r.props.array("replicas")
+    if not isinstance(replicas, list):
+        return
+    for index, replica in enumerate(replicas):
+        if isinstance(replica, dict):
+            yield str(replica.get("regionName") or index), replica
+
 
 @resource_rule(
     name="dynamodb-table-point-in-time-recovery",
-    types=(TABLE,),
-    description="DynamoDB tables have point-in-time recovery on.",
+    types=(TABLE, TABLE_REPLICA),
+    description="DynamoDB tables and each of their global-table replicas have point-in-time"
+    " recovery on.",
     severity=Severity.HIGH,
     category=Category.DATA_LOSS,
     anchors=("AwsSolutions-DDB3", "CKV_AWS_28", "SH DynamoDB.2"),
     rationale="PITR is the only way back from a bad write or delete in the last 35 days.",
-    fix="Set point_in_time_recovery={'enabled': True}.",
-    unknown="Skips the table while pointInTimeRecovery.enabled is unknown.",
+    fix="Set point_in_time_recovery={'enabled': True}, and point_in_time_recovery=True on each"
+    " replica (replicas entries and aws.dynamodb.TableReplica).",
+    unknown="Skips the table (or a replica) while its PITR setting is unknown.",
 )
 def dynamodb_table_pitr(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.type == TABLE_REPLICA:
+        if r.props.flag("pointInTimeRecovery") is False:
+            yield f"replica {r.name} has no point-in-time recovery"
+        return
     enabled = r.props.flag("pointInTimeRecovery.enabled")
     if not is_unknown(enabled) and enabled is not True:
         yield f"table {r.name} has no point-in-time recovery"
+    for region, replica in _replicas(r):
+        pitr = replica.get("pointInTimeRecovery")
+        if not is_unknown(pitr) and pitr is not True and str(pitr).lower() != "true":
+            yield f"table {r.name}: replica in {region} has no point-in-time recovery"
 
 
 @resource_rule(
@@ -43,24 +70,41 @@ def dynamodb_table_encryption_not_disabled(r: Resource, ctx: Context) -> Iterato
 
 @resource_rule(
     name="dynamodb-table-customer-managed-key",
-    types=(TABLE,),
-    description="DynamoDB tables are encrypted with a customer-managed KMS key.",
+    types=(TABLE, TABLE_REPLICA),
+    description="DynamoDB tables and each of their global-table replicas are encrypted with a"
+    " customer-managed KMS key.",
     severity=Severity.MEDIUM,
     category=Category.SECURITY,
     anchors=("CKV_AWS_119",),
     rationale="A CMK puts reads of the data under a key policy we control and audit.",
     fix="Set server_side_encryption={'enabled': True, 'kms_key_arn': <CMK ARN>}.",
-    unknown="Says it cannot decide (advisory) for the table while serverSideEncryption is unknown.",
+    unknown="Says it cannot decide (advisory) for the table while serverSideEncryption is unknown;"
+    " skips a replica while its key is unknown.",
 )
 def dynamodb_table_customer_managed_key(r: Resource, ctx: Context) -> Iterator[str]:
+    if r.type == TABLE_REPLICA:
+        if _aws_managed(r.props.get("kmsKeyArn")):
+            yield f"replica {r.name} is not encrypted with a customer-managed KMS key"
+        return
     enabled = r.props.flag("serverSideEncryption.enabled")
     key = r.props.get("serverSideEncryption.kmsKeyArn")
     if is_unknown(enabled):
         undecided(f"serverSideEncryption of table {r.name}")
     if is_unknown(enabled) or is_unknown(key):
         return
-    if enabled is not True or not key or str(key).endswith("alias/aws/dynamodb"):
+    if enabled is not True or _aws_managed(key):
         yield f"table {r.name} is not encrypted with a customer-managed KMS key"
+        return
+    for region, replica in _replicas(r):
+        if _aws_managed(replica.get("kmsKeyArn")):
+            yield f"table {r.name}: replica in {region} has no customer-managed KMS key"
+
+
+def _aws_managed(key: object) -> bool:
+    """No key (the AWS-owned or AWS-managed one) or alias/aws/dynamodb; False while unknown."""
+    if is_unknown(key):
+        return False
+    return not key or str(key).endswith("alias/aws/dynamodb")
 
 
 @resource_rule(

@@ -19,7 +19,7 @@ from ..lib.rule import (
     resource_rule,
     stack_rule,
 )
-from ..lib.secrets import secrets_in_script
+from ..lib.secrets import describe, secrets_in_script
 from ..lib.stack import Stack
 from ..lib.values import UNKNOWN, Props, Unknown
 
@@ -29,6 +29,7 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 VPC_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+INSTANCE = "aws:ec2/instance:Instance"
 
 RULE_RESOURCES = (SECURITY_GROUP_RULE, VPC_INGRESS_RULE, VPC_EGRESS_RULE)
 SG_FORMS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP, *RULE_RESOURCES)
@@ -36,6 +37,15 @@ SG_FORMS = (SECURITY_GROUP, DEFAULT_SECURITY_GROUP, *RULE_RESOURCES)
 ADMIN_PORTS = (22, 3389)
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 _ALL_PROTOCOLS = ("-1", "all")
+# Protocol numbers the EC2 API accepts in place of names (IANA protocol numbers).
+_PROTOCOL_NAMES = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
+_ICMP = ("icmp", "icmpv6")
+# ICMP messages Path MTU Discovery needs from any address: "Destination Unreachable:
+# fragmentation needed" (type 3, code 4) and ICMPv6 "Packet Too Big" (type 2). AWS recommends
+# admitting them in security groups: EC2 User Guide, "Network maximum transmission unit (MTU)
+# for your EC2 instance" > "Path MTU Discovery"
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/network_mtu.html#path_mtu_discovery).
+_PATH_MTU_MESSAGES = {("icmp", 3, 4), ("icmp", 3, -1), ("icmpv6", 2, -1), ("icmpv6", 2, 0)}
 _DEFAULT_SG_DESCRIPTION = "Managed by Pulumi"
 
 
@@ -52,18 +62,34 @@ class Permission:
     description: str | None
 
     @property
+    def icmp(self) -> bool:
+        """ICMP(v6): fromPort and toPort are the message type and code, not ports."""
+        return self.protocol in _ICMP
+
+    @property
     def all_ports(self) -> bool:
+        if self.icmp:
+            return False
         return self.protocol in _ALL_PROTOCOLS or (self.from_port <= 0 and self.to_port >= 65535)
+
+    @property
+    def path_mtu_discovery(self) -> bool:
+        """Only the ICMP message Path MTU Discovery needs (see _PATH_MTU_MESSAGES)."""
+        return (self.protocol, self.from_port, self.to_port) in _PATH_MTU_MESSAGES
 
     @property
     def open_to_anywhere(self) -> tuple[str, ...]:
         return tuple(c for c in self.cidrs if c in _ANYWHERE)
 
     def covers(self, port: int) -> bool:
-        return self.all_ports or self.from_port <= port <= self.to_port
+        return not self.icmp and (self.all_ports or self.from_port <= port <= self.to_port)
 
     @property
     def ports(self) -> str:
+        if self.icmp:
+            kind = "all types" if self.from_port == -1 else f"type {self.from_port}"
+            code = "" if self.to_port == -1 else f" code {self.to_port}"
+            return f"{self.protocol} {kind}{code}"
         if self.all_ports:
             return "all ports" if self.protocol in _ALL_PROTOCOLS else f"{self.protocol} all ports"
         span = str(self.from_port)
@@ -93,7 +119,7 @@ def _permission(where: str, direction: str, entry: Props, vpc_form: bool) -> Per
     if any(isinstance(v, Unknown) for v in (protocol, start, end, cidrs)) or protocol is None:
         return None
     protocol = str(protocol).lower()
-    protocol = {"6": "tcp", "17": "udp"}.get(protocol, protocol)
+    protocol = _PROTOCOL_NAMES.get(protocol, protocol)
     low, high = _port(start), _port(end)
     if protocol not in _ALL_PROTOCOLS and (low is None or high is None):
         low, high = 0, 65535
@@ -139,7 +165,8 @@ def permissions(resource: Resource) -> Iterator[Permission]:
 @resource_rule(
     name="ec2-sg-no-public-admin-ports",
     types=SG_FORMS,
-    description="SSH (22) and RDP (3389) are never open to 0.0.0.0/0 or ::/0.",
+    description="SSH (22) and RDP (3389) are never open to 0.0.0.0/0 or ::/0, over TCP, UDP or"
+    " all protocols.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     rationale="Internet-facing admin ports are brute-forced within minutes (pk:EC2RestrictedSSH,"
@@ -161,7 +188,9 @@ def no_public_admin_ports(resource: Resource, context: Context) -> Iterable[str]
         if permission.direction != "ingress" or not anywhere:
             continue
         ports = [p for p in ADMIN_PORTS if permission.covers(p)]
-        if ports and permission.protocol in ("tcp", *_ALL_PROTOCOLS):
+        # RDP's UDP transport listens on UDP 3389 too, and a UDP rule is no narrower a
+        # door to an admin service than a TCP one.
+        if ports and permission.protocol in ("tcp", "udp", *_ALL_PROTOCOLS):
             yield (
                 f"{permission.where} opens admin port(s) {', '.join(map(str, ports))}"
                 f" ({permission.ports}) to {', '.join(anywhere)}"
@@ -178,7 +207,9 @@ def no_public_admin_ports(resource: Resource, context: Context) -> Iterable[str]
     rationale="Everything but the public web entry point stays private (AwsSolutions-EC23,"
     " crp:aws-ec2-securitygroup-disallow-public-internet-ingress,"
     " pk:EC2RestrictedCommonPorts, CKV_AWS_277, CKV_AWS_260, SH EC2.18, SH EC2.19). Port 80 is"
-    " allowed by default for the HTTP->HTTPS redirect that elb-listener-https-only enforces.",
+    " allowed by default for the HTTP->HTTPS redirect that elb-listener-https-only enforces."
+    " The ICMP messages Path MTU Discovery needs (type 3 code 4, ICMPv6 type 2) are always"
+    " admitted, as AWS recommends.",
     fix="Admit a security group (the load balancer's) or specific CIDRs instead of the"
     " internet; set `allowedPublicIngressPorts` to [443] where no redirect listener exists.",
     unknown="Skips a rule while its protocol, ports or CIDRs are unknown.",
@@ -205,6 +236,8 @@ def no_public_ingress(resource: Resource, context: Context) -> Iterable[str]:
     for permission in permissions(resource):
         anywhere = permission.open_to_anywhere
         if permission.direction != "ingress" or not anywhere:
+            continue
+        if permission.path_mtu_discovery:
             continue
         if any(permission.covers(p) for p in ADMIN_PORTS):
             continue  # reported by ec2-sg-no-public-admin-ports
@@ -441,6 +474,11 @@ def _is_true(value: Any) -> bool | None:
     anchors=("pk:EC2IMDSv2Enabled", "CKV_AWS_79", "SH EC2.170", "SH AutoScaling.3"),
 )
 def lt_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
+    yield from _imdsv1_allowed(resource)
+
+
+def _imdsv1_allowed(resource: Resource) -> Iterator[str]:
+    """The metadata options of a launch template or an instance (same shape) allow IMDSv1."""
     endpoint = resource.props.string("metadataOptions.httpEndpoint")
     tokens = resource.props.string("metadataOptions.httpTokens")
     if isinstance(endpoint, Unknown) or isinstance(tokens, Unknown) or endpoint == "disabled":
@@ -543,31 +581,113 @@ def lt_ebs_cmk(resource: Resource, context: Context) -> Iterable[str]:
             yield f"EBS volume {device} does not name a customer-managed KMS key"
 
 
-def _user_data_text(value: str) -> str:
+def _decoded(value: str) -> str:
     try:
         return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
     except (binascii.Error, ValueError):
         return value
 
 
+def _user_data(resource: Resource) -> str | Unknown | None:
+    """The user data script in plain text. A launch template's `user_data` is base64 (the
+    provider passes it to the API as is); an instance's `user_data` is plain text and its
+    `user_data_base64` base64 (pulumi-aws docs, ec2.Instance and ec2.LaunchTemplate)."""
+    plain = resource.props.string("userData")
+    encoded = resource.props.string("userDataBase64")
+    for value in (plain, encoded):
+        if isinstance(value, Unknown):
+            return value
+    if resource.type == LAUNCH_TEMPLATE and isinstance(plain, str):
+        return _decoded(plain)
+    if isinstance(encoded, str) and encoded:
+        return _decoded(encoded)
+    return plain or None
+
+
 @resource_rule(
     name="ec2-lt-no-secrets-in-user-data",
-    types=(LAUNCH_TEMPLATE,),
-    description="User data contains no credentials.",
+    types=(LAUNCH_TEMPLATE, INSTANCE),
+    description="User data of launch templates and instances contains no credentials.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
-    rationale="User data is readable by anyone who can describe the template and from the"
-    " instance's metadata service (CKV_AWS_46).",
+    rationale="User data is readable by anyone who can describe the template or instance and"
+    " from the instance's metadata service (CKV_AWS_46); a password on a command line also"
+    " shows in `ps`.",
     fix="Fetch secrets at boot from Secrets Manager or SSM Parameter Store with the instance role.",
-    unknown="Skips the template while its user data is unknown.",
+    unknown="Skips the resource while its user data is unknown.",
     anchors=("CKV_AWS_46",),
+    decided_by=("detect-secrets",),
 )
 def lt_no_secrets_in_user_data(resource: Resource, context: Context) -> Iterable[str]:
-    user_data = resource.props.string("userData")
-    if isinstance(user_data, Unknown) or not user_data:
-        return
-    for finding in secrets_in_script(_user_data_text(user_data)):
-        yield f"user data contains {finding}"
+    script = _user_data(resource)
+    if isinstance(script, str) and (kinds := secrets_in_script(script)):
+        yield f"user data holds {describe(kinds)}"
+
+
+@resource_rule(
+    name="ec2-instance-imdsv2-required",
+    types=(INSTANCE,),
+    description="Instances require IMDSv2 session tokens.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="IMDSv1 lets an SSRF bug steal the instance role's credentials; an instance"
+    " without metadata_options gets the AMI's or account's default, which is IMDSv1 unless"
+    " changed (CKV_AWS_79, SH EC2.8).",
+    fix="Set metadata_options={'http_endpoint': 'enabled', 'http_tokens': 'required'}.",
+    unknown="Skips the instance while its metadata options are unknown.",
+    anchors=("CKV_AWS_79", "SH EC2.8"),
+)
+def instance_imdsv2_required(resource: Resource, context: Context) -> Iterable[str]:
+    yield from _imdsv1_allowed(resource)
+
+
+@resource_rule(
+    name="ec2-instance-no-public-ip",
+    types=(INSTANCE,),
+    description="Instances do not get public IP addresses.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Instances with public IPs are reachable from the internet (CKV_AWS_88, SH EC2.9).",
+    fix="Remove associate_public_ip_address and launch into a private subnet.",
+    unknown="Skips the instance while the flag is unknown.",
+    anchors=("CKV_AWS_88", "SH EC2.9"),
+)
+def instance_no_public_ip(resource: Resource, context: Context) -> Iterable[str]:
+    if _is_true(resource.props.get("associatePublicIpAddress")):
+        yield "the instance associates a public IP address"
+    interfaces = resource.props.array("networkInterfaces")
+    if not isinstance(interfaces, Unknown):
+        for index, interface in enumerate(interfaces):
+            if isinstance(interface, dict) and _is_true(interface.get("associatePublicIpAddress")):
+                yield f"network interface {index} associates a public IP address"
+
+
+@resource_rule(
+    name="ec2-instance-ebs-encrypted",
+    types=(INSTANCE,),
+    description="The root volume and every EBS volume of an instance are encrypted.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Unencrypted volumes and their snapshots expose data at rest; a root volume"
+    " without root_block_device.encrypted is only encrypted when the AMI's snapshot or the"
+    " account's EBS default encryption says so, which the program does not show (CKV_AWS_8,"
+    " AwsSolutions-EC26).",
+    fix="Set root_block_device={'encrypted': True, 'kms_key_id': ...} and encrypted=True on"
+    " every ebs_block_devices entry.",
+    unknown="Skips a volume while its encrypted flag is unknown.",
+    anchors=("CKV_AWS_8", "AwsSolutions-EC26"),
+)
+def instance_ebs_encrypted(resource: Resource, context: Context) -> Iterable[str]:
+    root = resource.props.get("rootBlockDevice")
+    if not isinstance(root, Unknown):
+        root_encrypted = _is_true(root.get("encrypted")) if isinstance(root, dict) else False
+        if root_encrypted is False:
+            yield "the root volume is not encrypted"
+    volumes = resource.props.array("ebsBlockDevices")
+    if not isinstance(volumes, Unknown):
+        for index, volume in enumerate(volumes):
+            if isinstance(volume, dict) and _is_true(volume.get("encrypted")) is False:
+                yield f"EBS volume {volume.get('deviceName') or index} is not encrypted"
 
 
 @resource_rule(
@@ -606,4 +726,7 @@ RULES = [
     lt_ebs_cmk,
     lt_no_secrets_in_user_data,
     lt_detailed_monitoring,
+    instance_imdsv2_required,
+    instance_no_public_ip,
+    instance_ebs_encrypted,
 ]

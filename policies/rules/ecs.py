@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..lib.rule import Category, Context, Enforcement, Resource, Severity, resource_rule
-from ..lib.secrets import is_secret_name, secret_value_kind
+from ..lib.secrets import describe, secrets_in_script, secrets_in_variable
 from ..lib.values import Unknown
 
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -114,15 +114,16 @@ def task_log_configuration(resource: Resource, context: Context) -> Iterable[str
 @resource_rule(
     name="ecs-task-no-secrets-in-environment",
     types=(TASK_DEFINITION,),
-    description="No credentials in plain container environment variables.",
+    description="No credentials in plain container environment values, commands or entry points.",
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
-    rationale="Environment values are readable by anyone who can describe the task definition"
-    " (SH ECS.8).",
+    rationale="Environment values and commands are readable by anyone who can describe the task"
+    " definition (SH ECS.8); a password on a command line also shows in `ps`.",
     fix="Move the value to Secrets Manager or SSM Parameter Store and reference it from the"
-    " container's `secrets` list.",
+    " container's `secrets` list (the command then reads it from the environment).",
     unknown="Skips the task definition while containerDefinitions is unknown.",
     anchors=("SH ECS.8",),
+    decided_by=("detect-secrets",),
 )
 def task_no_secrets_in_environment(resource: Resource, context: Context) -> Iterable[str]:
     for name, container in containers(resource):
@@ -130,11 +131,14 @@ def task_no_secrets_in_environment(resource: Resource, context: Context) -> Iter
             if not isinstance(variable, dict):
                 continue
             key, value = str(variable.get("name", "")), variable.get("value")
-            kind = secret_value_kind(value) if isinstance(value, str) else None
-            if kind:
-                yield f"container {name}: environment variable {key} holds {kind}"
-            elif is_secret_name(key) and value not in (None, ""):
-                yield f"container {name}: environment variable {key} looks like a credential"
+            if isinstance(value, str) and (kinds := secrets_in_variable(key, value)):
+                yield f"container {name}: environment variable {key} holds {describe(kinds)}"
+        for field in ("command", "entryPoint"):
+            words = container.get(field)
+            if isinstance(words, list) and (
+                kinds := secrets_in_script(" ".join(str(w) for w in words))
+            ):
+                yield f"container {name}: {field} holds {describe(kinds)}"
 
 
 @resource_rule(
@@ -175,6 +179,128 @@ def task_non_privileged(resource: Resource, context: Context) -> Iterable[str]:
     for name, container in containers(resource):
         if container.get("privileged") is True:
             yield f"container {name} is privileged"
+
+
+# Host paths that give a container control of the host: the container runtime's sockets (the
+# Docker API is root on the host, even through a read-only bind mount of the socket), the
+# host's root, configuration, devices, kernel interfaces and runtime state.
+_HOST_CONTROL_PATHS = (
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/var/run/containerd",
+    "/run/containerd",
+    "/var/run/ecs",
+    "/var/lib/docker",
+    "/var/lib/ecs",
+    "/etc",
+    "/root",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+)
+# Kernel capabilities beyond Docker's default set that break container isolation. Names as the
+# ECS API takes them (KernelCapabilities.add, ECS API Reference); ALL grants every one.
+_DANGEROUS_CAPABILITIES = frozenset(
+    {
+        "ALL",
+        "SYS_ADMIN",
+        "NET_ADMIN",
+        "SYS_MODULE",
+        "SYS_PTRACE",
+        "SYS_RAWIO",
+        "SYS_BOOT",
+        "SYS_TIME",
+        "DAC_READ_SEARCH",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "SYSLOG",
+    }
+)
+
+
+def _host_path(volume: dict[str, Any]) -> str | None:
+    """The host path a task volume binds (pulumi-aws `volumes[].host_path`), normalised."""
+    path = volume.get("hostPath")
+    if isinstance(path, dict):  # the ECS API's own shape: {"sourcePath": ...}
+        path = path.get("sourcePath")
+    if not isinstance(path, str) or not path.strip():
+        return None
+    return "/" + "/".join(part for part in path.strip().split("/") if part not in ("", "."))
+
+
+def _controls_host(path: str) -> bool:
+    return path == "/" or any(path == p or path.startswith(p + "/") for p in _HOST_CONTROL_PATHS)
+
+
+@resource_rule(
+    name="ecs-task-no-host-control-mounts",
+    types=(TASK_DEFINITION,),
+    description="Containers do not mount the container runtime's socket or the host's root,"
+    " /etc, /proc, /sys, /dev and similar paths.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    rationale="The Docker socket is the Docker API (root on the host, read-only mount or not);"
+    " the other paths let a container read host secrets or change the host (stack-gap; the"
+    " same concern as ecs-task-non-privileged).",
+    fix="Remove the host volume; use a task-scoped volume (no host_path), EFS, or the ECS"
+    " agent's own integrations instead of the Docker socket.",
+    unknown="Skips the task definition while its volumes or containerDefinitions are unknown.",
+    anchors=("stack-gap",),
+)
+def task_no_host_control_mounts(resource: Resource, context: Context) -> Iterable[str]:
+    volumes = resource.props.array("volumes")
+    if isinstance(volumes, Unknown):
+        return
+    dangerous = {
+        str(v.get("name")): path
+        for v in volumes
+        if isinstance(v, dict) and (path := _host_path(v)) and _controls_host(path)
+    }
+    if not dangerous:
+        return
+    mounted: set[str] = set()
+    for name, container in containers(resource):
+        for mount in container.get("mountPoints") or []:
+            source = mount.get("sourceVolume") if isinstance(mount, dict) else None
+            if source in dangerous:
+                mounted.add(str(source))
+                yield (f"container {name} mounts host path {dangerous[source]} (volume {source})")
+    for volume, path in dangerous.items():
+        if volume not in mounted:
+            yield f"volume {volume} binds host path {path}"
+
+
+def _capability(value: object) -> str:
+    name = str(value).strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+@resource_rule(
+    name="ecs-task-no-dangerous-capabilities",
+    types=(TASK_DEFINITION,),
+    description="Containers add no Linux capability that breaks isolation (ALL, SYS_ADMIN,"
+    " NET_ADMIN, SYS_MODULE, SYS_PTRACE...).",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="SYS_ADMIN is nearly root on the host, NET_ADMIN reconfigures the task's network,"
+    " SYS_PTRACE reads other processes' memory, ALL grants every one: each is most of what"
+    " `privileged` gives (stack-gap, next to CKV_AWS_334 / SH ECS.4).",
+    fix="Drop the capability from linux_parameters.capabilities.add; add only narrow ones"
+    " (e.g. NET_BIND_SERVICE) and drop ALL first.",
+    unknown="Skips the task definition while containerDefinitions is unknown.",
+    anchors=("stack-gap",),
+)
+def task_no_dangerous_capabilities(resource: Resource, context: Context) -> Iterable[str]:
+    for name, container in containers(resource):
+        linux = container.get("linuxParameters")
+        capabilities = linux.get("capabilities") if isinstance(linux, dict) else None
+        added = capabilities.get("add") if isinstance(capabilities, dict) else None
+        if not isinstance(added, list):
+            continue
+        dangerous = sorted({_capability(c) for c in added} & _DANGEROUS_CAPABILITIES)
+        if dangerous:
+            yield f"container {name} adds capabilities {', '.join(dangerous)}"
 
 
 @resource_rule(
@@ -421,6 +547,8 @@ RULES = [
     task_no_secrets_in_environment,
     task_no_environment_variables,
     task_non_privileged,
+    task_no_host_control_mounts,
+    task_no_dangerous_capabilities,
     task_read_only_root_filesystem,
     task_no_host_pid,
     task_host_network_non_root,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ..lib.rule import (
     Category,
@@ -17,10 +18,11 @@ from ..lib.rule import (
     stack_rule,
 )
 from ..lib.stack import Stack
-from ..lib.values import Unknown
+from ..lib.values import Props, Unknown
 
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 LISTENER_CERTIFICATES = (
     "aws:lb/listenerCertificate:ListenerCertificate",
     "aws:alb/listenerCertificate:ListenerCertificate",
@@ -31,8 +33,18 @@ WAF_ASSOCIATIONS = (
     "aws:wafregional/webAclAssociation:WebAclAssociation",
 )
 
-# TLS 1.2+ policies with forward secrecy only (AWS's recommended TLS13-1-2-2021-06 first).
+# TLS 1.2+ policies with forward secrecy only. AWS now recommends the hybrid post-quantum
+# ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (ELB User Guide, "Security policies for your
+# Application Load Balancer" and "... Network Load Balancer", policy table:
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html);
+# the Ext* PQ variants add CBC ciphers and are left out, as their 2021-06 forms are.
 DEFAULT_SSL_POLICIES = (
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
@@ -54,6 +66,32 @@ EXCLUDED_ANCHORS = {
 }
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:")
 _ENCRYPTED_PROTOCOLS = ("HTTPS", "TLS")
+
+
+def _protocol(props: Props, path: str = "protocol") -> str | Unknown | None:
+    """A listener's or target group's protocol as AWS stores it. The provider accepts any case
+    and upper-cases it (terraform-provider-aws internal/service/elbv2/listener.go and
+    target_group.go: `StateFunc: strings.ToUpper`, `StringInSlice(..., true)`)."""
+    value = props.string(path)
+    return value.upper() if isinstance(value, str) else value
+
+
+def _listener_protocol(props: Props) -> str | Unknown | None:
+    """A listener's protocol. One with a port but no protocol is plain HTTP on an ALB (the
+    provider sends HTTP when the load balancer is an ALB, listener.go resourceListenerCreate)
+    and invalid on an NLB; only Gateway Load Balancer listeners have neither."""
+    protocol = _protocol(props)
+    port = props.get("port")
+    if protocol is None and port is not None and not isinstance(port, Unknown):
+        return "HTTP"
+    return protocol
+
+
+def _action_type(action: dict[str, Any]) -> str | None:
+    """An action's type; the provider validates it case-insensitively (listener.go,
+    `StringInSlice(ActionTypeEnum_Values(), true)`) and AWS stores it lower-case."""
+    kind = action.get("type")
+    return kind.lower() if isinstance(kind, str) else None
 
 
 def _is_application(resource: Resource) -> bool | None:
@@ -184,8 +222,9 @@ def multi_az(resource: Resource, context: Context) -> Iterable[str]:
 
 
 def _redirects_to_https(action: object) -> bool:
-    if not isinstance(action, dict) or action.get("type") != "redirect":
+    if not isinstance(action, dict) or _action_type(action) != "redirect":
         return False
+    # The redirect's protocol is validated case-sensitively ("HTTP", "HTTPS", "#{protocol}").
     redirect = action.get("redirect")
     return isinstance(redirect, dict) and redirect.get("protocol") == "HTTPS"
 
@@ -217,12 +256,42 @@ def _redirects_to_https(action: object) -> bool:
     ),
 )
 def listener_https_only(resource: Resource, context: Context) -> Iterable[str]:
-    protocol = resource.props.string("protocol")
+    protocol = _listener_protocol(resource.props)
     actions = resource.props.array("defaultActions")
     if isinstance(protocol, Unknown) or isinstance(actions, Unknown) or protocol != "HTTP":
         return
     if not actions or not all(_redirects_to_https(a) for a in actions):
         yield "the HTTP listener serves traffic instead of redirecting to HTTPS"
+
+
+@stack_rule(
+    name="elb-listener-rule-https-only",
+    description="Listener rules of a plain-HTTP listener never forward traffic (they redirect"
+    " to HTTPS or answer with a fixed response).",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="A listener whose default action redirects to HTTPS still serves plain HTTP for"
+    " every path a forwarding listener rule matches; elb-listener-https-only only sees the"
+    " default actions (stack-gap; same intent as CKV2_AWS_20 and SH ELB.1).",
+    fix="Attach the forwarding rule to the HTTPS listener, or make its action a redirect to HTTPS.",
+    unknown="Skips a rule while its listener reference, the listener's protocol or the rule's"
+    " actions are unknown.",
+    anchors=("stack-gap",),
+)
+def listener_rule_https_only(stack: Stack, context: Context) -> Iterable[Finding]:
+    for rule in stack.of_type(*LISTENER_RULES):
+        actions = rule.props.array("actions")
+        listeners = stack.referenced(rule, "listenerArn", *LISTENERS)
+        if isinstance(actions, Unknown) or not isinstance(listeners, list):
+            continue
+        forwards = any(isinstance(a, dict) and _action_type(a) == "forward" for a in actions)
+        for listener in listeners:
+            if forwards and _listener_protocol(listener.props) == "HTTP":
+                yield Finding.on(
+                    rule,
+                    f"listener rule {rule.name} forwards plain-HTTP traffic of listener"
+                    f" {listener.name} instead of redirecting it to HTTPS",
+                )
 
 
 @resource_rule(
@@ -235,7 +304,7 @@ def listener_https_only(resource: Resource, context: Context) -> Iterable[str]:
     rationale="Older policies allow TLS 1.0/1.1 and weak ciphers; unset falls back to"
     " ELBSecurityPolicy-2016-08 (crp:aws-lb-listener-configure-secure-tls, CKV_AWS_103,"
     " CKV2_AWS_74, SH ELB.17).",
-    fix='Set ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06".',
+    fix='Set ssl_policy="ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" (AWS\'s recommended policy).',
     unknown="Skips the listener while its protocol or sslPolicy is unknown.",
     anchors=(
         "crp:aws-lb-listener-configure-secure-tls",
@@ -248,7 +317,7 @@ def listener_https_only(resource: Resource, context: Context) -> Iterable[str]:
     config_defaults={"allowedSslPolicies": list(DEFAULT_SSL_POLICIES)},
 )
 def listener_tls_policy(resource: Resource, context: Context) -> Iterable[str]:
-    protocol = resource.props.string("protocol")
+    protocol = _protocol(resource.props)
     policy = resource.props.string("sslPolicy")
     if (
         isinstance(protocol, Unknown)
@@ -275,7 +344,7 @@ def listener_tls_policy(resource: Resource, context: Context) -> Iterable[str]:
 )
 def listener_acm_certificate(resource: Resource, context: Context) -> Iterable[str]:
     if resource.type in LISTENERS:
-        protocol = resource.props.string("protocol")
+        protocol = _protocol(resource.props)
         if isinstance(protocol, Unknown) or protocol not in _ENCRYPTED_PROTOCOLS:
             return
     arn = resource.props.string("certificateArn")
@@ -308,7 +377,7 @@ def target_group_health_check(resource: Resource, context: Context) -> Iterable[
     if not len(check) or check.flag("enabled") is False:
         yield "no health check is defined"
         return
-    protocol = check.string("protocol") or resource.props.string("protocol")
+    protocol = _protocol(check) or _protocol(resource.props)
     if isinstance(protocol, Unknown) or protocol not in (None, "HTTP", "HTTPS"):
         return
     missing = [key for key in ("path", "matcher") if check.has(key) is False]
@@ -356,6 +425,7 @@ RULES = [
     desync_mitigation,
     multi_az,
     listener_https_only,
+    listener_rule_https_only,
     listener_tls_policy,
     listener_acm_certificate,
     target_group_health_check,

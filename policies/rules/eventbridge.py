@@ -27,7 +27,10 @@ from ._common import (
     public_statements,
 )
 
-_NARROWING_KEYS = ("source", "detail-type", "detail", "resources", "account")
+# Fields that say which events match. `account` and `region` do not: on a bus every event of
+# the stack's own account carries that account and region, so {"account": [<own id>]} still
+# matches everything on it.
+_NARROWING_KEYS = ("source", "detail-type", "detail", "resources")
 
 
 @resource_rule(
@@ -100,24 +103,40 @@ def eventbridge_archive_retention_and_pattern(r: Resource, ctx: Context) -> Iter
 
 
 def _is_catch_all(pattern: Mapping[str, Any]) -> bool:
-    """True when no field of the pattern restricts which events match."""
+    """True when no field of the pattern restricts which events match. A `$or` matches
+    everything when any of its branches does (EventBridge User Guide, "Content filtering in
+    Amazon EventBridge event patterns": `$or` matching)."""
+    branches = pattern.get("$or")
+    if isinstance(branches, list) and branches:
+        rest = {k: v for k, v in pattern.items() if k != "$or"}
+        return any(isinstance(b, Mapping) and _is_catch_all({**rest, **b}) for b in branches)
     for key in _NARROWING_KEYS:
         values = pattern.get(key)
         if isinstance(values, Mapping) and values:
             return False  # nested pattern (e.g. detail) restricts
-        if isinstance(values, list) and any(_restricts(v) for v in values):
+        if isinstance(values, list) and values and all(_restricts(v) for v in values):
             return False
     return True
 
 
 def _restricts(value: Any) -> bool:
+    """Whether one value of a field's list narrows the match. Content filters that match any
+    string (empty prefix/suffix, a wildcard of only `*`, `exists: true`) or everything but a
+    few values (`anything-but`) do not (EventBridge content filtering, same page)."""
     if isinstance(value, str | int | float | bool):
         return True
-    if isinstance(value, Mapping):
-        if value.get("prefix") == "" or value.get("wildcard") == "*" or value.get("exists") is True:
+    if not isinstance(value, Mapping) or not value:
+        return False
+    for operator in ("prefix", "suffix"):
+        operand = value.get(operator)
+        if isinstance(operand, Mapping):  # {"prefix": {"equals-ignore-case": ""}}
+            operand = operand.get("equals-ignore-case")
+        if operator in value and operand == "":
             return False
-        return bool(value)
-    return False
+    wildcard = value.get("wildcard")
+    if isinstance(wildcard, str) and wildcard and set(wildcard) == {"*"}:
+        return False
+    return value.get("exists") is not True and "anything-but" not in value
 
 
 @resource_rule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ..lib.account import own_accounts
 from ..lib.iam_actions import PRIVILEGE_ESCALATION_ACTIONS, accepts_only_wildcard_resource
 from ..lib.policy_document import PolicyDocument, Statement, parse_policy
 from ..lib.privilege import (
@@ -418,7 +419,8 @@ def _trust_problems(statement: Statement, trusted_accounts: set[str]) -> Iterato
         "trustedAccountIds": {
             "type": "array",
             "items": {"type": "string", "pattern": "^[0-9]{12}$"},
-            "description": "Accounts (e.g. this stack's own) a role may trust without conditions.",
+            "description": "Other accounts a role may trust without conditions (the stack's own"
+            " account is known from its provider and the role's policies).",
         }
     },
     config_defaults={"trustedAccountIds": []},
@@ -428,6 +430,7 @@ def trust_policy_restricted(resource: Resource, context: Context) -> Iterable[st
     if not isinstance(document, PolicyDocument):
         return
     trusted = {str(a) for a in context.config.get("trustedAccountIds") or []}
+    trusted |= own_accounts(resource)
     for index, statement in enumerate(document.statements):
         if statement.allows:
             for problem in _trust_problems(statement, trusted):

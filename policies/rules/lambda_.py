@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..lib import (
@@ -15,6 +14,7 @@ from ..lib import (
     resource_rule,
     undecided,
 )
+from ..lib.secrets import describe, secrets_in_variable
 from ..lib.semantics import principal_admits_anyone, value_names_caller
 from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
 
@@ -28,14 +28,6 @@ DEPRECATED_RUNTIMES = [
     "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6",
     "dotnet7",
 ]  # fmt: skip
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)", re.I
-)
-_REFERENCE_NAME = re.compile(r"(_ARN|_NAME|_ID|_PARAM(ETER)?|_PATH|_URL|_REF)$", re.I)
-_SECRET_VALUE = re.compile(
-    r"(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}"
-)
-_REFERENCE_VALUE = re.compile(r"^(arn:|\{\{resolve:|/|ssm:|secretsmanager:)")
 
 
 _SCOPES = {
@@ -303,22 +295,15 @@ def lambda_function_env_encrypted(r: Resource, ctx: Context) -> Iterator[str]:
     rationale="Environment values are readable by anyone with lambda:GetFunctionConfiguration.",
     fix="Keep the secret in Secrets Manager / SSM and pass its ARN or name.",
     unknown="Skips a variable whose value is unknown.",
+    decided_by=("detect-secrets",),
 )
 def lambda_function_no_secrets_in_env(r: Resource, ctx: Context) -> Iterator[str]:
     variables = r.props.get("environment.variables")
     if not isinstance(variables, dict):
         return
     for name, value in sorted(variables.items()):
-        if not isinstance(value, str) or not value:
-            continue
-        if _SECRET_VALUE.search(value):
-            yield f"variable {name} holds what looks like a credential"
-        elif (
-            _SECRET_NAME.search(name)
-            and not _REFERENCE_NAME.search(name)
-            and not _REFERENCE_VALUE.match(value)
-        ):
-            yield f"variable {name} looks like a secret given as a literal value"
+        if isinstance(value, str) and (kinds := secrets_in_variable(name, value)):
+            yield f"variable {name} holds {describe(kinds)}"
 
 
 @resource_rule(

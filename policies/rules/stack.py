@@ -25,7 +25,7 @@ from ..lib import (
     undecided,
 )
 from ._common import (
-    AWS_MANAGED_SQS_KEY,
+    AWS_MANAGED_KEY,
     COMPOSITE_ALARM,
     EVENT_ARCHIVE,
     EVENT_BUS,
@@ -433,18 +433,10 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
         for dest in destination:  # type: ignore[union-attr]
             ok: bool | None
             if dest.type == QUEUE:
-                docs = queue_documents(stack, dest)
-                if docs is UNKNOWN:
+                ok = _queue_admits_events(stack, dest, rule)
+                if ok is None:
                     undecided(f"a policy of queue {dest.name}")
                     continue
-                ok = any(
-                    s.allows
-                    and "events.amazonaws.com" in s.principal_values("Service")
-                    and s.covers_action("sqs:SendMessage")
-                    and _scoped_to(s.condition_values("aws:SourceArn"), rule)
-                    for d in docs  # type: ignore[union-attr]
-                    for s in d.statements
-                )
             else:
                 ok = _permission_for(stack, dest, "events.amazonaws.com", rule)
                 if ok is None:
@@ -453,6 +445,64 @@ def eventbridge_target_admits_events(stack: Stack, ctx: Context) -> Iterator[Fin
                 yield Finding.on(
                     target,
                     f"{dest.name} does not admit events.amazonaws.com scoped to rule {rule.name}",
+                )
+
+
+def _dead_letter_queues(stack: Stack, target: StackResource) -> list[StackResource] | object:
+    """The queues a target's dead_letter_config names: by the engine's dependencies of the
+    `deadLetterConfig` input (they hold while the ARN is unknown), else by the ARN."""
+    found = stack.referenced(target, "deadLetterConfig", QUEUE)
+    if isinstance(found, list) and found:
+        return found
+    return stack.referenced(target, "deadLetterConfig.arn", QUEUE)
+
+
+def _queue_admits_events(stack: Stack, queue: StackResource, rule: StackResource) -> bool | None:
+    """Whether the queue's policies let events.amazonaws.com send from `rule` (None: unknown)."""
+    docs = queue_documents(stack, queue)
+    if docs is UNKNOWN:
+        return None
+    return any(
+        s.allows
+        and "events.amazonaws.com" in s.principal_values("Service")
+        and s.covers_action("sqs:SendMessage")
+        and _scoped_to(s.condition_values("aws:SourceArn"), rule)
+        for d in docs  # type: ignore[union-attr]
+        for s in d.statements
+    )
+
+
+@stack_rule(
+    name="eventbridge-dead-letter-queue-admits-events",
+    description="The dead-letter queue of a rule target admits events.amazonaws.com for that"
+    " rule's ARN.",
+    severity=Severity.HIGH,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap",),
+    rationale="EventBridge writes undelivered events to the DLQ only when the queue policy"
+    " allows sqs:SendMessage to events.amazonaws.com with aws:SourceArn of the rule; otherwise"
+    " they are lost with no error (EventBridge User Guide, 'Using dead-letter queues to process"
+    " undelivered events', https://docs.aws.amazon.com/eventbridge/latest/userguide/"
+    "eb-rule-dlq.html). The DLQ's key is judged by kms-key-grants-producer-service.",
+    fix="Queue policy statement: Service events.amazonaws.com, sqs:SendMessage, Condition "
+    "ArnEquals aws:SourceArn=<rule ARN>.",
+    unknown="Skips a target while its rule, the rule ARN, the DLQ or the DLQ's policies are "
+    "unknown; a DLQ outside the stack is trusted.",
+)
+def eventbridge_dead_letter_queue_admits_events(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for target in stack.of_type(EVENT_TARGET):
+        rule = _rule_of(stack, target)
+        queues = _dead_letter_queues(stack, target)
+        if not isinstance(rule, StackResource) or not isinstance(queues, list):
+            continue
+        if is_unknown(rule.props.get("arn")):
+            continue
+        for queue in queues:
+            if _queue_admits_events(stack, queue, rule) is False:
+                yield Finding.on(
+                    target,
+                    f"dead-letter queue {queue.name} does not admit events.amazonaws.com"
+                    f" scoped to rule {rule.name}: undelivered events are lost",
                 )
 
 
@@ -508,15 +558,19 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
             for queue in queues:
                 yield queue, "sns.amazonaws.com"
     for target in stack.of_type(EVENT_TARGET):
-        found = stack.referenced(target, "arn", QUEUE, TOPIC)
-        if isinstance(found, list):
-            for dest in found:
-                yield dest, "events.amazonaws.com"
+        for found in (
+            stack.referenced(target, "arn", QUEUE, TOPIC),
+            _dead_letter_queues(stack, target),
+        ):
+            if isinstance(found, list):
+                for dest in found:
+                    yield dest, "events.amazonaws.com"
     for alarm in stack.of_type(METRIC_ALARM, COMPOSITE_ALARM):
-        topics = stack.referenced(alarm, "alarmActions", TOPIC)
-        if isinstance(topics, list):
-            for topic in topics:
-                yield topic, "cloudwatch.amazonaws.com"
+        for actions in ("alarmActions", "okActions", "insufficientDataActions"):
+            topics = stack.referenced(alarm, actions, TOPIC)
+            if isinstance(topics, list):
+                for topic in topics:
+                    yield topic, "cloudwatch.amazonaws.com"
 
 
 @stack_rule(
@@ -527,8 +581,9 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
     category=Category.RELIABILITY,
     anchors=("stack-gap",),
     rationale="The service encrypts the message with the destination's key; without the grant "
-    "deliveries fail silently. The AWS-managed alias/aws/sqs key can never be granted "
-    "(DESIGN deploy-time traps).",
+    "deliveries fail silently. AWS-managed keys (alias/aws/sqs, alias/aws/sns) can never be "
+    "granted: their key policies are fixed (DESIGN deploy-time traps; SNS Developer Guide, "
+    "key management).",
     fix="Add a key policy statement for Service <service> with kms:GenerateDataKey* and "
     "kms:Decrypt (conditioned on aws:SourceArn), or use such a key.",
     unknown="Says it cannot decide (advisory) "
@@ -549,9 +604,11 @@ def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Find
             key = first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
         elif not reference:
             continue
-        elif str(reference).endswith(AWS_MANAGED_SQS_KEY):
+        elif managed := AWS_MANAGED_KEY.search(str(reference)):
             yield Finding.on(
-                dest, f"{dest.name} uses {AWS_MANAGED_SQS_KEY}, which {service} cannot use"
+                dest,
+                f"{dest.name} uses the AWS-managed {managed.group(1)}, which {service} can"
+                " never be granted",
             )
             continue
         else:
@@ -836,6 +893,7 @@ RULES = [
     eventbridge_bus_has_archive,
     eventbridge_custom_bus_has_policy,
     eventbridge_target_admits_events,
+    eventbridge_dead_letter_queue_admits_events,
     cloudwatch_alarm_actions_target_stack_topic,
     kms_key_grants_producer_service,
     sns_subscribed_queue_policy,

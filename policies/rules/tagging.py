@@ -15,7 +15,7 @@ from ..lib import (
     resource_rule,
     undecided,
 )
-from ..lib.taggable import is_taggable
+from ..lib.taggable import is_taggable, takes_default_tags
 from ..lib.values import contains_unknown
 
 DEFAULT_REQUIRED_TAGS: Mapping[str, list[str]] = {
@@ -34,9 +34,15 @@ def _required(ctx: Context) -> Mapping[str, list[str]]:
 
 
 def _effective_tags(resource: Resource) -> dict[str, Any] | None:
-    """The resource's tags merged over its provider's default tags; None when unknown."""
+    """The tags AWS will hold: `tagsAll` when the engine sent it (the provider's Check merges
+    its default tags into it), else the resource's tags over its provider's default tags -- for
+    the types the provider applies default tags to. None when unknown."""
     tags = resource.props.get("tags")
-    defaults = resource.provider.get("defaultTags.tags")
+    applies_defaults = takes_default_tags(resource.type)
+    tags_all = resource.props.get("tagsAll") if applies_defaults else None
+    if isinstance(tags_all, Mapping) and not contains_unknown(tags_all):
+        return {**tags_all, **(tags if isinstance(tags, Mapping) else {})}
+    defaults = resource.provider.get("defaultTags.tags") if applies_defaults else None
     if is_unknown(tags) or is_unknown(defaults):
         return None
     merged: dict[str, Any] = dict(defaults) if isinstance(defaults, Mapping) else {}
@@ -106,7 +112,8 @@ REQUIRED_TAGS = resource_rule(
         "standard checks tags, and only after deployment (policy_anchors.md, Tagging)."
     ),
     fix=(
-        "Pass the required tags on the resource or as the provider's default_tags; set "
+        "Pass the required tags on the resource or as the provider's default_tags (which the "
+        "provider does not apply to Auto Scaling groups: tag those directly); set "
         "`defaults` in this policy's config to let remediation add derivable values."
     ),
     unknown=(

@@ -1,5 +1,6 @@
 """Regenerate ``policies/lib/taggable_types.json``: every pulumi_aws resource type whose
-arguments accept ``tags``.
+arguments accept ``tags``, and those of them without a ``tags_all`` output: the provider never
+applies its ``default_tags`` to these (e.g. Auto Scaling groups), so they need their own tags.
 
 Run ``python -m policies.tools.taggable_types`` after upgrading pulumi-aws (``--check`` exits 1
 when the committed file is stale). It imports every pulumi_aws module, so it takes a while.
@@ -19,11 +20,13 @@ OUTPUT = Path(__file__).resolve().parent.parent / "lib" / "taggable_types.json"
 
 
 def taggable_types() -> dict[str, object]:
-    """{"pulumi_aws": version, "types": sorted type tokens whose args take `tags`}."""
+    """{"pulumi_aws": version, "types": sorted type tokens whose args take `tags`,
+    "without_default_tags": those of them the provider's default_tags never reach}."""
     import pulumi
     import pulumi_aws
 
     found: set[str] = set()
+    without_default_tags: set[str] = set()
     for service in pkgutil.iter_modules(pulumi_aws.__path__):
         if not service.ispkg or service.name.startswith("_") or service.name == "config":
             continue
@@ -46,8 +49,14 @@ def taggable_types() -> dict[str, object]:
                         and "tags" in inspect.signature(args_cls.__init__).parameters
                     ):
                         found.add(token)
+                        if not hasattr(cls, "tags_all"):
+                            without_default_tags.add(token)
     version = importlib.import_module("importlib.metadata").version("pulumi_aws")
-    return {"pulumi_aws": version, "types": sorted(found)}
+    return {
+        "pulumi_aws": version,
+        "types": sorted(found),
+        "without_default_tags": sorted(without_default_tags),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

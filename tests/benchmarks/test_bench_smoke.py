@@ -42,6 +42,8 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
         "2",
         "--stack",
         "dev",
+        "--pack-pairs",
+        "1",
         "--output",
         str(output),
         "--readme",
@@ -59,7 +61,24 @@ def test_results_carry_machine_and_every_section(bench: tuple[dict[str, Any], st
     assert len(meta["git_commit"]) == 40
     assert len(meta["load_average_start"]) == 3
     assert {t["name"] for t in results["targets"]} == {t.name for t in report.evaluate(results)}
-    assert len(results["targets"]) == 6
+    assert len(results["targets"]) == 7
+
+
+def test_pack_cost_pairs_the_whole_pack_with_a_one_rule_copy(
+    bench: tuple[dict[str, Any], str],
+) -> None:
+    cost = bench[0]["pack_cost"]
+    assert cost["stack"] == "dev" and cost["rules"] > 1 and cost["resources"] > 0
+    assert len(cost["full_pack_cpu_s"]) == len(cost["one_rule_pack_cpu_s"]) == 1
+    assert cost["rules_per_s"] > 0
+
+
+def test_one_rule_pack_registers_exactly_one_rule(tmp_path: Path) -> None:
+    from benchmarks.pack_cost import BASELINE_RULE, one_rule_pack
+    from tools.preview.analyzer import PolicyPackProcess
+
+    with PolicyPackProcess(one_rule_pack(tmp_path / "policies")) as pack:
+        assert [p.name for p in pack.info().policies] == [BASELINE_RULE]
 
 
 def test_preview_scaling_ran_in_its_own_process_with_the_pack(
@@ -158,12 +177,20 @@ def test_targets_pass_and_miss_on_the_brief_thresholds() -> None:
             }
         },
         make_test={"wall_s": 181.0, "exit_status": 0},
+        pack_cost={
+            "stack": "prod",
+            "rules": 140,
+            "rules_per_s": 120.0,
+            "ratio_median_of_pairs": 1.2,
+            "cpu_ratio_median_of_pairs": 1.31,
+        },
     )
     verdicts = {t.name: t.status for t in report.evaluate(results)}
     assert verdicts == {
         "prod stack preview with the pack": report.PASS,  # 4.9 < 5
         "policy evaluation added to the bare program run": report.PASS,  # +40 % at N=800
         "preview growth from N=200 to N=800 (with the pack)": report.MISS,  # 280/60 = 4.67x
+        "prod preview, whole pack vs a one-rule pack": report.MISS,  # 1.31x CPU > 1.3x
         "DynamoDB writes per new event": report.MISS,
         "DynamoDB calls per duplicate event": report.PASS,
         "make test wall time": report.MISS,

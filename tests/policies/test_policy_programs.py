@@ -1,5 +1,6 @@
-"""Small broken programs (raw pulumi_aws, no components) previewed with the offline preview CLI:
-each is caught by the right policy, on the right resource, as a mandatory violation."""
+"""Small programs (raw pulumi_aws, no components) previewed with the offline preview CLI: each
+broken one is caught by the right policy, on the right resource; each correct one written in an
+unusual form is not reported by the policies it exercises."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+TOPIC = "aws:sns/topic:Topic"
 
 EXPECTED = [
     ("unencrypted-queue", "sqs-queue-encrypted", "aws:sqs/queue:Queue", "plain"),
@@ -65,6 +68,79 @@ EXPECTED = [
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         "throttled",
     ),
+    (
+        "lambda-webhook-in-env",
+        "lambda-function-no-secrets-in-env",
+        "aws:lambda/function:Function",
+        "notifier",
+    ),
+    (
+        "ecs-agent-docker-socket",
+        "ecs-task-no-host-control-mounts",
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "metrics-agent",
+    ),
+    (
+        "instance-user-data-password",
+        "ec2-lt-no-secrets-in-user-data",
+        "aws:ec2/instance:Instance",
+        "schema-loader",
+    ),
+    (
+        "alb-listener-rule-plain-http",
+        "elb-listener-rule-https-only",
+        "aws:lb/listenerRule:ListenerRule",
+        "legacy-api",
+    ),
+    ("alarm-topic-aws-managed-key", "kms-key-grants-producer-service", TOPIC, "oncall"),
+    (
+        "eventbridge-dlq-not-writable",
+        "eventbridge-dead-letter-queue-admits-events",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "dispatch",
+    ),
+    (
+        "global-table-replica-no-pitr",
+        "dynamodb-table-point-in-time-recovery",
+        "aws:dynamodb/table:Table",
+        "orders",
+    ),
+    (
+        "ssm-plain-database-password",
+        "ssm-parameter-secrets-are-secure-strings",
+        "aws:ssm/parameter:Parameter",
+        "reporting-db-password",
+    ),
+    (
+        "sg-rdp-over-udp",
+        "ec2-sg-no-public-admin-ports",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "desktops-rdp-udp",
+    ),
+]
+
+# Correct programs in unusual forms, and the policies that must stay silent on them.
+CORRECT = [
+    (
+        "correct-unusual-forms",
+        (
+            "elb-listener-https-only",
+            "elb-listener-rule-https-only",
+            "elb-listener-tls-policy",
+            "elb-listener-acm-certificate",
+            "elb-target-group-health-check",
+            "ec2-sg-no-public-ingress",
+            "ec2-sg-no-public-admin-ports",
+            "iam-role-trust-policy-restricted",
+            "lambda-function-no-secrets-in-env",
+            "ecs-task-no-secrets-in-environment",
+            "ecs-task-no-dangerous-capabilities",
+            "ecs-task-no-host-control-mounts",
+            "dynamodb-table-point-in-time-recovery",
+            "dynamodb-table-customer-managed-key",
+            "required-tags",
+        ),
+    ),
 ]
 
 
@@ -72,7 +148,7 @@ def test_every_program_folder_is_expected() -> None:
     from tests.policies.test_policy_semantics_programs import PROGRAMS as SEMANTICS
 
     assert sorted(p.name for p in PROGRAMS.iterdir() if p.is_dir()) == sorted(
-        [e[0] for e in EXPECTED] + SEMANTICS
+        [e[0] for e in EXPECTED] + [c[0] for c in CORRECT] + SEMANTICS
     )
 
 
@@ -96,7 +172,15 @@ def test_broken_program_is_caught(program: str, policy: str, type_: str, name: s
     code, report = _preview(program)
     urn = next(r["urn"] for r in report["resources"] if r["type"] == type_ and r["name"] == name)
     hits = [v for v in report["violations"] if v["policy"] == policy]
-    assert [v["urn"] for v in hits] == [urn], hits
+    assert hits and {v["urn"] for v in hits} == {urn}, hits
     assert hits[0]["enforcement"] in ("mandatory", "advisory")
     if hits[0]["enforcement"] == "mandatory":
         assert code == 1
+
+
+@pytest.mark.parametrize(("program", "policies"), CORRECT, ids=[c[0] for c in CORRECT])
+def test_correct_program_is_not_flagged(program: str, policies: tuple[str, ...]) -> None:
+    _, report = _preview(program)
+    assert report["resources"]
+    flagged = [v for v in report["violations"] if v["policy"] in policies]
+    assert not flagged, flagged
