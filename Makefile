@@ -48,9 +48,9 @@ dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
 
-# The virtualenv policies/PulumiPolicy.yaml names, which the engine (and the preview) run the
-# pack with: layered on .venv, so it needs no install of its own.
-PACK_VENV := policies/.venv/bin/python
+# The same virtualenv for the offline preview and the tests: layered on .venv, so it needs no
+# install of its own (`make deps` installs the pack's requirements into it as well).
+PACK_VENV := $(PACK_PY)
 $(PACK_VENV): | $(STAMP)
 	$(PY) -m tools.preview.pack_venv policies
 

@@ -9,11 +9,14 @@ from ..lib.policy_document import PolicyDocument, parse_policy
 from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
 from ..lib.semantics import is_broad_resource
 from ..lib.stack import Stack, StackResource
-from ..lib.values import Unknown, is_unknown
+from ..lib.undecided import undecided
+from ..lib.values import UNKNOWN, Unknown, is_unknown
 from ._common import (
     EVENT_ARCHIVE,
     EVENT_BUS,
     EVENT_TARGET,
+    KMS_ALIAS,
+    KMS_KEY,
     QUEUE,
     TOPIC,
     key_documents,
@@ -221,24 +224,47 @@ def no_decrypt_on_all_keys(resource: Resource, context: Context) -> Iterable[str
             yield f"{label} statement {index} allows {', '.join(granted)} on all KMS keys"
 
 
-def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, object]]:
-    """(resource, integration name, its key reference) for every EventBridge use of a key."""
+def _queue_at(stack: Stack, resource: StackResource, block: str) -> StackResource | None:
+    """The queue `resource`'s `block.arn` names: by value, else (while the ARN is unknown in a
+    preview) by the engine's property dependency on `block`."""
+    found = stack.find(resource.props.get(f"{block}.arn"), QUEUE)
+    if isinstance(found, StackResource):
+        return found
+    referenced = stack.referenced(resource, block, QUEUE)
+    return referenced[0] if isinstance(referenced, list) and referenced else None
+
+
+def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, str]]:
+    """(resource, integration name, its key property) for every EventBridge use of a key."""
     for bus in stack.of_type(EVENT_BUS):
-        yield bus, "events-bus", bus.props.get("kmsKeyIdentifier")
-        dlq = stack.find(bus.props.get("deadLetterConfig.arn"), QUEUE)
-        if isinstance(dlq, StackResource):
-            yield dlq, "sqs-from-events", dlq.props.get("kmsMasterKeyId")
+        yield bus, "events-bus", "kmsKeyIdentifier"
+        dlq = _queue_at(stack, bus, "deadLetterConfig")
+        if dlq is not None:
+            yield dlq, "sqs-from-events", "kmsMasterKeyId"
     for archive in stack.of_type(EVENT_ARCHIVE):
-        yield archive, "events-archive", archive.props.get("kmsKeyIdentifier")
+        yield archive, "events-archive", "kmsKeyIdentifier"
     for target in stack.of_type(EVENT_TARGET):
         found = stack.referenced(target, "arn", QUEUE, TOPIC)
         destinations = list(found) if isinstance(found, list) else []
-        dlq = stack.find(target.props.get("deadLetterConfig.arn"), QUEUE)
-        if isinstance(dlq, StackResource):
+        dlq = _queue_at(stack, target, "deadLetterConfig")
+        if dlq is not None:
             destinations.append(dlq)
         for dest in destinations:
             kind = "sqs-from-events" if dest.type == QUEUE else "sns-from-events"
-            yield dest, kind, dest.props.get("kmsMasterKeyId")
+            yield dest, kind, "kmsMasterKeyId"
+
+
+def _key_of(stack: Stack, user: StackResource, prop: str) -> StackResource | Unknown | None:
+    """The stack's key that `user.prop` names; in a first preview, where the key's ARN is
+    unknown, the one its property dependency names. None: no key, or one outside the stack."""
+    reference = user.props.get(prop)
+    if not is_unknown(reference):
+        return key_for(stack, reference) if reference else None
+    referenced = stack.referenced(user, prop, KMS_KEY, KMS_ALIAS)
+    if not isinstance(referenced, list) or not referenced:
+        return UNKNOWN
+    first = referenced[0]
+    return first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
 
 
 @stack_rule(
@@ -260,20 +286,22 @@ def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, object]]:
     " by kms:EncryptionContext:aws:events:event-bus:arn. Target queue/topic key: allow"
     " GenerateDataKey*/Decrypt scoped by kms:EncryptionContext:aws:sqs:arn or"
     " aws:sns:topicArn, not by aws:SourceAccount/aws:SourceArn.",
-    unknown="Skips a use while its key reference or the key policy is unknown; a key outside"
-    " the stack is trusted.",
+    unknown="Says it cannot decide (advisory) while a key reference or the key policy is"
+    " unknown; a key outside the stack is trusted.",
 )
 def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
-    for user, name, reference in _key_users(stack):
-        if is_unknown(reference) or not reference:
+    for user, name, prop in _key_users(stack):
+        key = _key_of(stack, user, prop)
+        if key is UNKNOWN:
+            undecided(f"the key of {user.name}")
             continue
-        key = key_for(stack, reference)
         if not isinstance(key, StackResource) or (key.urn, name) in reported:
             continue
         docs = key_documents(stack, key)
         if not isinstance(docs, list):
-            continue  # unknown during the preview
+            undecided(f"the key policy of {key.name}")
+            continue
         reported.add((key.urn, name))
         for problem in integration_problems(docs, KEY_INTEGRATIONS[name]):
             yield Finding.on(key, f"key {key.name} (used by {user.name}, {name}): {problem}")
