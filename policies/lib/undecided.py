@@ -40,6 +40,7 @@ def collecting() -> Iterator[None]:
     finally:
         _PENDING.reset(token)
     if pending:
+        pending.sort()  # the order a rule met them in may follow set order: print them sorted
         shown = "; ".join(f"{what} {UNDECIDED}" for what in pending[:5])
         more = f" (and {len(pending) - 5} more)" if len(pending) > 5 else ""
         error = UnknownValueError(_STRING_SENTINEL, [])
