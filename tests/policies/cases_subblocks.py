@@ -5,7 +5,6 @@ AWS-managed keys on topics CloudWatch publishes to."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 from tests.policies.harness import UNKNOWN_STRING, Case, out, res
@@ -165,17 +164,18 @@ ASG = "aws:autoscaling/group:Group"
 _tagging_provider = res("pulumi:providers:aws", "tagging", {"defaultTags": {"tags": GOOD_TAGS}})
 
 
-def _with_provider(resource: object) -> object:
-    return dataclasses.replace(resource, provider=f"{_tagging_provider.urn}::tagging-id")
-
-
 CASES += [
-    Case.passes(TAGS, res(QUEUE, "tags-all-from-check", {"tags": {}, "tagsAll": GOOD_TAGS})),
-    Case.passes(TAGS, _tagging_provider, _with_provider(res(QUEUE, "default-tagged", {}))),
+    # The provider's Check puts its default tags in tagsAll of the types it applies them to.
+    Case.passes(
+        TAGS, _tagging_provider, res(QUEUE, "default-tagged", {}, provider=_tagging_provider)
+    ),
     Case.fails(
         TAGS,
-        _with_provider(
-            res(ASG, "asg-relies-on-default-tags", {"maxSize": 2, "minSize": 1, "tags": []})
+        res(
+            ASG,
+            "asg-relies-on-default-tags",
+            {"maxSize": 2, "minSize": 1, "tags": []},
+            provider=_tagging_provider,
         ),
         _tagging_provider,
     ),

@@ -79,12 +79,15 @@ def res(
     outputs: Mapping[str, Any] | None = None,
     deps: Mapping[str, Iterable[RegisteredResource]] | None = None,
     protect: bool = False,
+    provider: RegisteredResource | None = None,
 ) -> RegisteredResource:
     """A custom resource as the engine registers it (see the module docstring); `protect` is
-    its resource option."""
+    its resource option; `provider` an explicit provider (built with `res`), whose config
+    (default tags, region...) the provider's Check applies."""
     props = dict(inputs or {})
     urn = urn_of(type_, name)
-    checked = check(type_, urn, props, _PROVIDER)
+    config = _PROVIDER if provider is None else ProviderConfig.from_inputs(provider.inputs)
+    checked = check(type_, urn, props, config)
     if outputs is None:
         _, computed = _MOCK.new_resource(
             pulumi.runtime.MockResourceArgs(typ=type_, name=name, inputs=checked, custom=True)
@@ -100,7 +103,7 @@ def res(
         parent=None,
         dependencies=sorted({u for urns in dependencies.values() for u in urns}),
         property_dependencies=dependencies,
-        provider=None,
+        provider=None if provider is None else f"{provider.urn}::{provider.name}-id",
         custom=True,
         checked=checked,
         options=ResourceOptions(protect=protect),
