@@ -458,18 +458,25 @@ def _dead_letter_queues(stack: Stack, target: StackResource) -> list[StackResour
 
 
 def _queue_admits_events(stack: Stack, queue: StackResource, rule: StackResource) -> bool | None:
-    """Whether the queue's policies let events.amazonaws.com send from `rule` (None: unknown)."""
+    """Whether the queue's policies let events.amazonaws.com send from `rule` (None: cannot
+    tell yet). A queue whose policies grant EventBridge nothing admits no rule, whatever the
+    rule's ARN; a grant can only be matched to the rule once the rule's ARN is known."""
     docs = queue_documents(stack, queue)
     if docs is UNKNOWN:
         return None
-    return any(
-        s.allows
-        and "events.amazonaws.com" in s.principal_values("Service")
-        and s.covers_action("sqs:SendMessage")
-        and _scoped_to(s.condition_values("aws:SourceArn"), rule)
+    grants = [
+        s
         for d in docs  # type: ignore[union-attr]
         for s in d.statements
-    )
+        if s.allows
+        and "events.amazonaws.com" in s.principal_values("Service")
+        and s.covers_action("sqs:SendMessage")
+    ]
+    if not grants:
+        return False
+    if is_unknown(rule.props.get("arn")):
+        return None
+    return any(_scoped_to(s.condition_values("aws:SourceArn"), rule) for s in grants)
 
 
 @stack_rule(
@@ -486,8 +493,10 @@ def _queue_admits_events(stack: Stack, queue: StackResource, rule: StackResource
     "eb-rule-dlq.html). The DLQ's key is judged by kms-key-grants-producer-service.",
     fix="Queue policy statement: Service events.amazonaws.com, sqs:SendMessage, Condition "
     "ArnEquals aws:SourceArn=<rule ARN>.",
-    unknown="Skips a target while its rule, the rule ARN, the DLQ or the DLQ's policies are "
-    "unknown; a DLQ outside the stack is trusted.",
+    unknown="Skips a target while its rule or DLQ is unknown; says it cannot decide (advisory)"
+    " while the DLQ's policies are unknown, or grant EventBridge and the rule's ARN is not yet"
+    " known (a DLQ that grants EventBridge nothing fails in every phase); a DLQ outside the"
+    " stack is trusted.",
 )
 def eventbridge_dead_letter_queue_admits_events(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for target in stack.of_type(EVENT_TARGET):
@@ -495,10 +504,11 @@ def eventbridge_dead_letter_queue_admits_events(stack: Stack, ctx: Context) -> I
         queues = _dead_letter_queues(stack, target)
         if not isinstance(rule, StackResource) or not isinstance(queues, list):
             continue
-        if is_unknown(rule.props.get("arn")):
-            continue
         for queue in queues:
-            if _queue_admits_events(stack, queue, rule) is False:
+            admits = _queue_admits_events(stack, queue, rule)
+            if admits is None:
+                undecided(f"whether dead-letter queue {queue.name} admits rule {rule.name}")
+            elif admits is False:
                 yield Finding.on(
                     target,
                     f"dead-letter queue {queue.name} does not admit events.amazonaws.com"
