@@ -28,6 +28,7 @@ from ..lib.semantics import (
     scoping_conditions,
 )
 from ..lib.stack import Stack, StackResource
+from ..lib.undecided import undecided
 from ..lib.values import UNKNOWN, Unknown
 
 ROLE = "aws:iam/role:Role"
@@ -524,11 +525,10 @@ def _role_policies(
     for index, entry in enumerate(inline if isinstance(inline, list) else []):
         if isinstance(entry, dict):
             yield f"inline policy {entry.get('name') or index}", entry.get("policy"), None
-    arns = role.props.array("managedPolicyArns")
-    for arn in arns if isinstance(arns, list) else []:
-        policy = stack.find(arn, POLICY)
-        if isinstance(policy, StackResource):
-            yield f"policy {policy.name}", policy.props.get("policy"), policy
+    # By the engine's property dependencies first: in a first preview the ARNs are unknown.
+    managed = stack.referenced(role, "managedPolicyArns", POLICY)
+    for policy in managed if isinstance(managed, list) else []:
+        yield f"policy {policy.name}", policy.props.get("policy"), policy
     for policy in stack.of_type(ROLE_POLICY):
         refs = stack.referenced(policy, "role", ROLE)
         if isinstance(refs, list) and role in refs:
@@ -585,8 +585,8 @@ def _limits_policies(statement: Statement) -> bool:
     " privilege-escalation research (CKV_AWS_286 looks only at `*` resources).",
     fix="Remove the IAM write actions from the role's policies, or scope them to other roles'"
     " ARNs (and add an iam:PolicyARN condition naming the policies that may be attached).",
-    unknown="Skips a policy document while it is unknown; matches by role path and name while"
-    " the role's ARN is unknown.",
+    unknown="Says it cannot decide (advisory) while a policy document is unknown; matches by"
+    " role path and name while the role's ARN is unknown.",
     anchors=("CKV_AWS_286", "stack-gap"),
     decided_by=("hand: resource matching of the role's own ARN",),
 )
@@ -595,6 +595,8 @@ def role_no_self_escalation(stack: Stack, context: Context) -> Iterable[Finding]
         role_id = (role.props.get("arn"), "role", role.props.get("name"), role.props.get("path"))
         for label, raw, _ in _role_policies(stack, role):
             document = parse_policy(raw)
+            if isinstance(document, Unknown):
+                undecided(f"{label} of role {role.name}")
             if not isinstance(document, PolicyDocument):
                 continue
             for index, statement in enumerate(document.statements):

@@ -111,12 +111,13 @@ def res(
 
 
 def _computed_values(resource: RegisteredResource) -> set[str]:
-    """The identifiers a resource's provider computes (outputs that are not its inputs)."""
-    inputs = resource.analyzed_inputs
+    """The identifiers a resource's provider computes (outputs that are not its inputs: an id
+    that repeats an input, as an alarm's id is its name, is known before the resource exists)."""
+    given = {value for value in resource.analyzed_inputs.values() if isinstance(value, str)}
     return {
         value
-        for key, value in resource.outputs.items()
-        if isinstance(value, str) and len(value) >= 12 and inputs.get(key) != value
+        for value in resource.outputs.values()
+        if isinstance(value, str) and len(value) >= 12 and value not in given
     }
 
 
