@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import keyword
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
@@ -42,6 +44,7 @@ __all__ = [
     "Runtime",
     "VpcPlacement",
     "powertools_layer_arn",
+    "problems",
 ]
 
 COMPONENT = "AlarmedFunction"
@@ -198,13 +201,55 @@ def powertools_layer_arn(
     )
 
 
+def problems(args: AlarmedFunctionArgs, context: PlatformContext) -> list[str]:
+    """Every problem of ``args``, registering nothing (a composing component calls this)."""
+    p = ProblemCollector(COMPONENT)
+    _check(p, args, context)
+    return list(p.problems)
+
+
 def _validate(args: AlarmedFunctionArgs, context: PlatformContext) -> dict[str, str]:
     """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
+    tags = _check(p, args, context)
+    p.raise_if_any()
+    return tags
+
+
+def _handler_problems(p: ProblemCollector, handler: str, code_path: str) -> None:
+    """The Lambda Python runtime imports ``module`` from the code root and looks up
+    ``function`` in it; a missing file fails only at the first invocation
+    (Runtime.ImportModuleError), so refuse it here.
+    https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html#naming
+    """
+    if not p.check(
+        bool(_HANDLER.match(handler)),
+        f"handler: {handler!r} must be 'module.function' (Python identifiers)",
+    ) or not os.path.isdir(code_path):
+        return
+    module, _, function = handler.rpartition(".")
+    path = os.path.join(code_path, *module.split("."))
     p.check(
-        bool(_HANDLER.match(args.handler)),
-        f"handler: {args.handler!r} must be 'module.function'",
+        os.path.isfile(f"{path}.py") or os.path.isfile(os.path.join(path, "__init__.py")),
+        f"handler: module {module!r} is not in code_path {code_path!r} (no {path}.py or "
+        f"{os.path.join(path, '__init__.py')}); Lambda would fail every invocation",
     )
+    p.check(
+        not keyword.iskeyword(function),
+        f"handler: {function!r} is a Python keyword, not a function name",
+    )
+
+
+def _check(
+    p: ProblemCollector, args: AlarmedFunctionArgs, context: PlatformContext
+) -> dict[str, str]:
+    """Record every problem of ``args`` in ``p``; return the merged tags."""
+    checked = check_arg_types(args, AlarmedFunctionArgs)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        return {}
+    args = checked.usable
+    _handler_problems(p, args.handler, args.code_path)
     p.check(os.path.isdir(args.code_path), f"code_path: {args.code_path!r} is not a folder")
     p.check(isinstance(args.runtime, Runtime), f"runtime: {args.runtime!r} is not a Runtime")
     p.check(
@@ -268,9 +313,7 @@ def _validate(args: AlarmedFunctionArgs, context: PlatformContext) -> dict[str, 
             validate_statements(args.statements, component=COMPONENT)
     except ComponentArgumentsError as error:
         p.extend(f"statements: {problem}" for problem in error.problems)
-    tags = checked_tags(p, context.tags, args.tags)
-    p.raise_if_any()
-    return tags
+    return checked_tags(p, context.tags, args.tags)
 
 
 def _vpc_statements(

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import ExpressionAlarmSpec, MetricStat, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -19,7 +20,7 @@ from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
-__all__ = ["AttributeType", "DataTable", "DataTableArgs", "KeyAttribute"]
+__all__ = ["AttributeType", "DataTable", "DataTableArgs", "KeyAttribute", "problems"]
 
 COMPONENT = "DataTable"
 _ATTRIBUTE_NAME_MAX = 255
@@ -67,9 +68,28 @@ class DataTableArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+def problems(args: DataTableArgs, context: PlatformContext) -> list[str]:
+    """Every problem of ``args``, registering nothing (a composing component calls this)."""
+    p = ProblemCollector(COMPONENT)
+    _check(p, args, context)
+    return list(p.problems)
+
+
 def _validate(args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
     """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
+    tags = _check(p, args, context)
+    p.raise_if_any()
+    return tags
+
+
+def _check(p: ProblemCollector, args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
+    """Record every problem of ``args`` in ``p``; return the merged tags."""
+    checked = check_arg_types(args, DataTableArgs)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        return {}
+    args = checked.usable
     keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
     for field_name, key in keys:
         if key is None:
@@ -94,9 +114,7 @@ def _validate(args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
         args.throttle_alarm_threshold >= 1,
         f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
     )
-    tags = checked_tags(p, context.tags, args.tags)
-    p.raise_if_any()
-    return tags
+    return checked_tags(p, context.tags, args.tags)
 
 
 class DataTable(pulumi.ComponentResource):

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -27,6 +28,7 @@ __all__ = [
     "QueueProducer",
     "QueueWithDeadLetter",
     "QueueWithDeadLetterArgs",
+    "problems",
     "producer_key_uses",
     "queue_policy",
 ]
@@ -139,11 +141,35 @@ def _resolve(args: QueueWithDeadLetterArgs, context: PlatformContext) -> _Resolv
     )
 
 
-def _validate(
-    args: QueueWithDeadLetterArgs, resolved: _Resolved, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+def problems(args: QueueWithDeadLetterArgs, context: PlatformContext) -> list[str]:
+    """Every problem of ``args``, registering nothing (a composing component calls this)."""
     p = ProblemCollector(COMPONENT)
+    _check(p, args, context)
+    return list(p.problems)
+
+
+def _validate(
+    args: QueueWithDeadLetterArgs, context: PlatformContext
+) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved numbers and merged tags."""
+    p = ProblemCollector(COMPONENT)
+    checked = _check(p, args, context)
+    p.raise_if_any()
+    assert checked is not None
+    return checked
+
+
+def _check(
+    p: ProblemCollector, args: QueueWithDeadLetterArgs, context: PlatformContext
+) -> tuple[_Resolved, dict[str, str]] | None:
+    """Record every problem of ``args`` in ``p``; the resolved numbers and merged tags unless
+    the types are too wrong to go on."""
+    checked = check_arg_types(args, QueueWithDeadLetterArgs)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        return None
+    args = checked.usable
+    resolved = _resolve(args, context)
     p.check(
         0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
         f"visibility_timeout_seconds: must be 0..{MAX_VISIBILITY_TIMEOUT_SECONDS}, "
@@ -195,9 +221,7 @@ def _validate(
             not isinstance(producer, QueueProducer) or producer.source_arn != "",
             f"producers[{index}].source_arn: must not be empty",
         )
-    tags = checked_tags(p, context.tags, args.tags)
-    p.raise_if_any()
-    return tags
+    return resolved, checked_tags(p, context.tags, args.tags)
 
 
 def _deny_insecure_transport(queue_arn: str) -> dict[str, Any]:
@@ -274,8 +298,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         args: QueueWithDeadLetterArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        resolved, tags = _validate(args, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 
 class ComponentArgumentsError(ValueError):
@@ -45,15 +45,40 @@ class ProblemCollector:
         return tuple(self._problems)
 
     def add(self, problem: str) -> None:
-        self._problems.append(problem)
+        """Record ``problem`` once (a composed component's checks may find it twice)."""
+        if problem not in self._problems:
+            self._problems.append(problem)
 
     def extend(self, problems: Iterable[str]) -> None:
-        self._problems.extend(problems)
+        for problem in problems:
+            self.add(problem)
+
+    def adopt(self, child: str, problems: Iterable[str], fields: Mapping[str, str | None]) -> None:
+        """Record a composed component's problems under the fields the caller set.
+
+        ``fields`` maps each of the child's fields to the caller's field it comes from, or to
+        ``None`` when the caller's own checks already cover it (a value it derives). A problem
+        on an unmapped field is kept with the child's name, as it is no fault of the caller's
+        arguments alone.
+        """
+        for problem in problems:
+            head, _, message = problem.partition(": ")
+            child_field = head.split(".", 1)[0].split("[", 1)[0]
+            if child_field not in fields:
+                self.add(f"{child}.{problem}")
+                continue
+            caller_field = fields[child_field]
+            if caller_field is None:
+                continue
+            if caller_field == child_field:
+                self.add(problem)
+            else:
+                self.add(f"{caller_field}: {message} (as {child}.{head})")
 
     def check(self, condition: bool, problem: str) -> bool:
         """Record ``problem`` unless ``condition`` holds; return ``condition``."""
         if not condition:
-            self._problems.append(problem)
+            self.add(problem)
         return condition
 
     def raise_if_any(self) -> None:
