@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -30,6 +31,7 @@ from components.queue_with_dead_letter import (
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
+from components.queue_with_dead_letter import problems as queue_problems
 from components.sns_filter_policy import FilterPolicyScope, filter_policy_problems
 
 __all__ = [
@@ -107,9 +109,52 @@ class FanOutTopicArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+def _subscriber_queue_args(
+    args: FanOutTopicArgs,
+    sub: SubscriberSpec,
+    producers: Sequence[QueueProducer],
+    key: CustomerManagedKey | None,
+) -> QueueWithDeadLetterArgs:
+    return QueueWithDeadLetterArgs(
+        visibility_timeout_seconds=sub.visibility_timeout_seconds,
+        max_receive_count=sub.max_receive_count,
+        fifo=args.fifo,
+        producers=producers,
+        kms_key=key,
+        tags=args.tags,
+    )
+
+
+def _subscriber_queue_problems(
+    p: ProblemCollector, args: FanOutTopicArgs, context: PlatformContext
+) -> None:
+    """What each subscriber's ``QueueWithDeadLetter`` would refuse, named by the subscriber's
+    field (the topic is the only producer and the component makes the key, so neither is the
+    caller's)."""
+    for sub in args.subscribers:
+        where = f"subscribers[{sub.name}]"
+        p.adopt(
+            "QueueWithDeadLetter",
+            queue_problems(_subscriber_queue_args(args, sub, (), None), context),
+            {
+                "visibility_timeout_seconds": f"{where}.visibility_timeout_seconds",
+                "max_receive_count": f"{where}.max_receive_count",
+                "fifo": "fifo",
+                "tags": "tags",
+            },
+        )
+
+
 def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+    """Raise one error naming every bad field, the subscriber queues' included; return the
+    merged tags."""
     p = ProblemCollector(COMPONENT)
+    checked = check_arg_types(args, FanOutTopicArgs)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        p.raise_if_any()
+    assert checked.usable is not None
+    args = checked.usable
     p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
     p.check(bool(args.publishers), "publishers: at least one publisher is required")
     p.check(
@@ -161,6 +206,7 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
                 not publisher.source_arns,
                 f"{where}.source_arns: only service principals take source ARNs",
             )
+    _subscriber_queue_problems(p, args, context)
     tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
@@ -318,14 +364,7 @@ class FanOutTopic(pulumi.ComponentResource):
             queue = QueueWithDeadLetter(
                 f"{name}-{sub.name}",
                 context,
-                QueueWithDeadLetterArgs(
-                    visibility_timeout_seconds=sub.visibility_timeout_seconds,
-                    max_receive_count=sub.max_receive_count,
-                    fifo=args.fifo,
-                    producers=[producer],
-                    kms_key=self.subscriber_key,
-                    tags=args.tags,
-                ),
+                _subscriber_queue_args(args, sub, [producer], self.subscriber_key),
                 opts=child,
             )
             dlq = create_delivery_dlq(

@@ -16,7 +16,9 @@ from components.alarmed_function import (
     LogLevel,
     Runtime,
 )
+from components.alarmed_function import problems as function_problems
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import Statement
@@ -25,12 +27,14 @@ from components.core.naming import record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.data_table import DataTable, DataTableArgs, KeyAttribute
+from components.data_table import problems as table_problems
 from components.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
     producer_key_uses,
 )
+from components.queue_with_dead_letter import problems as queue_problems
 
 __all__ = [
     "IDEMPOTENCY_TABLE_ACTIONS",
@@ -214,11 +218,145 @@ def _plan(args: IdempotentQueueConsumerArgs, p: ProblemCollector) -> _Plan:
     )
 
 
+def _queue_args(
+    args: IdempotentQueueConsumerArgs, plan: _Plan, key: CustomerManagedKey | None
+) -> QueueWithDeadLetterArgs:
+    return QueueWithDeadLetterArgs(
+        visibility_timeout_seconds=plan.visibility_timeout,
+        max_receive_count=plan.max_receive_count,
+        message_retention_seconds=args.message_retention_seconds,
+        fifo=plan.fifo,
+        content_based_deduplication=bool(args.content_based_deduplication),
+        producers=args.producers,
+        kms_key=key,
+        tags=args.tags,
+    )
+
+
+def _table_args(args: IdempotentQueueConsumerArgs, key: CustomerManagedKey | None) -> DataTableArgs:
+    return DataTableArgs(
+        partition_key=KeyAttribute(name="id"),  # the Powertools default schema
+        ttl_attribute="expiration",
+        point_in_time_recovery=args.point_in_time_recovery,
+        deletion_protection=args.deletion_protection,
+        kms_key=key,
+        tags=args.tags,
+    )
+
+
+def _function_args(
+    args: IdempotentQueueConsumerArgs,
+    key: CustomerManagedKey | None,
+    environment: Mapping[str, pulumi.Input[str]],
+    statements: Sequence[Statement],
+) -> AlarmedFunctionArgs:
+    return AlarmedFunctionArgs(
+        handler=args.handler,
+        code_path=args.code_path,
+        runtime=args.runtime,
+        architecture=args.architecture,
+        memory_size_mb=args.memory_size_mb,
+        timeout_seconds=args.timeout_seconds,
+        environment=environment,
+        reserved_concurrency=args.reserved_concurrency,
+        statements=statements,
+        kms_key=key,
+        description=args.description,
+        log_level=args.log_level,
+        tags=args.tags,
+    )
+
+
+# Fields of the composed components, by the field of this component's Args they come from;
+# None where this component's own checks cover the value (a key it checks for all uses).
+_SAME = ("tags",)
+_FUNCTION_FIELDS: Mapping[str, str | None] = {
+    **{name: name for name in _SAME},
+    **{
+        name: name
+        for name in (
+            "handler",
+            "code_path",
+            "runtime",
+            "architecture",
+            "memory_size_mb",
+            "timeout_seconds",
+            "environment",
+            "reserved_concurrency",
+            "statements",
+            "description",
+            "log_level",
+        )
+    },
+    "kms_key": None,
+}
+_TABLE_FIELDS: Mapping[str, str | None] = {
+    **{name: name for name in (*_SAME, "point_in_time_recovery", "deletion_protection")},
+    "kms_key": None,
+}
+
+
+def _queue_fields(args: IdempotentQueueConsumerArgs) -> Mapping[str, str | None]:
+    derived = args.visibility_timeout_seconds is None
+    return {
+        **{
+            name: name
+            for name in (
+                *_SAME,
+                "max_receive_count",
+                "message_retention_seconds",
+                "fifo",
+                "content_based_deduplication",
+                "producers",
+            )
+        },
+        # A derived visibility timeout is in range whenever timeout_seconds and the batching
+        # window are, and those are checked under their own names.
+        "visibility_timeout_seconds": None if derived else "visibility_timeout_seconds",
+        # The DLQ keeps the tier's retention, which the queue's own must stay below.
+        "dlq_retention_seconds": "message_retention_seconds",
+        "kms_key": None,
+    }
+
+
+def _composed_problems(
+    p: ProblemCollector, args: IdempotentQueueConsumerArgs, plan: _Plan, context: PlatformContext
+) -> None:
+    """What the queue, the idempotency table and the function would refuse, named by the
+    fields of these Args that the caller set."""
+    if args.queue is None:
+        p.adopt(
+            "QueueWithDeadLetter",
+            queue_problems(_queue_args(args, plan, args.kms_key), context),
+            _queue_fields(args),
+        )
+    p.adopt("DataTable", table_problems(_table_args(args, args.kms_key), context), _TABLE_FIELDS)
+    table_vars = {table.env_var: index for index, table in enumerate(args.tables)}
+    environment = {**args.environment, **dict.fromkeys(table_vars, "")}
+    function = function_problems(
+        _function_args(args, args.kms_key, environment, args.statements), context
+    )
+    for problem in function:
+        head, _, message = problem.partition(": ")
+        name = head.removeprefix("environment.")
+        if head.startswith("environment.") and name in table_vars:
+            p.add(f"tables[{table_vars[name]}].env_var: {name!r}: {message}")
+        else:
+            p.adopt("AlarmedFunction", [problem], _FUNCTION_FIELDS)
+
+
 def _validate(
     args: IdempotentQueueConsumerArgs, context: PlatformContext
 ) -> tuple[_Plan, dict[str, str]]:
-    """Raise one error naming every field that could lose or double-process a message."""
+    """Raise one error naming every field that could lose or double-process a message, and
+    every field the queue, the table or the function would refuse."""
     p = ProblemCollector(COMPONENT)
+    checked = check_arg_types(args, IdempotentQueueConsumerArgs)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        p.raise_if_any()
+    assert checked.usable is not None
+    args = checked.usable
     plan = _plan(args, p)
     timeout = args.timeout_seconds
     window = args.maximum_batching_window_seconds
@@ -305,6 +443,7 @@ def _validate(
             "kms_key: its key policy must admit "
             + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
         )
+    _composed_problems(p, args, plan, context)
     tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return plan, tags
@@ -349,32 +488,10 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
         )
         self.kms_key = key
         self.queue = args.queue or QueueWithDeadLetter(
-            name,
-            context,
-            QueueWithDeadLetterArgs(
-                visibility_timeout_seconds=plan.visibility_timeout,
-                max_receive_count=plan.max_receive_count,
-                message_retention_seconds=args.message_retention_seconds,
-                fifo=plan.fifo,
-                content_based_deduplication=bool(args.content_based_deduplication),
-                producers=args.producers,
-                kms_key=key,
-                tags=args.tags,
-            ),
-            opts=child,
+            name, context, _queue_args(args, plan, key), opts=child
         )
         self.idempotency_table = DataTable(
-            f"{name}-idempotency",
-            context,
-            DataTableArgs(
-                partition_key=KeyAttribute(name="id"),  # the Powertools default schema
-                ttl_attribute="expiration",
-                point_in_time_recovery=args.point_in_time_recovery,
-                deletion_protection=args.deletion_protection,
-                kms_key=key,
-                tags=args.tags,
-            ),
-            opts=child,
+            f"{name}-idempotency", context, _table_args(args, key), opts=child
         )
         self.table = self.idempotency_table.table
 
@@ -387,20 +504,8 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
         self.function = AlarmedFunction(
             name,
             context,
-            AlarmedFunctionArgs(
-                handler=args.handler,
-                code_path=args.code_path,
-                runtime=args.runtime,
-                architecture=args.architecture,
-                memory_size_mb=args.memory_size_mb,
-                timeout_seconds=args.timeout_seconds,
-                environment=environment,
-                reserved_concurrency=args.reserved_concurrency,
-                statements=[*self._statements(args, key), *args.statements],
-                kms_key=key,
-                description=args.description,
-                log_level=args.log_level,
-                tags=args.tags,
+            _function_args(
+                args, key, environment, [*self._statements(args, key), *args.statements]
             ),
             opts=child,
         )
