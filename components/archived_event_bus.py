@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import attach_managed_policy, service_trust_policy
@@ -174,11 +175,15 @@ def _transformer_problems(p: ProblemCollector, where: str, t: InputTransformer |
     p.check(bool(t.input_template), f"{where}.input_transformer.input_template: must not be empty")
 
 
-def _validate(
-    args: ArchivedEventBusArgs, retention: int, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+def _validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int, dict[str, str]]:
+    """Raise one error naming every bad field; return the archive retention and merged tags."""
     p = ProblemCollector(COMPONENT)
+    args = typed_args(p, args, ArchivedEventBusArgs)
+    retention = (
+        context.profile.archive_retention_days
+        if args.retention_days is None
+        else args.retention_days
+    )
     if args.archive:
         if retention == 0:
             p.check(
@@ -247,7 +252,7 @@ def _validate(
                 )
     tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return retention, tags
 
 
 def _aws_principal(principal: str, partition: str) -> str:
@@ -323,12 +328,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         args: ArchivedEventBusArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        retention = (
-            context.profile.archive_retention_days
-            if args.retention_days is None
-            else args.retention_days
-        )
-        tags = _validate(args, retention, context)
+        retention, tags = _validate(args, context)
         super().__init__(f"platform:events:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

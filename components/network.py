@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import (
@@ -177,8 +178,11 @@ def _cidr_problem(field_name: str, cidr: str) -> str | None:
     return None
 
 
-def _validate(args: NetworkArgs, resolved: _Resolved, context: PlatformContext) -> dict[str, str]:
+def _validate(args: NetworkArgs, context: PlatformContext) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved layout and merged tags."""
     p = ProblemCollector(COMPONENT)
+    args = typed_args(p, args, NetworkArgs)
+    resolved = _resolve(args, context)
     existing = args.existing
     cidr_field = "existing.vpc_cidr" if existing else "cidr_block"
     problem = _cidr_problem(cidr_field, resolved.cidr)
@@ -235,7 +239,7 @@ def _validate(args: NetworkArgs, resolved: _Resolved, context: PlatformContext) 
     )
     tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return resolved, tags
 
 
 class Network(pulumi.ComponentResource):
@@ -273,8 +277,7 @@ class Network(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         args = args or NetworkArgs()
-        resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        resolved, tags = _validate(args, context)
         super().__init__(f"platform:network:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

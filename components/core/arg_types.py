@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 
 import pulumi
 
-__all__ = ["ArgsCheck", "check_arg_types"]
+from components.core.errors import ProblemCollector
+
+__all__ = ["ArgsCheck", "check_arg_types", "typed_args"]
 
 _Args = TypeVar("_Args")
 # pulumi.Input[T] is ``T | Awaitable[T] | "Output[T]"``: the forward reference needs these.
@@ -43,7 +45,7 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
     annotation; nested dataclasses are checked field by field."""
     if not isinstance(args, args_type):
         return ArgsCheck(
-            [f"args: must be a {args_type.__name__}, got {type(args).__name__} {args!r:.80}"],
+            [f"args: must be {args_type.__name__}(...), got {type(args).__name__} {args!r:.80}"],
             None,
         )
     problems = _dataclass_problems(args, "")
@@ -61,6 +63,17 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
         else:
             return ArgsCheck(problems, None)
     return ArgsCheck(problems, dataclasses.replace(args, **resets))  # type: ignore[type-var]
+
+
+def typed_args(p: ProblemCollector, args: object, args_type: type[_Args]) -> _Args:
+    """Record the type problems of ``args`` in ``p`` and return the Args the value checks can
+    use; when there are none, raise the type problems now."""
+    checked = check_arg_types(args, args_type)
+    p.extend(checked.problems)
+    if checked.usable is None:
+        p.raise_if_any()
+    assert checked.usable is not None
+    return checked.usable
 
 
 def _root(problem: str) -> str:
