@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
-from components.core.arg_types import check_arg_types
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -149,12 +149,7 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
     """Raise one error naming every bad field, the subscriber queues' included; return the
     merged tags."""
     p = ProblemCollector(COMPONENT)
-    checked = check_arg_types(args, FanOutTopicArgs)
-    p.extend(checked.problems)
-    if checked.usable is None:
-        p.raise_if_any()
-    assert checked.usable is not None
-    args = checked.usable
+    args = typed_args(p, args, FanOutTopicArgs)
     p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
     p.check(bool(args.publishers), "publishers: at least one publisher is required")
     p.check(

@@ -18,7 +18,7 @@ from components.alarmed_function import (
 )
 from components.alarmed_function import problems as function_problems
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
-from components.core.arg_types import check_arg_types
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import Statement
@@ -351,12 +351,7 @@ def _validate(
     """Raise one error naming every field that could lose or double-process a message, and
     every field the queue, the table or the function would refuse."""
     p = ProblemCollector(COMPONENT)
-    checked = check_arg_types(args, IdempotentQueueConsumerArgs)
-    p.extend(checked.problems)
-    if checked.usable is None:
-        p.raise_if_any()
-    assert checked.usable is not None
-    args = checked.usable
+    args = typed_args(p, args, IdempotentQueueConsumerArgs)
     plan = _plan(args, p)
     timeout = args.timeout_seconds
     window = args.maximum_batching_window_seconds
