@@ -77,7 +77,8 @@ _ADMIN_PORTS = frozenset({22, 3389})
 _TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 _PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]{1,1011}$")
-_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?[^\s'\"$]{4,}")
+# NAME=literal, of any length: a value starting with ``$`` is read at boot, which is the fix.
+_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?[^\s'\"$]+")
 
 
 @dataclass(frozen=True, kw_only=True)
