@@ -111,7 +111,7 @@ def _mismatch(value: Any, hint: Any, where: str) -> list[str]:
         members = [arg for arg in members if typing.get_origin(arg) is not pulumi.Output]
         if any(not _mismatch(value, member, where) for member in members):
             return []
-        if len(members) == 2 and type(None) in members:
+        if len(members) == 2 and type(None) in members and not _is_input(hint):
             # Optional[X]: report what X itself finds wrong (a nested field, an element).
             inner = next(member for member in members if member is not type(None))
             return _mismatch(value, inner, where)
@@ -164,7 +164,8 @@ def _describe(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if _is_input(hint):
         inner = next(a for a in typing.get_args(hint) if typing.get_origin(a) is None)
-        return f"{_describe(inner)} or a pulumi Output"
+        optional = " or None" if type(None) in typing.get_args(hint) else ""
+        return f"{_describe(inner)} or a pulumi Output{optional}"
     if origin in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(hint) if a is not type(None)]
         described = " or ".join(_describe(a) for a in members)
