@@ -267,31 +267,31 @@ def _function_args(
     )
 
 
-# Fields of the composed components, by the field of this component's Args they come from;
-# None where this component's own checks cover the value (a key it checks for all uses).
-_SAME = ("tags",)
+def _same(*names: str) -> dict[str, str | None]:
+    return {name: name for name in names}
+
+
+# Fields of the composed components, by the field of these Args they come from; None where
+# this component's own checks cover the value (the key, checked here for every use).
 _FUNCTION_FIELDS: Mapping[str, str | None] = {
-    **{name: name for name in _SAME},
-    **{
-        name: name
-        for name in (
-            "handler",
-            "code_path",
-            "runtime",
-            "architecture",
-            "memory_size_mb",
-            "timeout_seconds",
-            "environment",
-            "reserved_concurrency",
-            "statements",
-            "description",
-            "log_level",
-        )
-    },
+    **_same(
+        "handler",
+        "code_path",
+        "runtime",
+        "architecture",
+        "memory_size_mb",
+        "timeout_seconds",
+        "environment",
+        "reserved_concurrency",
+        "statements",
+        "description",
+        "log_level",
+        "tags",
+    ),
     "kms_key": None,
 }
 _TABLE_FIELDS: Mapping[str, str | None] = {
-    **{name: name for name in (*_SAME, "point_in_time_recovery", "deletion_protection")},
+    **_same("point_in_time_recovery", "deletion_protection", "tags"),
     "kms_key": None,
 }
 
@@ -299,17 +299,14 @@ _TABLE_FIELDS: Mapping[str, str | None] = {
 def _queue_fields(args: IdempotentQueueConsumerArgs) -> Mapping[str, str | None]:
     derived = args.visibility_timeout_seconds is None
     return {
-        **{
-            name: name
-            for name in (
-                *_SAME,
-                "max_receive_count",
-                "message_retention_seconds",
-                "fifo",
-                "content_based_deduplication",
-                "producers",
-            )
-        },
+        **_same(
+            "max_receive_count",
+            "message_retention_seconds",
+            "fifo",
+            "content_based_deduplication",
+            "producers",
+            "tags",
+        ),
         # A derived visibility timeout is in range whenever timeout_seconds and the batching
         # window are, and those are checked under their own names.
         "visibility_timeout_seconds": None if derived else "visibility_timeout_seconds",
@@ -451,7 +448,9 @@ class IdempotentQueueConsumer(pulumi.ComponentResource):
     mapping that always reports partial batch failures, and the Powertools idempotency table
     (``id`` hash key, TTL ``expiration``) under a customer-managed key. The function role gets
     exact grants on the queue, the tables and the keys. Validation refuses visibility timeouts,
-    batching windows and idempotency expiries that would let a message be processed twice.
+    batching windows and idempotency expiries that would let a message be processed twice, and,
+    before anything is registered, whatever the queue, table or function would refuse, named by
+    the field of these Args it comes from.
     Alarms: the queue's, the function's, and one composite "consumer unhealthy".
     """
 
