@@ -31,6 +31,7 @@ from components.queue_with_dead_letter import (
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
+from components.queue_with_dead_letter import problems as queue_problems
 
 __all__ = [
     "ArchivedEventBus",
@@ -175,6 +176,22 @@ def _transformer_problems(p: ProblemCollector, where: str, t: InputTransformer |
     p.check(bool(t.input_template), f"{where}.input_transformer.input_template: must not be empty")
 
 
+def _managed_queue_args(
+    target: ManagedQueueTarget,
+    producers: Sequence[QueueProducer],
+    key: CustomerManagedKey | None,
+    tags: Mapping[str, str],
+) -> QueueWithDeadLetterArgs:
+    return QueueWithDeadLetterArgs(
+        visibility_timeout_seconds=target.visibility_timeout_seconds,
+        max_receive_count=target.max_receive_count,
+        fifo=target.fifo,
+        producers=producers,
+        kms_key=key,
+        tags=tags,
+    )
+
+
 def _validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int, dict[str, str]]:
     """Raise one error naming every bad field; return the archive retention and merged tags."""
     p = ProblemCollector(COMPONENT)
@@ -249,6 +266,16 @@ def _validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int
                 p.check(
                     target.fifo == (target.message_group_id is not None),
                     f"{tw}.message_group_id: required for a FIFO queue and only for one",
+                )
+                p.adopt(
+                    "QueueWithDeadLetter",
+                    queue_problems(_managed_queue_args(target, (), None, args.tags), context),
+                    {
+                        "visibility_timeout_seconds": f"{tw}.visibility_timeout_seconds",
+                        "max_receive_count": f"{tw}.max_receive_count",
+                        "fifo": f"{tw}.fifo",
+                        "tags": "tags",
+                    },
                 )
     tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
@@ -471,14 +498,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 queue = QueueWithDeadLetter(
                     tprefix,
                     context,
-                    QueueWithDeadLetterArgs(
-                        visibility_timeout_seconds=target.visibility_timeout_seconds,
-                        max_receive_count=target.max_receive_count,
-                        fifo=target.fifo,
-                        producers=[producer],
-                        kms_key=self.queue_key,
-                        tags=self._extra_tags,
-                    ),
+                    _managed_queue_args(target, [producer], self.queue_key, self._extra_tags),
                     opts=child,
                 )
                 self.managed_queues[target.name] = queue

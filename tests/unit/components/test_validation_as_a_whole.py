@@ -13,7 +13,12 @@ import pytest
 
 from components.alarmed_function import AlarmedFunctionArgs
 from components.alarmed_function import problems as function_problems
-from components.archived_event_bus import ArchivedEventBus, ArchivedEventBusArgs, RuleSpec
+from components.archived_event_bus import (
+    ArchivedEventBus,
+    ArchivedEventBusArgs,
+    ManagedQueueTarget,
+    RuleSpec,
+)
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
@@ -224,3 +229,17 @@ def test_fargate_type_and_value_problems_come_in_one_error() -> None:
     args = replace(FARGATE, cpu="512", desired_count=True, container_port=70000)
     error = _refused(lambda context: FargateService("api", context, args))
     assert _fields(error) == ["cpu", "desired_count", "container_port"]
+
+
+def test_event_bus_reports_its_managed_queues_fields_with_its_own() -> None:
+    target = ManagedQueueTarget(name="tracking", visibility_timeout_seconds=-1, max_receive_count=0)
+    args = ArchivedEventBusArgs(
+        rules=[RuleSpec(name="r", event_pattern={"source": ["orders"]}, managed_queues=[target])],
+        retention_days=-5,
+    )
+    error = _refused(lambda context: ArchivedEventBus("shipments", context, args))
+    assert _fields(error) == [
+        "retention_days",
+        "rules[r].targets[tracking].visibility_timeout_seconds",
+        "rules[r].targets[tracking].max_receive_count",
+    ]

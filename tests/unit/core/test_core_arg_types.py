@@ -9,8 +9,9 @@ from enum import StrEnum
 import pulumi
 import pytest
 
-from components.core.arg_types import check_arg_types, typed_args
+from components.core.arg_types import ArgsCheck, check_arg_types, typed_args
 from components.core.errors import ComponentArgumentsError, ProblemCollector
+from tools.preview.program import run_in_mocks
 
 
 class Colour(StrEnum):
@@ -35,16 +36,21 @@ class Args:
 
 
 def test_well_typed_args_pass_unchanged_including_outputs() -> None:
-    args = Args(
-        name="a",
-        arn=pulumi.Output.from_input("arn:aws:sns:us-east-1:123456789012:t"),
-        ratio=1,
-        inners=[Inner(port=1)],
-        env={"A": "1"},
-    )
-    checked = check_arg_types(args, Args)
-    assert checked.problems == []
-    assert checked.usable is args
+    checks: list[ArgsCheck[Args]] = []
+
+    def program() -> None:
+        args = Args(
+            name="a",
+            arn=pulumi.Output.from_input("arn:aws:sns:us-east-1:123456789012:t"),
+            ratio=1,
+            inners=[Inner(port=1)],
+            env={"A": "1"},
+        )
+        checks.append(check_arg_types(args, Args))
+        assert checks[0].usable is args
+
+    run_in_mocks(program)
+    assert [check.problems for check in checks] == [[]]
 
 
 def test_every_ill_typed_field_is_named_down_to_the_element() -> None:
