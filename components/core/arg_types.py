@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import inspect
 import types
 import typing
@@ -82,8 +83,13 @@ def _root(problem: str) -> str:
     return head.split(".", 1)[0].split("[", 1)[0]
 
 
+@functools.cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls, localns=_PULUMI_NAMES)
+
+
 def _dataclass_problems(value: Any, prefix: str) -> list[str]:
-    hints = typing.get_type_hints(type(value), localns=_PULUMI_NAMES)
+    hints = _hints(value.__class__)
     problems: list[str] = []
     for item in dataclasses.fields(value):
         problem = _mismatch(getattr(value, item.name), hints[item.name], f"{prefix}{item.name}")
