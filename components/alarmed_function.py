@@ -246,73 +246,78 @@ def _check(
     """Record every problem of ``args`` in ``p``; return the merged tags."""
     checked = check_arg_types(args, AlarmedFunctionArgs)
     p.extend(checked.problems)
+    p.settle(checked.ill_typed)
     if checked.usable is None:
         return {}
     args = checked.usable
-    _handler_problems(p, args.handler, args.code_path)
-    p.check(os.path.isdir(args.code_path), f"code_path: {args.code_path!r} is not a folder")
-    p.check(isinstance(args.runtime, Runtime), f"runtime: {args.runtime!r} is not a Runtime")
-    p.check(
-        isinstance(args.architecture, Architecture),
-        f"architecture: {args.architecture!r} is not an Architecture",
-    )
-    p.check(
-        128 <= args.memory_size_mb <= 10_240,
-        f"memory_size_mb: must be 128..10240, got {args.memory_size_mb}",
-    )
-    p.check(
-        1 <= args.timeout_seconds <= 900,
-        f"timeout_seconds: must be 1..900, got {args.timeout_seconds}",
-    )
-    for name in args.environment:
+    with p.checking():
+        _handler_problems(p, args.handler, args.code_path)
+        p.check(os.path.isdir(args.code_path), f"code_path: {args.code_path!r} is not a folder")
+        p.check(isinstance(args.runtime, Runtime), f"runtime: {args.runtime!r} is not a Runtime")
         p.check(
-            bool(_ENV_NAME.match(name)),
-            f"environment.{name}: must start with a letter and hold only letters, digits and _",
+            isinstance(args.architecture, Architecture),
+            f"architecture: {args.architecture!r} is not an Architecture",
         )
         p.check(
-            not name.startswith(_RESERVED_ENV_PREFIXES) and name != "TZ",
-            f"environment.{name}: reserved by the Lambda runtime",
+            128 <= args.memory_size_mb <= 10_240,
+            f"memory_size_mb: must be 128..10240, got {args.memory_size_mb}",
         )
         p.check(
-            name not in _POWERTOOLS_ENV,
-            f"environment.{name}: set by the component (service_name, log_level, "
-            "metrics_namespace)",
+            1 <= args.timeout_seconds <= 900,
+            f"timeout_seconds: must be 1..900, got {args.timeout_seconds}",
         )
-    p.check(
-        args.reserved_concurrency is None or args.reserved_concurrency >= 1,
-        f"reserved_concurrency: must be at least 1 (0 stops the function), "
-        f"got {args.reserved_concurrency}",
-    )
-    if args.kms_key is not None:
-        missing = {KeyUse.LOGS, KeyUse.LAMBDA} - set(args.kms_key.uses)
+        for name in args.environment:
+            p.check(
+                bool(_ENV_NAME.match(name)),
+                f"environment.{name}: must start with a letter and hold only letters, digits and _",
+            )
+            p.check(
+                not name.startswith(_RESERVED_ENV_PREFIXES) and name != "TZ",
+                f"environment.{name}: reserved by the Lambda runtime",
+            )
+            p.check(
+                name not in _POWERTOOLS_ENV,
+                f"environment.{name}: set by the component (service_name, log_level, "
+                "metrics_namespace)",
+            )
         p.check(
-            not missing,
-            "kms_key: its key policy must admit "
-            + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
+            args.reserved_concurrency is None or args.reserved_concurrency >= 1,
+            f"reserved_concurrency: must be at least 1 (0 stops the function), "
+            f"got {args.reserved_concurrency}",
         )
-    if args.vpc is not None:
-        p.check(bool(args.vpc.subnet_ids), "vpc.subnet_ids: must not be empty")
-        p.check(bool(args.vpc.security_group_ids), "vpc.security_group_ids: must not be empty")
-    if args.on_failure is not None:
+        if args.kms_key is not None:
+            missing = {KeyUse.LOGS, KeyUse.LAMBDA} - set(args.kms_key.uses)
+            p.check(
+                not missing,
+                "kms_key: its key policy must admit "
+                + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
+            )
+        if args.vpc is not None:
+            p.check(bool(args.vpc.subnet_ids), "vpc.subnet_ids: must not be empty")
+            p.check(bool(args.vpc.security_group_ids), "vpc.security_group_ids: must not be empty")
+        if args.on_failure is not None:
+            p.check(
+                isinstance(args.on_failure.kind, DestinationKind),
+                "on_failure.kind: must be a DestinationKind",
+            )
+        p.check(len(args.description) <= 256, "description: at most 256 characters")
         p.check(
-            isinstance(args.on_failure.kind, DestinationKind),
-            "on_failure.kind: must be a DestinationKind",
+            isinstance(args.log_level, LogLevel), f"log_level: {args.log_level!r} not a LogLevel"
         )
-    p.check(len(args.description) <= 256, "description: at most 256 characters")
-    p.check(isinstance(args.log_level, LogLevel), f"log_level: {args.log_level!r} not a LogLevel")
-    p.check(
-        args.powertools_layer_version >= 1,
-        f"powertools_layer_version: must be at least 1, got {args.powertools_layer_version}",
-    )
-    p.check(
-        args.log_retention_days is None or args.log_retention_days in LOG_RETENTION_DAYS,
-        f"log_retention_days: {args.log_retention_days} is not a CloudWatch Logs retention value",
-    )
-    try:
-        if args.statements:
-            validate_statements(args.statements, component=COMPONENT)
-    except ComponentArgumentsError as error:
-        p.extend(f"statements: {problem}" for problem in error.problems)
+        p.check(
+            args.powertools_layer_version >= 1,
+            f"powertools_layer_version: must be at least 1, got {args.powertools_layer_version}",
+        )
+        p.check(
+            args.log_retention_days is None or args.log_retention_days in LOG_RETENTION_DAYS,
+            f"log_retention_days: {args.log_retention_days} is not a CloudWatch Logs retention "
+            "value",
+        )
+        try:
+            if args.statements:
+                validate_statements(args.statements, component=COMPONENT)
+        except ComponentArgumentsError as error:
+            p.extend(f"statements: {problem}" for problem in error.problems)
     return checked_tags(p, context.tags, args.tags)
 
 

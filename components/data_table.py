@@ -87,33 +87,35 @@ def _check(p: ProblemCollector, args: DataTableArgs, context: PlatformContext) -
     """Record every problem of ``args`` in ``p``; return the merged tags."""
     checked = check_arg_types(args, DataTableArgs)
     p.extend(checked.problems)
+    p.settle(checked.ill_typed)
     if checked.usable is None:
         return {}
     args = checked.usable
-    keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
-    for field_name, key in keys:
-        if key is None:
-            continue
+    with p.checking():
+        keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
+        for field_name, key in keys:
+            if key is None:
+                continue
+            p.check(
+                0 < len(key.name) <= _ATTRIBUTE_NAME_MAX,
+                f"{field_name}.name: must be 1..{_ATTRIBUTE_NAME_MAX} characters, got {key.name!r}",
+            )
+        if args.sort_key is not None:
+            p.check(
+                args.sort_key.name != args.partition_key.name,
+                f"sort_key.name: must differ from partition_key.name ({args.partition_key.name!r})",
+            )
+        if args.ttl_attribute is not None:
+            p.check(
+                args.ttl_attribute not in {k.name for _, k in keys if k is not None},
+                f"ttl_attribute: {args.ttl_attribute!r} is a key attribute; TTL needs a plain "
+                "number attribute",
+            )
+            p.check(bool(args.ttl_attribute), "ttl_attribute: must not be empty")
         p.check(
-            0 < len(key.name) <= _ATTRIBUTE_NAME_MAX,
-            f"{field_name}.name: must be 1..{_ATTRIBUTE_NAME_MAX} characters, got {key.name!r}",
+            args.throttle_alarm_threshold >= 1,
+            f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
         )
-    if args.sort_key is not None:
-        p.check(
-            args.sort_key.name != args.partition_key.name,
-            f"sort_key.name: must differ from partition_key.name ({args.partition_key.name!r})",
-        )
-    if args.ttl_attribute is not None:
-        p.check(
-            args.ttl_attribute not in {k.name for _, k in keys if k is not None},
-            f"ttl_attribute: {args.ttl_attribute!r} is a key attribute; TTL needs a plain "
-            "number attribute",
-        )
-        p.check(bool(args.ttl_attribute), "ttl_attribute: must not be empty")
-    p.check(
-        args.throttle_alarm_threshold >= 1,
-        f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
-    )
     return checked_tags(p, context.tags, args.tags)
 
 

@@ -150,59 +150,68 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
     merged tags."""
     p = ProblemCollector(COMPONENT)
     args = typed_args(p, args, FanOutTopicArgs)
-    p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
-    p.check(bool(args.publishers), "publishers: at least one publisher is required")
-    p.check(
-        args.fifo or not args.content_based_deduplication,
-        "content_based_deduplication: only valid on a FIFO topic (set fifo=True)",
-    )
-    p.check(
-        0 <= args.delivery_status_sample_rate <= 100,
-        f"delivery_status_sample_rate: must be 0..100, got {args.delivery_status_sample_rate}",
-    )
-    seen: set[str] = set()
-    for sub in args.subscribers:
-        where = f"subscribers[{sub.name}]"
+    with p.checking():
+        p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
+        p.check(bool(args.publishers), "publishers: at least one publisher is required")
         p.check(
-            bool(_SUBSCRIBER_NAME.match(sub.name)),
-            f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a letter",
+            args.fifo or not args.content_based_deduplication,
+            "content_based_deduplication: only valid on a FIFO topic (set fifo=True)",
         )
-        p.check(sub.name not in seen, f"{where}.name: duplicate subscriber name")
-        seen.add(sub.name)
         p.check(
-            isinstance(sub.filter_policy_scope, FilterPolicyScope),
-            f"{where}.filter_policy_scope: must be a FilterPolicyScope",
+            0 <= args.delivery_status_sample_rate <= 100,
+            f"delivery_status_sample_rate: must be 0..100, got {args.delivery_status_sample_rate}",
         )
-        if sub.filter_policy is not None and isinstance(sub.filter_policy_scope, FilterPolicyScope):
-            p.extend(
-                f"{where}.{problem}"
-                for problem in filter_policy_problems(sub.filter_policy, sub.filter_policy_scope)
-            )
-    for index, publisher in enumerate(args.publishers):
-        where = f"publishers[{index}]"
-        if publisher.is_service:
+        seen: set[str] = set()
+        for sub in args.subscribers:
+            where = f"subscribers[{sub.name}]"
             p.check(
-                publisher.principal in PUBLISHER_SERVICES,
-                f"{where}.principal: service {publisher.principal!r} is not supported "
-                f"(supported: {', '.join(sorted(PUBLISHER_SERVICES))})",
+                bool(_SUBSCRIBER_NAME.match(sub.name)),
+                f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a "
+                "letter",
             )
+            p.check(sub.name not in seen, f"{where}.name: duplicate subscriber name")
+            seen.add(sub.name)
             p.check(
-                bool(publisher.source_arns),
-                f"{where}.source_arns: a service principal needs the ARNs it publishes from "
-                "(aws:SourceArn), or any resource of that service could publish",
+                isinstance(sub.filter_policy_scope, FilterPolicyScope),
+                f"{where}.filter_policy_scope: must be a FilterPolicyScope",
             )
-        else:
-            p.check(
-                bool(_ACCOUNT_ID.match(publisher.principal) or _IAM_ARN.match(publisher.principal)),
-                f"{where}.principal: must be a 12-digit account id, an IAM root/role/user ARN "
-                f"or a service principal, got {publisher.principal!r}",
-            )
-            p.check(
-                not publisher.source_arns,
-                f"{where}.source_arns: only service principals take source ARNs",
-            )
-    _subscriber_queue_problems(p, args, context)
-    tags = checked_tags(p, context.tags, args.tags)
+            if sub.filter_policy is not None and isinstance(
+                sub.filter_policy_scope, FilterPolicyScope
+            ):
+                p.extend(
+                    f"{where}.{problem}"
+                    for problem in filter_policy_problems(
+                        sub.filter_policy, sub.filter_policy_scope
+                    )
+                )
+        for index, publisher in enumerate(args.publishers):
+            where = f"publishers[{index}]"
+            if publisher.is_service:
+                p.check(
+                    publisher.principal in PUBLISHER_SERVICES,
+                    f"{where}.principal: service {publisher.principal!r} is not supported "
+                    f"(supported: {', '.join(sorted(PUBLISHER_SERVICES))})",
+                )
+                p.check(
+                    bool(publisher.source_arns),
+                    f"{where}.source_arns: a service principal needs the ARNs it publishes from "
+                    "(aws:SourceArn), or any resource of that service could publish",
+                )
+            else:
+                p.check(
+                    bool(
+                        _ACCOUNT_ID.match(publisher.principal)
+                        or _IAM_ARN.match(publisher.principal)
+                    ),
+                    f"{where}.principal: must be a 12-digit account id, an IAM root/role/user ARN "
+                    f"or a service principal, got {publisher.principal!r}",
+                )
+                p.check(
+                    not publisher.source_arns,
+                    f"{where}.source_arns: only service principals take source ARNs",
+                )
+        _subscriber_queue_problems(p, args, context)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 

@@ -433,22 +433,23 @@ def _validate(
     """Raise one error naming every bad field; return the resolved sizes and merged tags."""
     p = ProblemCollector(COMPONENT)
     args = typed_args(p, args, FargateServiceArgs)
-    resolved = _resolve(args, context)
-    p.check(
-        bool(_CONTAINER_NAME.match(name)),
-        f"name: {name!r} names the container; use letters, digits, - and _",
-    )
-    _image_problems(p, args.image)
-    _placement_problems(p, args, resolved)
-    _container_problems(p, args)
-    _alb_problems(p, args, context)
-    _scaling_problems(p, args, resolved)
-    if args.task_statements:
-        try:
-            validate_statements(args.task_statements, component=COMPONENT)
-        except ComponentArgumentsError as error:
-            p.extend(f"task_statements: {problem}" for problem in error.problems)
-    tags = checked_tags(p, context.tags, args.tags)
+    with p.checking():
+        resolved = _resolve(args, context)
+        p.check(
+            bool(_CONTAINER_NAME.match(name)),
+            f"name: {name!r} names the container; use letters, digits, - and _",
+        )
+        _image_problems(p, args.image)
+        _placement_problems(p, args, resolved)
+        _container_problems(p, args)
+        _alb_problems(p, args, context)
+        _scaling_problems(p, args, resolved)
+        if args.task_statements:
+            try:
+                validate_statements(args.task_statements, component=COMPONENT)
+            except ComponentArgumentsError as error:
+                p.extend(f"task_statements: {problem}" for problem in error.problems)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return resolved, tags
 

@@ -260,16 +260,17 @@ def _validate(args: GoldenAmiAsgArgs, context: PlatformContext) -> tuple[_Resolv
     """Raise one error naming every bad field; return the resolved sizes and merged tags."""
     p = ProblemCollector(COMPONENT)
     args = typed_args(p, args, GoldenAmiAsgArgs)
-    resolved = _resolve(args, context)
-    _image_problems(p, args)
-    _placement_problems(p, args, context)
-    _capacity_problems(p, args, resolved)
-    if args.statements:
-        try:
-            validate_statements(args.statements, component=COMPONENT)
-        except ComponentArgumentsError as error:
-            p.extend(f"statements: {problem}" for problem in error.problems)
-    tags = checked_tags(p, context.tags, args.tags)
+    with p.checking():
+        resolved = _resolve(args, context)
+        _image_problems(p, args)
+        _placement_problems(p, args, context)
+        _capacity_problems(p, args, resolved)
+        if args.statements:
+            try:
+                validate_statements(args.statements, component=COMPONENT)
+            except ComponentArgumentsError as error:
+                p.extend(f"statements: {problem}" for problem in error.problems)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return resolved, tags
 

@@ -349,94 +349,97 @@ def _validate(
     every field the queue, the table or the function would refuse."""
     p = ProblemCollector(COMPONENT)
     args = typed_args(p, args, IdempotentQueueConsumerArgs)
-    plan = _plan(args, p)
-    timeout = args.timeout_seconds
-    window = args.maximum_batching_window_seconds
-    hand_set = args.queue is not None or args.visibility_timeout_seconds is not None
-    where = "queue.visibility_timeout_seconds" if args.queue else "visibility_timeout_seconds"
-    if hand_set:
+    with p.checking():
+        plan = _plan(args, p)
+        timeout = args.timeout_seconds
+        window = args.maximum_batching_window_seconds
+        hand_set = args.queue is not None or args.visibility_timeout_seconds is not None
+        where = "queue.visibility_timeout_seconds" if args.queue else "visibility_timeout_seconds"
+        if hand_set:
+            p.check(
+                plan.visibility_timeout >= VISIBILITY_TO_TIMEOUT_RATIO * timeout,
+                f"{where}: {plan.visibility_timeout} s is below six times the function timeout "
+                f"(6 x {timeout} s = {VISIBILITY_TO_TIMEOUT_RATIO * timeout} s); a message would "
+                "reappear while a retry still processes it",
+            )
+        if (
+            p.check(
+                0 <= window <= MAX_BATCHING_WINDOW_SECONDS,
+                f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, "
+                f"got {window}",
+            )
+            and window > 0
+        ):
+            p.check(
+                window + VISIBILITY_TO_TIMEOUT_RATIO * timeout <= plan.visibility_timeout,
+                f"maximum_batching_window_seconds: {window} s does not fit: messages wait "
+                "invisible "
+                f"during the window, so {where} ({plan.visibility_timeout} s) must be at least "
+                f"6 x timeout + window = {VISIBILITY_TO_TIMEOUT_RATIO * timeout + window} s",
+            )
+        redelivery = plan.max_receive_count * plan.visibility_timeout
         p.check(
-            plan.visibility_timeout >= VISIBILITY_TO_TIMEOUT_RATIO * timeout,
-            f"{where}: {plan.visibility_timeout} s is below six times the function timeout "
-            f"(6 x {timeout} s = {VISIBILITY_TO_TIMEOUT_RATIO * timeout} s); a message would "
-            "reappear while a retry still processes it",
-        )
-    if (
-        p.check(
-            0 <= window <= MAX_BATCHING_WINDOW_SECONDS,
-            f"maximum_batching_window_seconds: must be 0..{MAX_BATCHING_WINDOW_SECONDS}, "
-            f"got {window}",
-        )
-        and window > 0
-    ):
-        p.check(
-            window + VISIBILITY_TO_TIMEOUT_RATIO * timeout <= plan.visibility_timeout,
-            f"maximum_batching_window_seconds: {window} s does not fit: messages wait invisible "
-            f"during the window, so {where} ({plan.visibility_timeout} s) must be at least "
-            f"6 x timeout + window = {VISIBILITY_TO_TIMEOUT_RATIO * timeout + window} s",
-        )
-    redelivery = plan.max_receive_count * plan.visibility_timeout
-    p.check(
-        args.idempotency_expiry_seconds >= redelivery,
-        f"idempotency_expiry_seconds: {args.idempotency_expiry_seconds} s is shorter than the "
-        f"time a message can be redelivered (max_receive_count {plan.max_receive_count} x "
-        f"visibility timeout {plan.visibility_timeout} s = {redelivery} s); a late redelivery "
-        "would be processed twice",
-    )
-    p.check(
-        args.queue is not None or plan.fifo or not args.content_based_deduplication,
-        "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
-    )
-    max_batch = FIFO_MAX_BATCH_SIZE if plan.fifo else STANDARD_MAX_BATCH_SIZE
-    p.check(
-        1 <= args.batch_size <= max_batch,
-        f"batch_size: must be 1..{max_batch} for a {'FIFO' if plan.fifo else 'standard'} queue, "
-        f"got {args.batch_size}",
-    )
-    p.check(
-        args.batch_size <= 10 or window >= 1,
-        "maximum_batching_window_seconds: must be at least 1 when batch_size is above 10",
-    )
-    concurrency = args.maximum_concurrency
-    in_range = concurrency is None or p.check(
-        2 <= concurrency <= 1000, f"maximum_concurrency: must be 2..1000, got {concurrency}"
-    )
-    if in_range and concurrency is not None and args.reserved_concurrency is not None:
-        p.check(
-            concurrency <= args.reserved_concurrency,
-            f"maximum_concurrency: {concurrency} is above reserved_concurrency "
-            f"{args.reserved_concurrency}; the extra pollers would only be throttled",
-        )
-    p.check(
-        args.idempotency_expiry_seconds >= 1,
-        "idempotency_expiry_seconds: must be positive",
-    )
-    env_vars = [t.env_var for t in args.tables] + list(args.environment)
-    for name in sorted({n for n in env_vars if env_vars.count(n) > 1}):
-        p.add(f"tables: environment variable {name!r} is used more than once")
-    for index, table in enumerate(args.tables):
-        p.check(
-            isinstance(table.access, Access),
-            f"tables[{index}].access: must be Access.READ, WRITE or READ_WRITE",
+            args.idempotency_expiry_seconds >= redelivery,
+            f"idempotency_expiry_seconds: {args.idempotency_expiry_seconds} s is shorter than the "
+            f"time a message can be redelivered (max_receive_count {plan.max_receive_count} x "
+            f"visibility timeout {plan.visibility_timeout} s = {redelivery} s); a late redelivery "
+            "would be processed twice",
         )
         p.check(
-            table.env_var not in ("IDEMPOTENCY_TABLE_NAME", "IDEMPOTENCY_EXPIRY_SECONDS"),
-            f"tables[{index}].env_var: {table.env_var!r} is set by the component",
+            args.queue is not None or plan.fifo or not args.content_based_deduplication,
+            "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
         )
-    for name in ("IDEMPOTENCY_TABLE_NAME", "IDEMPOTENCY_EXPIRY_SECONDS"):
-        p.check(name not in args.environment, f"environment.{name}: set by the component")
-    if args.kms_key is not None:
-        needed = {KeyUse.LOGS, KeyUse.LAMBDA, KeyUse.DYNAMODB}
-        if args.queue is None:
-            needed |= producer_key_uses(args.producers)
-        missing = needed - set(args.kms_key.uses)
+        max_batch = FIFO_MAX_BATCH_SIZE if plan.fifo else STANDARD_MAX_BATCH_SIZE
         p.check(
-            not missing,
-            "kms_key: its key policy must admit "
-            + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
+            1 <= args.batch_size <= max_batch,
+            f"batch_size: must be 1..{max_batch} for a {'FIFO' if plan.fifo else 'standard'} "
+            "queue, "
+            f"got {args.batch_size}",
         )
-    _composed_problems(p, args, plan, context)
-    tags = checked_tags(p, context.tags, args.tags)
+        p.check(
+            args.batch_size <= 10 or window >= 1,
+            "maximum_batching_window_seconds: must be at least 1 when batch_size is above 10",
+        )
+        concurrency = args.maximum_concurrency
+        in_range = concurrency is None or p.check(
+            2 <= concurrency <= 1000, f"maximum_concurrency: must be 2..1000, got {concurrency}"
+        )
+        if in_range and concurrency is not None and args.reserved_concurrency is not None:
+            p.check(
+                concurrency <= args.reserved_concurrency,
+                f"maximum_concurrency: {concurrency} is above reserved_concurrency "
+                f"{args.reserved_concurrency}; the extra pollers would only be throttled",
+            )
+        p.check(
+            args.idempotency_expiry_seconds >= 1,
+            "idempotency_expiry_seconds: must be positive",
+        )
+        env_vars = [t.env_var for t in args.tables] + list(args.environment)
+        for name in sorted({n for n in env_vars if env_vars.count(n) > 1}):
+            p.add(f"tables: environment variable {name!r} is used more than once")
+        for index, table in enumerate(args.tables):
+            p.check(
+                isinstance(table.access, Access),
+                f"tables[{index}].access: must be Access.READ, WRITE or READ_WRITE",
+            )
+            p.check(
+                table.env_var not in ("IDEMPOTENCY_TABLE_NAME", "IDEMPOTENCY_EXPIRY_SECONDS"),
+                f"tables[{index}].env_var: {table.env_var!r} is set by the component",
+            )
+        for name in ("IDEMPOTENCY_TABLE_NAME", "IDEMPOTENCY_EXPIRY_SECONDS"):
+            p.check(name not in args.environment, f"environment.{name}: set by the component")
+        if args.kms_key is not None:
+            needed = {KeyUse.LOGS, KeyUse.LAMBDA, KeyUse.DYNAMODB}
+            if args.queue is None:
+                needed |= producer_key_uses(args.producers)
+            missing = needed - set(args.kms_key.uses)
+            p.check(
+                not missing,
+                "kms_key: its key policy must admit "
+                + ", ".join(f"KeyUse.{use.name}" for use in sorted(missing)),
+            )
+        _composed_problems(p, args, plan, context)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return plan, tags
 

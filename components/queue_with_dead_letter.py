@@ -166,61 +166,65 @@ def _check(
     the types are too wrong to go on."""
     checked = check_arg_types(args, QueueWithDeadLetterArgs)
     p.extend(checked.problems)
+    p.settle(checked.ill_typed)
     if checked.usable is None:
         return None
     args = checked.usable
-    resolved = _resolve(args, context)
-    p.check(
-        0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
-        f"visibility_timeout_seconds: must be 0..{MAX_VISIBILITY_TIMEOUT_SECONDS}, "
-        f"got {args.visibility_timeout_seconds}",
-    )
-    p.check(
-        1 <= args.max_receive_count <= 1000,
-        f"max_receive_count: must be 1..1000, got {args.max_receive_count}",
-    )
-    p.check(
-        60 <= resolved.retention <= MAX_RETENTION_SECONDS,
-        f"message_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got {resolved.retention}",
-    )
-    if p.check(
-        60 <= resolved.dlq_retention <= MAX_RETENTION_SECONDS,
-        f"dlq_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got {resolved.dlq_retention}",
-    ):
+    with p.checking():
+        resolved = _resolve(args, context)
         p.check(
-            resolved.dlq_retention > resolved.retention,
-            f"dlq_retention_seconds: must be longer than message_retention_seconds "
-            f"({resolved.retention}) or messages expire in the DLQ before anyone sees them, "
-            f"got {resolved.dlq_retention}",
-        )
-    p.check(
-        0 <= args.receive_wait_time_seconds <= MAX_RECEIVE_WAIT_SECONDS,
-        f"receive_wait_time_seconds: must be 0..{MAX_RECEIVE_WAIT_SECONDS}, "
-        f"got {args.receive_wait_time_seconds}",
-    )
-    p.check(
-        args.fifo or not args.content_based_deduplication,
-        "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
-    )
-    p.check(
-        resolved.depth_threshold >= 1,
-        f"depth_alarm_threshold: must be at least 1, got {resolved.depth_threshold}",
-    )
-    p.check(
-        args.oldest_message_age_alarm_seconds is None
-        or args.oldest_message_age_alarm_seconds >= 60,
-        "oldest_message_age_alarm_seconds: must be at least 60, "
-        f"got {args.oldest_message_age_alarm_seconds}",
-    )
-    for index, producer in enumerate(args.producers):
-        p.check(
-            isinstance(producer, QueueProducer),
-            f"producers[{index}]: must be a QueueProducer, got {type(producer).__name__}",
+            0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
+            f"visibility_timeout_seconds: must be 0..{MAX_VISIBILITY_TIMEOUT_SECONDS}, "
+            f"got {args.visibility_timeout_seconds}",
         )
         p.check(
-            not isinstance(producer, QueueProducer) or producer.source_arn != "",
-            f"producers[{index}].source_arn: must not be empty",
+            1 <= args.max_receive_count <= 1000,
+            f"max_receive_count: must be 1..1000, got {args.max_receive_count}",
         )
+        p.check(
+            60 <= resolved.retention <= MAX_RETENTION_SECONDS,
+            f"message_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got "
+            f"{resolved.retention}",
+        )
+        if p.check(
+            60 <= resolved.dlq_retention <= MAX_RETENTION_SECONDS,
+            f"dlq_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got "
+            f"{resolved.dlq_retention}",
+        ):
+            p.check(
+                resolved.dlq_retention > resolved.retention,
+                f"dlq_retention_seconds: must be longer than message_retention_seconds "
+                f"({resolved.retention}) or messages expire in the DLQ before anyone sees them, "
+                f"got {resolved.dlq_retention}",
+            )
+        p.check(
+            0 <= args.receive_wait_time_seconds <= MAX_RECEIVE_WAIT_SECONDS,
+            f"receive_wait_time_seconds: must be 0..{MAX_RECEIVE_WAIT_SECONDS}, "
+            f"got {args.receive_wait_time_seconds}",
+        )
+        p.check(
+            args.fifo or not args.content_based_deduplication,
+            "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
+        )
+        p.check(
+            resolved.depth_threshold >= 1,
+            f"depth_alarm_threshold: must be at least 1, got {resolved.depth_threshold}",
+        )
+        p.check(
+            args.oldest_message_age_alarm_seconds is None
+            or args.oldest_message_age_alarm_seconds >= 60,
+            "oldest_message_age_alarm_seconds: must be at least 60, "
+            f"got {args.oldest_message_age_alarm_seconds}",
+        )
+        for index, producer in enumerate(args.producers):
+            p.check(
+                isinstance(producer, QueueProducer),
+                f"producers[{index}]: must be a QueueProducer, got {type(producer).__name__}",
+            )
+            p.check(
+                not isinstance(producer, QueueProducer) or producer.source_arn != "",
+                f"producers[{index}].source_arn: must not be empty",
+            )
     return resolved, checked_tags(p, context.tags, args.tags)
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components.core.errors import ProblemCollector
+from components.core.errors import ProblemCollector, problem_field
 
 __all__ = ["ArgsCheck", "check_arg_types", "typed_args"]
 
@@ -30,15 +30,16 @@ _PULUMI_NAMES = {"Output": pulumi.Output, "T": vars(pulumi.output)["T"]}
 
 @dataclasses.dataclass(frozen=True)
 class ArgsCheck(typing.Generic[_Args]):
-    """The type problems of one Args value, and a copy safe for the value checks.
+    """The type problems of one Args value, and a copy for the value checks.
 
-    ``usable`` is the Args with every ill-typed field reset to its default, or ``None`` when
-    that is impossible (not an Args at all, or a required field ill-typed): then only the type
-    problems can be reported.
+    ``usable`` is the Args with every ill-typed field that has a default reset to it, or
+    ``None`` when the value is not an Args at all. ``ill_typed`` names the fields with a type
+    problem: the value checks must not report them again (a required one keeps its bad value).
     """
 
     problems: list[str]
     usable: _Args | None
+    ill_typed: frozenset[str] = frozenset()
 
 
 def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
@@ -52,7 +53,7 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
     problems = _dataclass_problems(args, "")
     if not problems:
         return ArgsCheck([], args)
-    bad = {_root(problem) for problem in problems}
+    bad = frozenset(problem_field(problem) for problem in problems)
     resets: dict[str, Any] = {}
     for item in dataclasses.fields(args_type):  # type: ignore[arg-type]
         if item.name not in bad:
@@ -61,26 +62,20 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
             resets[item.name] = item.default
         elif item.default_factory is not dataclasses.MISSING:
             resets[item.name] = item.default_factory()
-        else:
-            return ArgsCheck(problems, None)
-    return ArgsCheck(problems, dataclasses.replace(args, **resets))  # type: ignore[type-var]
+    usable = dataclasses.replace(args, **resets)  # type: ignore[type-var]
+    return ArgsCheck(problems, usable, bad)
 
 
 def typed_args(p: ProblemCollector, args: object, args_type: type[_Args]) -> _Args:
-    """Record the type problems of ``args`` in ``p`` and return the Args the value checks can
-    use; when there are none, raise the type problems now."""
+    """Record the type problems of ``args`` in ``p`` (settling those fields) and return the
+    Args the value checks can use; when there are none, raise the type problems now."""
     checked = check_arg_types(args, args_type)
     p.extend(checked.problems)
+    p.settle(checked.ill_typed)
     if checked.usable is None:
         p.raise_if_any()
     assert checked.usable is not None
     return checked.usable
-
-
-def _root(problem: str) -> str:
-    """``tables[0].env_var: ...`` -> ``tables``."""
-    head = problem.split(":", 1)[0]
-    return head.split(".", 1)[0].split("[", 1)[0]
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 
 class ComponentArgumentsError(ValueError):
@@ -27,6 +28,12 @@ class StackConfigError(ValueError):
         super().__init__(f"invalid stack configuration in {stack_file}:\n{lines}")
 
 
+def problem_field(problem: str) -> str:
+    """The Args field a problem is about: ``tables[0].env_var: ...`` -> ``tables``."""
+    head = problem.split(": ", 1)[0]
+    return head.split(".", 1)[0].split("[", 1)[0]
+
+
 class ProblemCollector:
     """Gathers validation problems, then raises one ``ComponentArgumentsError`` with all of them.
 
@@ -39,15 +46,33 @@ class ProblemCollector:
     def __init__(self, component: str) -> None:
         self.component = component
         self._problems: list[str] = []
+        self._settled: set[str] = set()
 
     @property
     def problems(self) -> tuple[str, ...]:
         return tuple(self._problems)
 
     def add(self, problem: str) -> None:
-        """Record ``problem`` once (a composed component's checks may find it twice)."""
-        if problem not in self._problems:
+        """Record ``problem`` once (a composed component's checks may find it twice), unless
+        its field is settled."""
+        if problem not in self._problems and problem_field(problem) not in self._settled:
             self._problems.append(problem)
+
+    def settle(self, fields: Iterable[str]) -> None:
+        """Report nothing more on ``fields``: their type problems are recorded already."""
+        self._settled.update(fields)
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        """Run value checks that may trip over a settled (ill-typed) field: they stop there,
+        and the problems found so far, type problems included, are what gets reported."""
+        try:
+            yield
+        except ComponentArgumentsError:
+            raise
+        except (TypeError, AttributeError, KeyError, ValueError):
+            if not self._settled:
+                raise
 
     def extend(self, problems: Iterable[str]) -> None:
         for problem in problems:
@@ -63,7 +88,7 @@ class ProblemCollector:
         """
         for problem in problems:
             head, _, message = problem.partition(": ")
-            child_field = head.split(".", 1)[0].split("[", 1)[0]
+            child_field = problem_field(problem)
             if child_field not in fields:
                 self.add(f"{child}.{problem}")
                 continue

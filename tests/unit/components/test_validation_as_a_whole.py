@@ -138,8 +138,12 @@ def test_a_timeout_that_is_not_whole_seconds_is_a_problem_of_timeout_seconds(
 
 
 def test_a_handler_that_is_not_a_string_is_a_problem_of_handler() -> None:
+    """A required field of the wrong type does not hide the other fields' problems."""
     error = _consumer(handler=123, batch_size=0)
-    assert error.problems == ("handler: must be a string, got int 123",)
+    assert error.problems == (
+        "handler: must be a string, got int 123",
+        "batch_size: must be 1..10000 for a standard queue, got 0",
+    )
 
 
 def test_args_given_as_a_dict_are_a_problem_not_an_attribute_error() -> None:
@@ -243,3 +247,11 @@ def test_event_bus_reports_its_managed_queues_fields_with_its_own() -> None:
         "rules[r].targets[tracking].visibility_timeout_seconds",
         "rules[r].targets[tracking].max_receive_count",
     ]
+
+
+def test_a_pattern_given_as_a_json_string_is_reported_with_the_other_problems() -> None:
+    rule = RuleSpec(name="r", event_pattern='{"source": ["orders"]}')  # type: ignore[arg-type]
+    args = ArchivedEventBusArgs(rules=[rule], retention_days=-5)
+    error = _refused(lambda context: ArchivedEventBus("shipments", context, args))
+    assert _fields(error) == ["rules[0].event_pattern", "retention_days"]
+    assert error.problems[0].startswith("rules[0].event_pattern: must be a mapping, got str")

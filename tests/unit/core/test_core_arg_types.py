@@ -81,15 +81,33 @@ def test_ill_typed_fields_with_defaults_are_reset_for_the_value_checks() -> None
     assert checked.usable == Args(name="a", count=1)
 
 
-def test_an_ill_typed_required_field_leaves_nothing_to_value_check() -> None:
-    assert check_arg_types(Args(name=None), Args).usable is None  # type: ignore[arg-type]
+def test_an_ill_typed_required_field_is_settled_not_reset() -> None:
+    checked = check_arg_types(Args(name=None, count="2"), Args)  # type: ignore[arg-type]
+    assert checked.usable == Args(name=None)  # type: ignore[arg-type]
+    assert checked.ill_typed == {"name", "count"}
+    p = ProblemCollector("Thing")
+    p.extend(checked.problems)
+    p.settle(checked.ill_typed)
+    with p.checking():
+        p.check(False, "count: must be positive")
+        checked.usable.name.upper()  # type: ignore[union-attr]
+        p.add("never reached: the check above trips over the ill-typed name")
+    assert p.problems == (
+        "name: must be a string, got NoneType None",
+        "count: must be a whole number, got str '2'",
+    )
+    with pytest.raises(AttributeError), ProblemCollector("Thing").checking():
+        None.upper()  # type: ignore[attr-defined]
+
+
+def test_args_that_are_not_the_dataclass_leave_nothing_to_value_check() -> None:
     assert check_arg_types({"name": "a"}, Args).problems == [
         "args: must be Args(...), got dict {'name': 'a'}"
     ]
     p = ProblemCollector("Thing")
     with pytest.raises(ComponentArgumentsError) as raised:
-        typed_args(p, Args(name=None), Args)  # type: ignore[arg-type]
-    assert raised.value.problems == ("name: must be a string, got NoneType None",)
+        typed_args(p, ["a"], Args)
+    assert raised.value.problems == ("args: must be Args(...), got list ['a']",)
 
 
 def test_adopted_problems_are_renamed_dropped_or_kept_and_never_repeated() -> None:
