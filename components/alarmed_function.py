@@ -222,6 +222,8 @@ def _handler_problems(p: ProblemCollector, handler: str, code_path: str) -> None
     (Runtime.ImportModuleError), so refuse it here.
     https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html#naming
     """
+    if not isinstance(handler, str):
+        return  # reported with the type problems
     if not p.check(
         bool(_HANDLER.match(handler)),
         f"handler: {handler!r} must be 'module.function' (Python identifiers)",

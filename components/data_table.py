@@ -92,6 +92,8 @@ def _check(p: ProblemCollector, args: DataTableArgs, context: PlatformContext) -
         return {}
     args = checked.usable
     with p.checking():
+        if not isinstance(args.partition_key, KeyAttribute):
+            return checked_tags(p, context.tags, args.tags)  # reported with the type problems
         keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
         for field_name, key in keys:
             if key is None:

@@ -32,9 +32,10 @@ _PULUMI_NAMES = {"Output": pulumi.Output, "T": vars(pulumi.output)["T"]}
 class ArgsCheck(typing.Generic[_Args]):
     """The type problems of one Args value, and a copy for the value checks.
 
-    ``usable`` is the Args with every ill-typed field that has a default reset to it, or
-    ``None`` when the value is not an Args at all. ``ill_typed`` names the fields with a type
-    problem: the value checks must not report them again (a required one keeps its bad value).
+    ``usable`` is the Args with every ill-typed field that has a default reset to it (a
+    required collection emptied), or ``None`` when the value is not an Args at all.
+    ``ill_typed`` names the fields with a type problem: the value checks must not report them
+    again (another required field keeps its bad value).
     """
 
     problems: list[str]
@@ -55,6 +56,7 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
         return ArgsCheck([], args)
     bad = frozenset(problem_field(problem) for problem in problems)
     resets: dict[str, Any] = {}
+    hints = _hints(typing.cast(Any, args_type))
     for item in dataclasses.fields(args_type):  # type: ignore[arg-type]
         if item.name not in bad:
             continue
@@ -62,6 +64,8 @@ def check_arg_types(args: object, args_type: type[_Args]) -> ArgsCheck[_Args]:
             resets[item.name] = item.default
         elif item.default_factory is not dataclasses.MISSING:
             resets[item.name] = item.default_factory()
+        elif (empty := _empty(hints[item.name])) is not None:
+            resets[item.name] = empty
     usable = dataclasses.replace(args, **resets)  # type: ignore[type-var]
     return ArgsCheck(problems, usable, bad)
 
@@ -76,6 +80,17 @@ def typed_args(p: ProblemCollector, args: object, args_type: type[_Args]) -> _Ar
         p.raise_if_any()
     assert checked.usable is not None
     return checked.usable
+
+
+def _empty(hint: Any) -> tuple[()] | dict[str, Any] | None:
+    """A required collection's empty value, which the value checks can walk without failing
+    (its field is settled, so nothing is reported on it twice)."""
+    origin = typing.get_origin(hint)
+    if origin in (Sequence, list, tuple):
+        return ()
+    if origin in (Mapping, dict):
+        return {}
+    return None
 
 
 @functools.cache

@@ -139,10 +139,11 @@ def test_a_timeout_that_is_not_whole_seconds_is_a_problem_of_timeout_seconds(
 
 def test_a_handler_that_is_not_a_string_is_a_problem_of_handler() -> None:
     """A required field of the wrong type does not hide the other fields' problems."""
-    error = _consumer(handler=123, batch_size=0)
+    error = _consumer(handler=123, batch_size=0, memory_size_mb=64)
     assert error.problems == (
         "handler: must be a string, got int 123",
         "batch_size: must be 1..10000 for a standard queue, got 0",
+        "memory_size_mb: must be 128..10240, got 64",
     )
 
 
@@ -255,3 +256,16 @@ def test_a_pattern_given_as_a_json_string_is_reported_with_the_other_problems() 
     error = _refused(lambda context: ArchivedEventBus("shipments", context, args))
     assert _fields(error) == ["rules[0].event_pattern", "retention_days"]
     assert error.problems[0].startswith("rules[0].event_pattern: must be a mapping, got str")
+
+
+def test_subscribers_of_the_wrong_type_do_not_hide_the_topic_problems() -> None:
+    args = FanOutTopicArgs(
+        subscribers="billing",  # type: ignore[arg-type]
+        publishers=[Publisher(principal="123456789012")],
+        delivery_status_sample_rate=150,
+    )
+    error = _refused(lambda context: FanOutTopic("orders", context, args))
+    assert error.problems == (
+        "subscribers: must be a list, got str 'billing'",
+        "delivery_status_sample_rate: must be 0..100, got 150",
+    )
