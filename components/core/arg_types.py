@@ -102,8 +102,8 @@ def _dataclass_problems(value: Any, prefix: str) -> list[str]:
     hints = _hints(value.__class__)
     problems: list[str] = []
     for item in dataclasses.fields(value):
-        problem = _mismatch(getattr(value, item.name), hints[item.name], f"{prefix}{item.name}")
-        problems.extend(problem)
+        where = f"{prefix}{item.name}"
+        problems.extend(_mismatch(getattr(value, item.name), hints[item.name], where))
     return problems
 
 
@@ -139,7 +139,9 @@ def _mismatch(value: Any, hint: Any, where: str) -> list[str]:
             return [_wrong(value, hint, where)]
         (element,) = typing.get_args(hint)[:1] or (Any,)
         return [
-            p for i, item in enumerate(value) for p in _mismatch(item, element, f"{where}[{i}]")
+            problem
+            for index, item in enumerate(value)
+            for problem in _mismatch(item, element, f"{where}[{index}]")
         ]
     if origin in (Mapping, dict):
         if not isinstance(value, Mapping):
