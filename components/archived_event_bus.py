@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import attach_managed_policy, service_trust_policy
@@ -30,6 +31,7 @@ from components.queue_with_dead_letter import (
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
+from components.queue_with_dead_letter import problems as queue_problems
 
 __all__ = [
     "ArchivedEventBus",
@@ -174,80 +176,113 @@ def _transformer_problems(p: ProblemCollector, where: str, t: InputTransformer |
     p.check(bool(t.input_template), f"{where}.input_transformer.input_template: must not be empty")
 
 
-def _validate(
-    args: ArchivedEventBusArgs, retention: int, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+def _managed_queue_args(
+    target: ManagedQueueTarget,
+    producers: Sequence[QueueProducer],
+    key: CustomerManagedKey | None,
+    tags: Mapping[str, str],
+) -> QueueWithDeadLetterArgs:
+    return QueueWithDeadLetterArgs(
+        visibility_timeout_seconds=target.visibility_timeout_seconds,
+        max_receive_count=target.max_receive_count,
+        fifo=target.fifo,
+        producers=producers,
+        kms_key=key,
+        tags=tags,
+    )
+
+
+def _validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int, dict[str, str]]:
+    """Raise one error naming every bad field; return the archive retention and merged tags."""
     p = ProblemCollector(COMPONENT)
-    if args.archive:
-        if retention == 0:
-            p.check(
-                args.allow_indefinite_retention,
-                "retention_days: 0 keeps events forever; set allow_indefinite_retention=True "
-                "to mean it",
-            )
-        else:
-            p.check(retention > 0, f"retention_days: must be positive, got {retention}")
-    if args.archive_event_pattern is not None:
-        p.extend(
-            f"archive_{problem}" for problem in event_pattern_problems(args.archive_event_pattern)
+    args = typed_args(p, args, ArchivedEventBusArgs)
+    with p.checking():
+        retention = (
+            context.profile.archive_retention_days
+            if args.retention_days is None
+            else args.retention_days
         )
-    for index, principal in enumerate(args.allowed_publishers):
-        p.check(
-            bool(_ACCOUNT_ID.match(principal) or _IAM_ARN.match(principal)),
-            f"allowed_publishers[{index}]: must be a 12-digit account id or an IAM "
-            f"root/role/user ARN, got {principal!r}",
-        )
-    rule_names: set[str] = set()
-    target_names: set[tuple[str, str]] = set()
-    managed_names: set[str] = set()
-    for rule in args.rules:
-        where = f"rules[{rule.name}]"
-        p.check(
-            bool(_NAME.match(rule.name)),
-            f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a letter",
-        )
-        p.check(rule.name not in rule_names, f"{where}.name: duplicate rule name")
-        rule_names.add(rule.name)
-        p.extend(f"{where}.{problem}" for problem in event_pattern_problems(rule.event_pattern))
-        count = len(rule.targets) + len(rule.managed_queues)
-        p.check(
-            1 <= count <= MAX_TARGETS_PER_RULE,
-            f"{where}: needs 1..{MAX_TARGETS_PER_RULE} targets (targets + managed_queues), "
-            f"got {count}",
-        )
-        every: list[TargetSpec | ManagedQueueTarget] = [*rule.targets, *rule.managed_queues]
-        for target in every:
-            tw = f"{where}.targets[{target.name}]"
-            p.check(
-                bool(_NAME.match(target.name)),
-                f"{tw}.name: must be 1-40 lower-case letters, digits or '-', "
-                "starting with a letter",
-            )
-            p.check(
-                (rule.name, target.name) not in target_names,
-                f"{tw}.name: duplicate target name in the rule",
-            )
-            target_names.add((rule.name, target.name))
-            _retry_problems(p, tw, target.retry)
-            _transformer_problems(p, tw, target.input_transformer)
-            if isinstance(target, TargetSpec):
-                p.check(isinstance(target.kind, TargetKind), f"{tw}.kind: must be a TargetKind")
-                p.check(target.arn != "", f"{tw}.arn: must not be empty")
+        if args.archive:
+            if retention == 0:
+                p.check(
+                    args.allow_indefinite_retention,
+                    "retention_days: 0 keeps events forever; set allow_indefinite_retention=True "
+                    "to mean it",
+                )
             else:
+                p.check(retention > 0, f"retention_days: must be positive, got {retention}")
+        if args.archive_event_pattern is not None:
+            p.extend(
+                f"archive_{problem}"
+                for problem in event_pattern_problems(args.archive_event_pattern)
+            )
+        for index, principal in enumerate(args.allowed_publishers):
+            p.check(
+                bool(_ACCOUNT_ID.match(principal) or _IAM_ARN.match(principal)),
+                f"allowed_publishers[{index}]: must be a 12-digit account id or an IAM "
+                f"root/role/user ARN, got {principal!r}",
+            )
+        rule_names: set[str] = set()
+        target_names: set[tuple[str, str]] = set()
+        managed_names: set[str] = set()
+        for rule in args.rules:
+            where = f"rules[{rule.name}]"
+            p.check(
+                bool(_NAME.match(rule.name)),
+                f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a "
+                "letter",
+            )
+            p.check(rule.name not in rule_names, f"{where}.name: duplicate rule name")
+            rule_names.add(rule.name)
+            p.extend(f"{where}.{problem}" for problem in event_pattern_problems(rule.event_pattern))
+            count = len(rule.targets) + len(rule.managed_queues)
+            p.check(
+                1 <= count <= MAX_TARGETS_PER_RULE,
+                f"{where}: needs 1..{MAX_TARGETS_PER_RULE} targets (targets + managed_queues), "
+                f"got {count}",
+            )
+            every: list[TargetSpec | ManagedQueueTarget] = [*rule.targets, *rule.managed_queues]
+            for target in every:
+                tw = f"{where}.targets[{target.name}]"
                 p.check(
-                    target.name not in managed_names,
-                    f"{tw}.name: managed queue names must be unique across the bus "
-                    "(managed_queues is keyed by them)",
+                    bool(_NAME.match(target.name)),
+                    f"{tw}.name: must be 1-40 lower-case letters, digits or '-', "
+                    "starting with a letter",
                 )
-                managed_names.add(target.name)
                 p.check(
-                    target.fifo == (target.message_group_id is not None),
-                    f"{tw}.message_group_id: required for a FIFO queue and only for one",
+                    (rule.name, target.name) not in target_names,
+                    f"{tw}.name: duplicate target name in the rule",
                 )
-    tags = checked_tags(p, context.tags, args.tags)
+                target_names.add((rule.name, target.name))
+                _retry_problems(p, tw, target.retry)
+                _transformer_problems(p, tw, target.input_transformer)
+                if isinstance(target, TargetSpec):
+                    p.check(isinstance(target.kind, TargetKind), f"{tw}.kind: must be a TargetKind")
+                    p.check(target.arn != "", f"{tw}.arn: must not be empty")
+                else:
+                    p.check(
+                        target.name not in managed_names,
+                        f"{tw}.name: managed queue names must be unique across the bus "
+                        "(managed_queues is keyed by them)",
+                    )
+                    managed_names.add(target.name)
+                    p.check(
+                        target.fifo == (target.message_group_id is not None),
+                        f"{tw}.message_group_id: required for a FIFO queue and only for one",
+                    )
+                    p.adopt(
+                        "QueueWithDeadLetter",
+                        queue_problems(_managed_queue_args(target, (), None, args.tags), context),
+                        {
+                            "visibility_timeout_seconds": f"{tw}.visibility_timeout_seconds",
+                            "max_receive_count": f"{tw}.max_receive_count",
+                            "fifo": f"{tw}.fifo",
+                            "tags": "tags",
+                        },
+                    )
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return retention, tags
 
 
 def _aws_principal(principal: str, partition: str) -> str:
@@ -323,12 +358,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
         args: ArchivedEventBusArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        retention = (
-            context.profile.archive_retention_days
-            if args.retention_days is None
-            else args.retention_days
-        )
-        tags = _validate(args, retention, context)
+        retention, tags = _validate(args, context)
         super().__init__(f"platform:events:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -471,14 +501,7 @@ class ArchivedEventBus(pulumi.ComponentResource):
                 queue = QueueWithDeadLetter(
                     tprefix,
                     context,
-                    QueueWithDeadLetterArgs(
-                        visibility_timeout_seconds=target.visibility_timeout_seconds,
-                        max_receive_count=target.max_receive_count,
-                        fifo=target.fifo,
-                        producers=[producer],
-                        kms_key=self.queue_key,
-                        tags=self._extra_tags,
-                    ),
+                    _managed_queue_args(target, [producer], self.queue_key, self._extra_tags),
                     opts=child,
                 )
                 self.managed_queues[target.name] = queue

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import ExpressionAlarmSpec, MetricStat, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -19,7 +20,7 @@ from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 
-__all__ = ["AttributeType", "DataTable", "DataTableArgs", "KeyAttribute"]
+__all__ = ["AttributeType", "DataTable", "DataTableArgs", "KeyAttribute", "problems"]
 
 COMPONENT = "DataTable"
 _ATTRIBUTE_NAME_MAX = 255
@@ -67,36 +68,57 @@ class DataTableArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+def problems(args: DataTableArgs, context: PlatformContext) -> list[str]:
+    """Every problem of ``args``, registering nothing (a composing component calls this)."""
+    p = ProblemCollector(COMPONENT)
+    _check(p, args, context)
+    return list(p.problems)
+
+
 def _validate(args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
     """Raise one error naming every bad field; return the merged tags."""
     p = ProblemCollector(COMPONENT)
-    keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
-    for field_name, key in keys:
-        if key is None:
-            continue
-        p.check(
-            0 < len(key.name) <= _ATTRIBUTE_NAME_MAX,
-            f"{field_name}.name: must be 1..{_ATTRIBUTE_NAME_MAX} characters, got {key.name!r}",
-        )
-    if args.sort_key is not None:
-        p.check(
-            args.sort_key.name != args.partition_key.name,
-            f"sort_key.name: must differ from partition_key.name ({args.partition_key.name!r})",
-        )
-    if args.ttl_attribute is not None:
-        p.check(
-            args.ttl_attribute not in {k.name for _, k in keys if k is not None},
-            f"ttl_attribute: {args.ttl_attribute!r} is a key attribute; TTL needs a plain "
-            "number attribute",
-        )
-        p.check(bool(args.ttl_attribute), "ttl_attribute: must not be empty")
-    p.check(
-        args.throttle_alarm_threshold >= 1,
-        f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
-    )
-    tags = checked_tags(p, context.tags, args.tags)
+    tags = _check(p, args, context)
     p.raise_if_any()
     return tags
+
+
+def _check(p: ProblemCollector, args: DataTableArgs, context: PlatformContext) -> dict[str, str]:
+    """Record every problem of ``args`` in ``p``; return the merged tags."""
+    checked = check_arg_types(args, DataTableArgs)
+    p.extend(checked.problems)
+    p.settle(checked.ill_typed)
+    if checked.usable is None:
+        return {}
+    args = checked.usable
+    with p.checking():
+        if not isinstance(args.partition_key, KeyAttribute):
+            return checked_tags(p, context.tags, args.tags)  # reported with the type problems
+        keys = [("partition_key", args.partition_key), ("sort_key", args.sort_key)]
+        for field_name, key in keys:
+            if key is None:
+                continue
+            p.check(
+                0 < len(key.name) <= _ATTRIBUTE_NAME_MAX,
+                f"{field_name}.name: must be 1..{_ATTRIBUTE_NAME_MAX} characters, got {key.name!r}",
+            )
+        if args.sort_key is not None:
+            p.check(
+                args.sort_key.name != args.partition_key.name,
+                f"sort_key.name: must differ from partition_key.name ({args.partition_key.name!r})",
+            )
+        if args.ttl_attribute is not None:
+            p.check(
+                args.ttl_attribute not in {k.name for _, k in keys if k is not None},
+                f"ttl_attribute: {args.ttl_attribute!r} is a key attribute; TTL needs a plain "
+                "number attribute",
+            )
+            p.check(bool(args.ttl_attribute), "ttl_attribute: must not be empty")
+        p.check(
+            args.throttle_alarm_threshold >= 1,
+            f"throttle_alarm_threshold: must be at least 1, got {args.throttle_alarm_threshold}",
+        )
+    return checked_tags(p, context.tags, args.tags)
 
 
 class DataTable(pulumi.ComponentResource):

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -30,6 +31,7 @@ from components.queue_with_dead_letter import (
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
+from components.queue_with_dead_letter import problems as queue_problems
 from components.sns_filter_policy import FilterPolicyScope, filter_policy_problems
 
 __all__ = [
@@ -107,61 +109,109 @@ class FanOutTopicArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
-    p = ProblemCollector(COMPONENT)
-    p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
-    p.check(bool(args.publishers), "publishers: at least one publisher is required")
-    p.check(
-        args.fifo or not args.content_based_deduplication,
-        "content_based_deduplication: only valid on a FIFO topic (set fifo=True)",
+def _subscriber_queue_args(
+    args: FanOutTopicArgs,
+    sub: SubscriberSpec,
+    producers: Sequence[QueueProducer],
+    key: CustomerManagedKey | None,
+) -> QueueWithDeadLetterArgs:
+    return QueueWithDeadLetterArgs(
+        visibility_timeout_seconds=sub.visibility_timeout_seconds,
+        max_receive_count=sub.max_receive_count,
+        fifo=args.fifo,
+        producers=producers,
+        kms_key=key,
+        tags=args.tags,
     )
-    p.check(
-        0 <= args.delivery_status_sample_rate <= 100,
-        f"delivery_status_sample_rate: must be 0..100, got {args.delivery_status_sample_rate}",
-    )
-    seen: set[str] = set()
+
+
+def _subscriber_queue_problems(
+    p: ProblemCollector, args: FanOutTopicArgs, context: PlatformContext
+) -> None:
+    """What each subscriber's ``QueueWithDeadLetter`` would refuse, named by the subscriber's
+    field (the topic is the only producer and the component makes the key, so neither is the
+    caller's)."""
     for sub in args.subscribers:
         where = f"subscribers[{sub.name}]"
-        p.check(
-            bool(_SUBSCRIBER_NAME.match(sub.name)),
-            f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a letter",
+        p.adopt(
+            "QueueWithDeadLetter",
+            queue_problems(_subscriber_queue_args(args, sub, (), None), context),
+            {
+                "visibility_timeout_seconds": f"{where}.visibility_timeout_seconds",
+                "max_receive_count": f"{where}.max_receive_count",
+                "fifo": "fifo",
+                "tags": "tags",
+            },
         )
-        p.check(sub.name not in seen, f"{where}.name: duplicate subscriber name")
-        seen.add(sub.name)
+
+
+def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]:
+    """Raise one error naming every bad field, the subscriber queues' included; return the
+    merged tags."""
+    p = ProblemCollector(COMPONENT)
+    args = typed_args(p, args, FanOutTopicArgs)
+    with p.checking():
+        p.check(bool(args.subscribers), "subscribers: at least one subscriber is required")
+        p.check(bool(args.publishers), "publishers: at least one publisher is required")
         p.check(
-            isinstance(sub.filter_policy_scope, FilterPolicyScope),
-            f"{where}.filter_policy_scope: must be a FilterPolicyScope",
+            args.fifo or not args.content_based_deduplication,
+            "content_based_deduplication: only valid on a FIFO topic (set fifo=True)",
         )
-        if sub.filter_policy is not None and isinstance(sub.filter_policy_scope, FilterPolicyScope):
-            p.extend(
-                f"{where}.{problem}"
-                for problem in filter_policy_problems(sub.filter_policy, sub.filter_policy_scope)
-            )
-    for index, publisher in enumerate(args.publishers):
-        where = f"publishers[{index}]"
-        if publisher.is_service:
+        p.check(
+            0 <= args.delivery_status_sample_rate <= 100,
+            f"delivery_status_sample_rate: must be 0..100, got {args.delivery_status_sample_rate}",
+        )
+        seen: set[str] = set()
+        for sub in args.subscribers:
+            where = f"subscribers[{sub.name}]"
             p.check(
-                publisher.principal in PUBLISHER_SERVICES,
-                f"{where}.principal: service {publisher.principal!r} is not supported "
-                f"(supported: {', '.join(sorted(PUBLISHER_SERVICES))})",
+                bool(_SUBSCRIBER_NAME.match(sub.name)),
+                f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a "
+                "letter",
             )
+            p.check(sub.name not in seen, f"{where}.name: duplicate subscriber name")
+            seen.add(sub.name)
             p.check(
-                bool(publisher.source_arns),
-                f"{where}.source_arns: a service principal needs the ARNs it publishes from "
-                "(aws:SourceArn), or any resource of that service could publish",
+                isinstance(sub.filter_policy_scope, FilterPolicyScope),
+                f"{where}.filter_policy_scope: must be a FilterPolicyScope",
             )
-        else:
-            p.check(
-                bool(_ACCOUNT_ID.match(publisher.principal) or _IAM_ARN.match(publisher.principal)),
-                f"{where}.principal: must be a 12-digit account id, an IAM root/role/user ARN "
-                f"or a service principal, got {publisher.principal!r}",
-            )
-            p.check(
-                not publisher.source_arns,
-                f"{where}.source_arns: only service principals take source ARNs",
-            )
-    tags = checked_tags(p, context.tags, args.tags)
+            if sub.filter_policy is not None and isinstance(
+                sub.filter_policy_scope, FilterPolicyScope
+            ):
+                p.extend(
+                    f"{where}.{problem}"
+                    for problem in filter_policy_problems(
+                        sub.filter_policy, sub.filter_policy_scope
+                    )
+                )
+        for index, publisher in enumerate(args.publishers):
+            where = f"publishers[{index}]"
+            if publisher.is_service:
+                p.check(
+                    publisher.principal in PUBLISHER_SERVICES,
+                    f"{where}.principal: service {publisher.principal!r} is not supported "
+                    f"(supported: {', '.join(sorted(PUBLISHER_SERVICES))})",
+                )
+                p.check(
+                    bool(publisher.source_arns),
+                    f"{where}.source_arns: a service principal needs the ARNs it publishes from "
+                    "(aws:SourceArn), or any resource of that service could publish",
+                )
+            else:
+                p.check(
+                    bool(
+                        _ACCOUNT_ID.match(publisher.principal)
+                        or _IAM_ARN.match(publisher.principal)
+                    ),
+                    f"{where}.principal: must be a 12-digit account id, an IAM root/role/user ARN "
+                    f"or a service principal, got {publisher.principal!r}",
+                )
+                p.check(
+                    not publisher.source_arns,
+                    f"{where}.source_arns: only service principals take source ARNs",
+                )
+        _subscriber_queue_problems(p, args, context)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
     return tags
 
@@ -318,14 +368,7 @@ class FanOutTopic(pulumi.ComponentResource):
             queue = QueueWithDeadLetter(
                 f"{name}-{sub.name}",
                 context,
-                QueueWithDeadLetterArgs(
-                    visibility_timeout_seconds=sub.visibility_timeout_seconds,
-                    max_receive_count=sub.max_receive_count,
-                    fifo=args.fifo,
-                    producers=[producer],
-                    kms_key=self.subscriber_key,
-                    tags=args.tags,
-                ),
+                _subscriber_queue_args(args, sub, [producer], self.subscriber_key),
                 opts=child,
             )
             dlq = create_delivery_dlq(

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, ExpressionAlarmSpec, MetricStat, create_alarm
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
@@ -427,27 +428,30 @@ def _scaling_problems(p: ProblemCollector, args: FargateServiceArgs, r: _Resolve
 
 
 def _validate(
-    name: str, args: FargateServiceArgs, resolved: _Resolved, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+    name: str, args: FargateServiceArgs, context: PlatformContext
+) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved sizes and merged tags."""
     p = ProblemCollector(COMPONENT)
-    p.check(
-        bool(_CONTAINER_NAME.match(name)),
-        f"name: {name!r} names the container; use letters, digits, - and _",
-    )
-    _image_problems(p, args.image)
-    _placement_problems(p, args, resolved)
-    _container_problems(p, args)
-    _alb_problems(p, args, context)
-    _scaling_problems(p, args, resolved)
-    if args.task_statements:
-        try:
-            validate_statements(args.task_statements, component=COMPONENT)
-        except ComponentArgumentsError as error:
-            p.extend(f"task_statements: {problem}" for problem in error.problems)
-    tags = checked_tags(p, context.tags, args.tags)
+    args = typed_args(p, args, FargateServiceArgs)
+    with p.checking():
+        resolved = _resolve(args, context)
+        p.check(
+            bool(_CONTAINER_NAME.match(name)),
+            f"name: {name!r} names the container; use letters, digits, - and _",
+        )
+        _image_problems(p, args.image)
+        _placement_problems(p, args, resolved)
+        _container_problems(p, args)
+        _alb_problems(p, args, context)
+        _scaling_problems(p, args, resolved)
+        if args.task_statements:
+            try:
+                validate_statements(args.task_statements, component=COMPONENT)
+            except ComponentArgumentsError as error:
+                p.extend(f"task_statements: {problem}" for problem in error.problems)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return resolved, tags
 
 
 def _execution_statements(
@@ -624,8 +628,7 @@ class FargateService(pulumi.ComponentResource):
         args: FargateServiceArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        resolved = _resolve(args, context)
-        tags = _validate(name, args, resolved, context)
+        resolved, tags = _validate(name, args, context)
         super().__init__(f"platform:containers:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

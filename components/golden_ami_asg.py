@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError, ProblemCollector
 from components.core.iam import (
@@ -27,6 +28,7 @@ from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import Tier
 from components.core.severity import Severity
 from components.core.tags import checked_tags
+from components.instance_types import instance_type_problem
 from components.secret_names import looks_like_secret_name
 
 __all__ = [
@@ -75,8 +77,8 @@ _ADMIN_PORTS = frozenset({22, 3389})
 _TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 _PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]{1,1011}$")
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?[^\s'\"$]{4,}")
+# NAME=literal, of any length: a value starting with ``$`` is read at boot, which is the fix.
+_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?[^\s'\"$]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,11 +186,10 @@ def _image_problems(p: ProblemCollector, args: GoldenAmiAsgArgs) -> None:
             f"ami_parameter_name: {args.ami_parameter_name!r} is not an SSM parameter name",
         )
     if p.check(bool(args.instance_types), "instance_types: give at least one instance type"):
-        for instance_type in args.instance_types:
-            p.check(
-                bool(_INSTANCE_TYPE.match(instance_type)),
-                f"instance_types: {instance_type!r} is not an instance type such as m7g.large",
-            )
+        for index, instance_type in enumerate(args.instance_types):
+            problem = instance_type_problem(instance_type)
+            if problem is not None:
+                p.add(f"instance_types[{index}]: {problem}")
         p.check(
             len(set(args.instance_types)) == len(args.instance_types),
             "instance_types: listed twice",
@@ -255,22 +256,23 @@ def _capacity_problems(p: ProblemCollector, args: GoldenAmiAsgArgs, r: _Resolved
     )
 
 
-def _validate(
-    args: GoldenAmiAsgArgs, resolved: _Resolved, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+def _validate(args: GoldenAmiAsgArgs, context: PlatformContext) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved sizes and merged tags."""
     p = ProblemCollector(COMPONENT)
-    _image_problems(p, args)
-    _placement_problems(p, args, context)
-    _capacity_problems(p, args, resolved)
-    if args.statements:
-        try:
-            validate_statements(args.statements, component=COMPONENT)
-        except ComponentArgumentsError as error:
-            p.extend(f"statements: {problem}" for problem in error.problems)
-    tags = checked_tags(p, context.tags, args.tags)
+    args = typed_args(p, args, GoldenAmiAsgArgs)
+    with p.checking():
+        resolved = _resolve(args, context)
+        _image_problems(p, args)
+        _placement_problems(p, args, context)
+        _capacity_problems(p, args, resolved)
+        if args.statements:
+            try:
+                validate_statements(args.statements, component=COMPONENT)
+            except ComponentArgumentsError as error:
+                p.extend(f"statements: {problem}" for problem in error.problems)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return resolved, tags
 
 
 def instance_statements(
@@ -352,8 +354,7 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         args: GoldenAmiAsgArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        resolved, tags = _validate(args, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
+from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.iam import (
@@ -177,65 +178,71 @@ def _cidr_problem(field_name: str, cidr: str) -> str | None:
     return None
 
 
-def _validate(args: NetworkArgs, resolved: _Resolved, context: PlatformContext) -> dict[str, str]:
+def _validate(args: NetworkArgs, context: PlatformContext) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved layout and merged tags."""
     p = ProblemCollector(COMPONENT)
-    existing = args.existing
-    cidr_field = "existing.vpc_cidr" if existing else "cidr_block"
-    problem = _cidr_problem(cidr_field, resolved.cidr)
-    if problem:
-        p.add(problem)
-    if existing is None:
+    args = typed_args(p, args, NetworkArgs)
+    with p.checking():
+        resolved = _resolve(args, context)
+        existing = args.existing
+        cidr_field = "existing.vpc_cidr" if existing else "cidr_block"
+        problem = _cidr_problem(cidr_field, resolved.cidr)
+        if problem:
+            p.add(problem)
+        if existing is None:
+            p.check(
+                2 <= resolved.az_count <= 6,
+                f"az_count: must be 2..6 (one AZ is a single point of failure),"
+                f" got {resolved.az_count}",
+            )
+            p.check(
+                resolved.az_count >= context.profile.az_count,
+                f"az_count: the {context.environment.value} tier needs at least"
+                f" {context.profile.az_count} AZs, got {resolved.az_count}",
+            )
+        else:
+            p.check(
+                len(existing.private_subnet_ids) >= 2,
+                "existing.private_subnet_ids: give at least two subnets in different AZs, got"
+                f" {len(existing.private_subnet_ids)}",
+            )
+            known = [s for s in existing.private_subnet_ids if isinstance(s, str)]
+            p.check(
+                len(set(known)) == len(known),
+                "existing.private_subnet_ids: the same subnet is listed twice",
+            )
+            p.check(
+                args.az_count is None and args.nat_gateways is None,
+                "az_count/nat_gateways: only apply to a VPC this component creates",
+            )
+        for endpoint in resolved.interface_endpoints:
+            p.check(
+                endpoint in INTERFACE_ENDPOINTS,
+                f"interface_endpoints: unknown service {endpoint!r} (known:"
+                f" {', '.join(sorted(INTERFACE_ENDPOINTS))})",
+            )
+        for endpoint in resolved.gateway_endpoints:
+            p.check(
+                endpoint in GATEWAY_ENDPOINTS,
+                f"gateway_endpoints: {endpoint!r} is not a gateway endpoint service (s3, dynamodb)",
+            )
         p.check(
-            2 <= resolved.az_count <= 6,
-            f"az_count: must be 2..6 (one AZ is a single point of failure),"
-            f" got {resolved.az_count}",
+            args.flow_log_traffic_type in FLOW_LOG_TRAFFIC_TYPES,
+            f"flow_log_traffic_type: {args.flow_log_traffic_type!r} is not one of ACCEPT, REJECT, "
+            "ALL",
         )
         p.check(
-            resolved.az_count >= context.profile.az_count,
-            f"az_count: the {context.environment.value} tier needs at least"
-            f" {context.profile.az_count} AZs, got {resolved.az_count}",
-        )
-    else:
-        p.check(
-            len(existing.private_subnet_ids) >= 2,
-            "existing.private_subnet_ids: give at least two subnets in different AZs, got"
-            f" {len(existing.private_subnet_ids)}",
-        )
-        known = [s for s in existing.private_subnet_ids if isinstance(s, str)]
-        p.check(
-            len(set(known)) == len(known),
-            "existing.private_subnet_ids: the same subnet is listed twice",
+            resolved.retention in LOG_RETENTION_DAYS,
+            f"flow_log_retention_days: {resolved.retention} is not a CloudWatch Logs retention "
+            "value",
         )
         p.check(
-            args.az_count is None and args.nat_gateways is None,
-            "az_count/nat_gateways: only apply to a VPC this component creates",
+            args.kms_key is None or KeyUse.LOGS in args.kms_key.uses,
+            "kms_key: the key must admit CloudWatch Logs (KeyUse.LOGS)",
         )
-    for endpoint in resolved.interface_endpoints:
-        p.check(
-            endpoint in INTERFACE_ENDPOINTS,
-            f"interface_endpoints: unknown service {endpoint!r} (known:"
-            f" {', '.join(sorted(INTERFACE_ENDPOINTS))})",
-        )
-    for endpoint in resolved.gateway_endpoints:
-        p.check(
-            endpoint in GATEWAY_ENDPOINTS,
-            f"gateway_endpoints: {endpoint!r} is not a gateway endpoint service (s3, dynamodb)",
-        )
-    p.check(
-        args.flow_log_traffic_type in FLOW_LOG_TRAFFIC_TYPES,
-        f"flow_log_traffic_type: {args.flow_log_traffic_type!r} is not one of ACCEPT, REJECT, ALL",
-    )
-    p.check(
-        resolved.retention in LOG_RETENTION_DAYS,
-        f"flow_log_retention_days: {resolved.retention} is not a CloudWatch Logs retention value",
-    )
-    p.check(
-        args.kms_key is None or KeyUse.LOGS in args.kms_key.uses,
-        "kms_key: the key must admit CloudWatch Logs (KeyUse.LOGS)",
-    )
-    tags = checked_tags(p, context.tags, args.tags)
+        tags = checked_tags(p, context.tags, args.tags)
     p.raise_if_any()
-    return tags
+    return resolved, tags
 
 
 class Network(pulumi.ComponentResource):
@@ -273,8 +280,7 @@ class Network(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         args = args or NetworkArgs()
-        resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        resolved, tags = _validate(args, context)
         super().__init__(f"platform:network:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

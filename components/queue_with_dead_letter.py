@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
+from components.core.arg_types import check_arg_types
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -27,6 +28,7 @@ __all__ = [
     "QueueProducer",
     "QueueWithDeadLetter",
     "QueueWithDeadLetterArgs",
+    "problems",
     "producer_key_uses",
     "queue_policy",
 ]
@@ -139,65 +141,91 @@ def _resolve(args: QueueWithDeadLetterArgs, context: PlatformContext) -> _Resolv
     )
 
 
-def _validate(
-    args: QueueWithDeadLetterArgs, resolved: _Resolved, context: PlatformContext
-) -> dict[str, str]:
-    """Raise one error naming every bad field; return the merged tags."""
+def problems(args: QueueWithDeadLetterArgs, context: PlatformContext) -> list[str]:
+    """Every problem of ``args``, registering nothing (a composing component calls this)."""
     p = ProblemCollector(COMPONENT)
-    p.check(
-        0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
-        f"visibility_timeout_seconds: must be 0..{MAX_VISIBILITY_TIMEOUT_SECONDS}, "
-        f"got {args.visibility_timeout_seconds}",
-    )
-    p.check(
-        1 <= args.max_receive_count <= 1000,
-        f"max_receive_count: must be 1..1000, got {args.max_receive_count}",
-    )
-    p.check(
-        60 <= resolved.retention <= MAX_RETENTION_SECONDS,
-        f"message_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got {resolved.retention}",
-    )
-    if p.check(
-        60 <= resolved.dlq_retention <= MAX_RETENTION_SECONDS,
-        f"dlq_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got {resolved.dlq_retention}",
-    ):
-        p.check(
-            resolved.dlq_retention > resolved.retention,
-            f"dlq_retention_seconds: must be longer than message_retention_seconds "
-            f"({resolved.retention}) or messages expire in the DLQ before anyone sees them, "
-            f"got {resolved.dlq_retention}",
-        )
-    p.check(
-        0 <= args.receive_wait_time_seconds <= MAX_RECEIVE_WAIT_SECONDS,
-        f"receive_wait_time_seconds: must be 0..{MAX_RECEIVE_WAIT_SECONDS}, "
-        f"got {args.receive_wait_time_seconds}",
-    )
-    p.check(
-        args.fifo or not args.content_based_deduplication,
-        "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
-    )
-    p.check(
-        resolved.depth_threshold >= 1,
-        f"depth_alarm_threshold: must be at least 1, got {resolved.depth_threshold}",
-    )
-    p.check(
-        args.oldest_message_age_alarm_seconds is None
-        or args.oldest_message_age_alarm_seconds >= 60,
-        "oldest_message_age_alarm_seconds: must be at least 60, "
-        f"got {args.oldest_message_age_alarm_seconds}",
-    )
-    for index, producer in enumerate(args.producers):
-        p.check(
-            isinstance(producer, QueueProducer),
-            f"producers[{index}]: must be a QueueProducer, got {type(producer).__name__}",
-        )
-        p.check(
-            not isinstance(producer, QueueProducer) or producer.source_arn != "",
-            f"producers[{index}].source_arn: must not be empty",
-        )
-    tags = checked_tags(p, context.tags, args.tags)
+    _check(p, args, context)
+    return list(p.problems)
+
+
+def _validate(
+    args: QueueWithDeadLetterArgs, context: PlatformContext
+) -> tuple[_Resolved, dict[str, str]]:
+    """Raise one error naming every bad field; return the resolved numbers and merged tags."""
+    p = ProblemCollector(COMPONENT)
+    checked = _check(p, args, context)
     p.raise_if_any()
-    return tags
+    assert checked is not None
+    return checked
+
+
+def _check(
+    p: ProblemCollector, args: QueueWithDeadLetterArgs, context: PlatformContext
+) -> tuple[_Resolved, dict[str, str]] | None:
+    """Record every problem of ``args`` in ``p``; the resolved numbers and merged tags unless
+    the types are too wrong to go on."""
+    checked = check_arg_types(args, QueueWithDeadLetterArgs)
+    p.extend(checked.problems)
+    p.settle(checked.ill_typed)
+    if checked.usable is None:
+        return None
+    args = checked.usable
+    with p.checking():
+        resolved = _resolve(args, context)
+        p.check(
+            0 <= args.visibility_timeout_seconds <= MAX_VISIBILITY_TIMEOUT_SECONDS,
+            f"visibility_timeout_seconds: must be 0..{MAX_VISIBILITY_TIMEOUT_SECONDS}, "
+            f"got {args.visibility_timeout_seconds}",
+        )
+        p.check(
+            1 <= args.max_receive_count <= 1000,
+            f"max_receive_count: must be 1..1000, got {args.max_receive_count}",
+        )
+        p.check(
+            60 <= resolved.retention <= MAX_RETENTION_SECONDS,
+            f"message_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got "
+            f"{resolved.retention}",
+        )
+        if p.check(
+            60 <= resolved.dlq_retention <= MAX_RETENTION_SECONDS,
+            f"dlq_retention_seconds: must be 60..{MAX_RETENTION_SECONDS}, got "
+            f"{resolved.dlq_retention}",
+        ):
+            p.check(
+                resolved.dlq_retention > resolved.retention,
+                f"dlq_retention_seconds: must be longer than message_retention_seconds "
+                f"({resolved.retention}) or messages expire in the DLQ before anyone sees them, "
+                f"got {resolved.dlq_retention}",
+            )
+        p.check(
+            0 <= args.receive_wait_time_seconds <= MAX_RECEIVE_WAIT_SECONDS,
+            f"receive_wait_time_seconds: must be 0..{MAX_RECEIVE_WAIT_SECONDS}, "
+            f"got {args.receive_wait_time_seconds}",
+        )
+        p.check(
+            args.fifo or not args.content_based_deduplication,
+            "content_based_deduplication: only valid on a FIFO queue (set fifo=True)",
+        )
+        p.check(
+            resolved.depth_threshold >= 1,
+            f"depth_alarm_threshold: must be at least 1, got {resolved.depth_threshold}",
+        )
+        p.check(
+            args.oldest_message_age_alarm_seconds is None
+            or args.oldest_message_age_alarm_seconds >= 60,
+            "oldest_message_age_alarm_seconds: must be at least 60, "
+            f"got {args.oldest_message_age_alarm_seconds}",
+        )
+        for index, producer in enumerate(args.producers):
+            p.check(
+                isinstance(producer, QueueProducer),
+                f"producers[{index}]: must be a QueueProducer, got {type(producer).__name__}",
+            )
+            p.check(
+                not isinstance(producer, QueueProducer) or producer.source_arn != "",
+                f"producers[{index}].source_arn: must not be empty",
+            )
+    return resolved, checked_tags(p, context.tags, args.tags)
 
 
 def _deny_insecure_transport(queue_arn: str) -> dict[str, Any]:
@@ -274,8 +302,7 @@ class QueueWithDeadLetter(pulumi.ComponentResource):
         args: QueueWithDeadLetterArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        resolved = _resolve(args, context)
-        tags = _validate(args, resolved, context)
+        resolved, tags = _validate(args, context)
         super().__init__(f"platform:messaging:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)

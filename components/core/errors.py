@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 
 class ComponentArgumentsError(ValueError):
@@ -27,6 +28,12 @@ class StackConfigError(ValueError):
         super().__init__(f"invalid stack configuration in {stack_file}:\n{lines}")
 
 
+def problem_field(problem: str) -> str:
+    """The Args field a problem is about: ``tables[0].env_var: ...`` -> ``tables``."""
+    head = problem.split(": ", 1)[0]
+    return head.split(".", 1)[0].split("[", 1)[0]
+
+
 class ProblemCollector:
     """Gathers validation problems, then raises one ``ComponentArgumentsError`` with all of them.
 
@@ -39,21 +46,64 @@ class ProblemCollector:
     def __init__(self, component: str) -> None:
         self.component = component
         self._problems: list[str] = []
+        self._settled: set[str] = set()
 
     @property
     def problems(self) -> tuple[str, ...]:
         return tuple(self._problems)
 
     def add(self, problem: str) -> None:
-        self._problems.append(problem)
+        """Record ``problem`` once (a composed component's checks may find it twice), unless
+        its field is settled."""
+        if problem not in self._problems and problem_field(problem) not in self._settled:
+            self._problems.append(problem)
+
+    def settle(self, fields: Iterable[str]) -> None:
+        """Report nothing more on ``fields``: their type problems are recorded already."""
+        self._settled.update(fields)
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        """Run value checks that may trip over a settled (ill-typed) field: they stop there,
+        and the problems found so far, type problems included, are what gets reported."""
+        try:
+            yield
+        except ComponentArgumentsError:
+            raise
+        except (TypeError, AttributeError, KeyError, ValueError):
+            if not self._settled:
+                raise
 
     def extend(self, problems: Iterable[str]) -> None:
-        self._problems.extend(problems)
+        for problem in problems:
+            self.add(problem)
+
+    def adopt(self, child: str, problems: Iterable[str], fields: Mapping[str, str | None]) -> None:
+        """Record a composed component's problems under the fields the caller set.
+
+        ``fields`` maps each of the child's fields to the caller's field it comes from, or to
+        ``None`` when the caller's own checks already cover it (a value it derives). A problem
+        on an unmapped field is kept with the child's name, as it is no fault of the caller's
+        arguments alone.
+        """
+        for problem in problems:
+            head, _, message = problem.partition(": ")
+            child_field = problem_field(problem)
+            if child_field not in fields:
+                self.add(f"{child}.{problem}")
+                continue
+            caller_field = fields[child_field]
+            if caller_field is None:
+                continue
+            if caller_field == child_field:
+                self.add(problem)
+            else:
+                self.add(f"{caller_field}: {message} (as {child}.{head})")
 
     def check(self, condition: bool, problem: str) -> bool:
         """Record ``problem`` unless ``condition`` holds; return ``condition``."""
         if not condition:
-            self._problems.append(problem)
+            self.add(problem)
         return condition
 
     def raise_if_any(self) -> None:

@@ -287,7 +287,7 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
     fields = [problem.split(":")[0] for problem in raised.value.problems]
     assert fields == [
         "ami_parameter_name",
-        "instance_types",
+        "instance_types[0]",
         "root_volume_size_gb",
         "user_data",
         "subnet_ids",
