@@ -35,7 +35,7 @@ class Grant:
 
 
 # Template fields: {partition}, {region}, {account}, {prefix} (`<project>-<environment>`),
-# {project}.
+# {project}, {environment}.
 _ARN = "arn:{partition}"
 
 # fmt: off
@@ -253,15 +253,27 @@ GRANTS: tuple[Grant, ...] = (
                "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint",
                "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplate",
-               "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate",
-               "ec2:ModifyLaunchTemplate", "ec2:CreateTags", "ec2:DeleteTags"),
+               "ec2:CreateTags", "ec2:DeleteTags"),
+    ),
+    Grant(
+        # Changing an existing launch template is privilege escalation when it reaches every
+        # template (cloudsplaining: ModifyExistingEC2LaunchTemplate); EC2 assigns the ids, so
+        # only the environment's own templates, by their Environment tag, which the components
+        # put on every launch template (ABAC: ec2 supports aws:ResourceTag on launch-template).
+        sid="Ec2LaunchTemplates",
+        resources=(f"{_ARN}:ec2:{{region}}:{{account}}:launch-template/*",),
+        write=("ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate",
+               "ec2:DeleteLaunchTemplate"),
+        conditions={"StringEquals": {"aws:ResourceTag/Environment": "{environment}"}},
     ),
     Grant(
         sid="LoadBalancing",
         resources=(
-            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:loadbalancer/app/*",
-            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:targetgroup/*",
-            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:listener/app/*",
+            # Load balancer and target group names keep the environment's prefix
+            # (components.core.naming); AWS appends the id.
+            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:loadbalancer/app/{{prefix}}-*/*",
+            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:targetgroup/{{prefix}}-*/*",
+            f"{_ARN}:elasticloadbalancing:{{region}}:{{account}}:listener/app/{{prefix}}-*/*",
             f"{_ARN}:wafv2:{{region}}:{{account}}:regional/webacl/*",
         ),
         read=("elasticloadbalancing:DescribeLoadBalancers",
@@ -342,6 +354,7 @@ def _fill(template: str, scope: Scope, prefix: str) -> str:
         account=scope.account,
         prefix=prefix,
         project=scope.project,
+        environment=prefix.removeprefix(f"{scope.project}-"),
     )
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .policy_document import PolicyDocument
-from .semantics import canonical, is_broad_resource
+from .semantics import canonical, is_broad_resource, scoped_by_resource_tags
 
 # Actions that change a role's own permissions when the resource is the role itself (IAM Service
 # Authorization Reference: their resource type is `role`): attach or write a policy, rewrite who
@@ -31,11 +31,17 @@ ROLE_SELF_ESCALATION_ACTIONS = (
 POLICY_SELF_ESCALATION_ACTIONS = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")
 
 
+def _is_arn(resource: str) -> bool:
+    """cloudsplaining parses every resource as an ARN (policy_sentry `parse_arn`) and raises on
+    anything else; a resource that is not an ARN matches nothing AWS has, so it is left out."""
+    return resource.startswith("arn:") and resource.count(":") >= 5
+
+
 def _widened(statement: dict[str, Any]) -> dict[str, Any]:
     resources = statement.pop("Resource", [])
     broad = "NotResource" in statement or any(is_broad_resource(r) for r in resources)
     statement.pop("NotResource", None)
-    statement["Resource"] = "*" if broad else resources
+    statement["Resource"] = "*" if broad else [r for r in resources if _is_arn(r)]
     return statement
 
 
@@ -56,9 +62,12 @@ def escalation_methods(document: PolicyDocument) -> tuple[tuple[str, tuple[str, 
     ):
         return ()  # cloudsplaining judges `*` resources only: nothing to ask it
     statements = [
-        _widened(dict(canonical(s)))
+        widened
         for s in document.statements
-        if s.allows or s.denies  # cloudsplaining subtracts Deny statements itself
+        if s.denies  # cloudsplaining subtracts Deny statements itself
+        # An allow limited to tagged resources (ABAC) reaches only those: not widened.
+        or (s.allows and not scoped_by_resource_tags(s))
+        if (widened := _widened(dict(canonical(s))))["Resource"]
     ]
     text = json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
     return _methods(text)

@@ -269,14 +269,50 @@ def federated_problems(statement: Statement) -> Iterator[str]:
 # Resource kinds AWS creates at run time (an Auto Scaling group's instances and their volumes and
 # interfaces, an ECS service's tasks): a program cannot name them, so ``instance/*`` in one
 # account is as narrow as a static policy gets (AWS's Session Manager instance policy uses `*`).
+# Kinds whose id AWS assigns when the resource is created (Service Authorization Reference, the
+# ARN formats: instance/${InstanceId}, elastic-ip/${AllocationId},
+# event-source-mapping:${UUID}, scalable-target/${ScalableTargetId}, ...): no program can name
+# one before it exists.
 _RUNTIME_KINDS = frozenset(
     {
         ("ec2", "instance"),
         ("ec2", "volume"),
         ("ec2", "network-interface"),
+        *(
+            ("ec2", kind)
+            for kind in (
+                "elastic-ip",
+                "vpc",
+                "subnet",
+                "route-table",
+                "internet-gateway",
+                "natgateway",
+                "security-group",
+                "security-group-rule",
+                "vpc-endpoint",
+                "vpc-flow-log",
+                "launch-template",
+                "network-acl",
+            )
+        ),
         ("ecs", "task"),
+        ("lambda", "event-source-mapping"),
+        ("application-autoscaling", "scalable-target"),
     }
 )
+
+
+_RESOURCE_TAG = re.compile(r"^[a-z0-9-]+:resourcetag/.+$")
+
+
+def scoped_by_resource_tags(statement: Statement) -> bool:
+    """Attribute-based access: a narrowing condition on a resource tag (``aws:ResourceTag/Team``,
+    ``ec2:ResourceTag/Project``) with exact values limits an ARN pattern to tagged resources (IAM
+    User Guide, "Define permissions based on attributes with ABAC authorization")."""
+    return any(
+        c.narrows and _RESOURCE_TAG.match(c.key) and not any("*" in v for v in c.values or ("*",))
+        for c in conditions(statement)
+    )
 
 
 def is_broad_resource(resource: str, *, runtime_kinds: bool = True) -> bool:
@@ -294,7 +330,7 @@ def is_broad_resource(resource: str, *, runtime_kinds: bool = True) -> bool:
     service, account, tail = parts[2].lower(), parts[4], parts[5]
     if _only_wildcards(service) or _only_wildcards(tail):
         return True
-    kind = (service, tail.split("/", 1)[0])
+    kind = (service, re.split(r"[/:]", tail, maxsplit=1)[0])
     if not runtime_kinds and account.isdigit() and kind in _RUNTIME_KINDS:
         return False
     if service == "s3":

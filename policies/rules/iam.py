@@ -25,6 +25,7 @@ from ..lib.semantics import (
     conditions,
     federated_problems,
     is_broad_resource,
+    scoped_by_resource_tags,
     scoping_conditions,
 )
 from ..lib.stack import Stack, StackResource
@@ -186,19 +187,6 @@ def no_allow_not_action(resource: Resource, context: Context) -> Iterable[str]:
             )
 
 
-_RESOURCE_TAG = re.compile(r"^[a-z0-9-]+:resourcetag/.+$")
-
-
-def _scoped_by_tags(statement: Statement) -> bool:
-    """Attribute-based access: a narrowing condition on a resource tag (``aws:ResourceTag/Team``,
-    ``ec2:ResourceTag/Project``) with exact values limits an ARN pattern to tagged resources (IAM
-    User Guide, "Define permissions based on attributes with ABAC authorization")."""
-    return any(
-        c.narrows and _RESOURCE_TAG.match(c.key) and not any("*" in v for v in c.values or ("*",))
-        for c in conditions(statement)
-    )
-
-
 @resource_rule(
     name="iam-policy-no-wildcard-resource",
     types=PERMISSION_POLICY_TYPES,
@@ -234,7 +222,7 @@ def _scoped_by_tags(statement: Statement) -> bool:
 def no_wildcard_resource(resource: Resource, context: Context) -> Iterable[str]:
     for label, index, statement in allow_statements(resource):
         broad = broad_resources(statement, runtime_kinds=False)
-        if not broad or ("*" not in broad and _scoped_by_tags(statement)):
+        if not broad or ("*" not in broad and scoped_by_resource_tags(statement)):
             continue
         restrictable = [
             action
