@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from io import StringIO
 from pathlib import Path
 
 import pulumi_awsx as awsx
@@ -14,6 +15,7 @@ from tools.cost import prices as p
 from tools.cost.assumptions import Assumptions, AssumptionsError, parse_assumptions
 from tools.cost.cli import main
 from tools.cost.estimate import Estimate, SeedComparison, estimate_program, estimate_run
+from tools.cost.report import write_human
 from tools.preview.program import run_in_mocks
 
 PROGRAM = Path(__file__).parent / "programs" / "costly"
@@ -261,3 +263,12 @@ def test_cli_human_report_and_invalid_assumptions(capsys: pytest.CaptureFixture[
     assert main(["--program", str(PROGRAM), "--stack", "bad"]) == 2
     err = capsys.readouterr().err
     assert "coffeePerDay: unknown assumption" in err and "lambdaDurationMs" in err
+
+
+def test_report_lines_are_never_wrapped_without_a_terminal(estimate: Estimate) -> None:
+    """CI logs and pipes get the header on one line (a fixed console width wrapped it)."""
+    out = StringIO()
+    write_human(estimate, out)
+    header = out.getvalue().splitlines()[0]
+    assert header.startswith("Monthly cost estimate of ")
+    assert header.endswith("free tiers not deducted)")

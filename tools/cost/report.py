@@ -11,6 +11,8 @@ from rich.table import Table
 from tools.cost import prices
 from tools.cost.estimate import Estimate
 
+_UNBOUNDED_WIDTH = 100_000
+
 
 def _money(value: float) -> str:
     return f"${value:,.2f}"
@@ -22,7 +24,9 @@ def write_json(estimate: Estimate, stream: TextIO) -> None:
 
 
 def write_human(estimate: Estimate, stream: TextIO) -> None:
-    console = Console(file=stream, width=110, highlight=False)
+    # Without a terminal (CI logs, pipes) lines are never wrapped or cut; a terminal sets its own.
+    terminal = stream.isatty() if hasattr(stream, "isatty") else False
+    console = Console(file=stream, width=None if terminal else _UNBOUNDED_WIDTH, highlight=False)
     total = estimate.total
     console.print(
         f"[bold]Monthly cost estimate[/] of {estimate.project}/{estimate.stack}: "
