@@ -216,8 +216,9 @@ def test_help_shows_defaults_and_exit_codes() -> None:
 
 def test_first_make_preview_says_what_it_installs() -> None:
     """`make -n` with the requirements newer than the stamp: the bootstrap steps it would run."""
+    # Run from `make test`, make would announce the directory (MAKELEVEL is inherited).
     steps = subprocess.run(
-        ["make", "-n", "-W", "requirements.txt", "preview"],
+        ["make", "--no-print-directory", "-n", "-W", "requirements.txt", "preview"],
         cwd=REPO,
         capture_output=True,
         text=True,
