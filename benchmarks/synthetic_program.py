@@ -147,20 +147,22 @@ def _golden_ami_asg(name: str, context: Any, m: Any) -> None:
 
 KINDS: tuple[ComponentKind, ...] = (
     ComponentKind(
-        "QueueWithDeadLetter", "components.queue_with_dead_letter", _queue_with_dead_letter
+        "QueueWithDeadLetter",
+        "components.messaging.queue_with_dead_letter",
+        _queue_with_dead_letter,
     ),
-    ComponentKind("AlarmedFunction", "components.alarmed_function", _alarmed_function),
+    ComponentKind("AlarmedFunction", "components.compute.alarmed_function", _alarmed_function),
     ComponentKind(
         "IdempotentQueueConsumer",
-        "components.idempotent_queue_consumer",
+        "components.messaging.idempotent_queue_consumer",
         _idempotent_queue_consumer,
     ),
-    ComponentKind("FanOutTopic", "components.fan_out_topic", _fan_out_topic),
-    ComponentKind("ArchivedEventBus", "components.archived_event_bus", _archived_event_bus),
-    ComponentKind("DataTable", "components.data_table", _data_table),
-    ComponentKind("FargateService", "components.fargate_service", _fargate_service),
-    ComponentKind("GoldenAmiAsg", "components.golden_ami_asg", _golden_ami_asg),
-    ComponentKind("Network", "components.network", _network),
+    ComponentKind("FanOutTopic", "components.messaging.fan_out_topic", _fan_out_topic),
+    ComponentKind("ArchivedEventBus", "components.events.archived_event_bus", _archived_event_bus),
+    ComponentKind("DataTable", "components.data.data_table", _data_table),
+    ComponentKind("FargateService", "components.containers.fargate_service", _fargate_service),
+    ComponentKind("GoldenAmiAsg", "components.compute.golden_ami_asg", _golden_ami_asg),
+    ComponentKind("Network", "components.network.vpc", _network),
 )
 """Every kind the benchmark can build."""
 

@@ -1,17 +1,59 @@
-"""Typed Pulumi components for AWS event-driven workloads, and their shared core."""
+"""Typed Pulumi components for AWS event-driven workloads: the front door.
 
-from components.alarm_topics import AlarmSubscription, AlarmTopics, AlarmTopicsArgs
-from components.alarmed_function import (
+Import everything from here (``from components import FanOutTopic, PlatformContext``); the
+subpackages are one per family, as the type tokens name them (``platform:messaging:FanOutTopic``
+lives in ``components/messaging/``), and ``components/core/`` holds what they share.
+"""
+
+from components import _moved
+
+_moved.install()
+
+# The front door re-exports on purpose, below the hook that keeps the 0.1.0 module paths working.
+from components.compute import (  # noqa: E402
     AlarmedFunction,
     AlarmedFunctionArgs,
     Architecture,
     AsyncFailureDestination,
     DestinationKind,
+    GoldenAmiAsg,
+    GoldenAmiAsgArgs,
+    IngressFrom,
     LogLevel,
     Runtime,
     VpcPlacement,
 )
-from components.archived_event_bus import (
+from components.containers import (  # noqa: E402
+    CpuArchitecture,
+    FargateService,
+    FargateServiceArgs,
+    SecretSource,
+    ServiceSecret,
+)
+from components.core.account import autoscaling_service_linked_role  # noqa: E402
+from components.core.alarms import (  # noqa: E402
+    AlarmSpec,
+    Comparison,
+    CompositeAlarmSpec,
+    TreatMissingData,
+    create_alarm,
+    create_composite_alarm,
+)
+from components.core.context import PlatformContext  # noqa: E402
+from components.core.errors import ComponentArgumentsError, StackConfigError  # noqa: E402
+from components.core.iam import Statement  # noqa: E402
+from components.core.kms import CustomerManagedKey, KeyUse  # noqa: E402
+from components.core.naming import Service, physical_name  # noqa: E402
+from components.core.settings import (  # noqa: E402
+    CONFIG_NAMESPACE,
+    DEFAULT_RUNBOOK_BASE_URL,
+    DataClassification,
+    StackSettings,
+    Tier,
+)
+from components.core.severity import Severity  # noqa: E402
+from components.data import AttributeType, DataTable, DataTableArgs, KeyAttribute  # noqa: E402
+from components.events import (  # noqa: E402
     ArchivedEventBus,
     ArchivedEventBusArgs,
     InputTransformer,
@@ -21,33 +63,30 @@ from components.archived_event_bus import (
     TargetKind,
     TargetSpec,
 )
-from components.data_table import AttributeType, DataTable, DataTableArgs, KeyAttribute
-from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
-from components.fargate_service import (
-    CpuArchitecture,
-    FargateService,
-    FargateServiceArgs,
-    SecretSource,
-    ServiceSecret,
-)
-from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
-from components.idempotent_queue_consumer import (
+from components.messaging import (  # noqa: E402
     Access,
+    FanOutTopic,
+    FanOutTopicArgs,
+    FilterPolicyScope,
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
-    TableAccess,
-)
-from components.network import ExistingVpc, Network, NetworkArgs
-from components.queue_with_dead_letter import (
     ProducerService,
+    Publisher,
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
+    SubscriberSpec,
+    TableAccess,
+    derived_visibility_timeout,
 )
-from components.sns_filter_policy import FilterPolicyScope
+from components.network import ExistingVpc, Network, NetworkArgs  # noqa: E402
+from components.observability import AlarmSubscription, AlarmTopics, AlarmTopicsArgs  # noqa: E402
 
 __all__ = [
+    "CONFIG_NAMESPACE",
+    "DEFAULT_RUNBOOK_BASE_URL",
     "Access",
+    "AlarmSpec",
     "AlarmSubscription",
     "AlarmTopics",
     "AlarmTopicsArgs",
@@ -58,7 +97,12 @@ __all__ = [
     "ArchivedEventBusArgs",
     "AsyncFailureDestination",
     "AttributeType",
+    "Comparison",
+    "ComponentArgumentsError",
+    "CompositeAlarmSpec",
     "CpuArchitecture",
+    "CustomerManagedKey",
+    "DataClassification",
     "DataTable",
     "DataTableArgs",
     "DestinationKind",
@@ -75,10 +119,12 @@ __all__ = [
     "IngressFrom",
     "InputTransformer",
     "KeyAttribute",
+    "KeyUse",
     "LogLevel",
     "ManagedQueueTarget",
     "Network",
     "NetworkArgs",
+    "PlatformContext",
     "ProducerService",
     "Publisher",
     "QueueProducer",
@@ -88,10 +134,22 @@ __all__ = [
     "RuleSpec",
     "Runtime",
     "SecretSource",
+    "Service",
     "ServiceSecret",
+    "Severity",
+    "StackConfigError",
+    "StackSettings",
+    "Statement",
     "SubscriberSpec",
     "TableAccess",
     "TargetKind",
     "TargetSpec",
+    "Tier",
+    "TreatMissingData",
     "VpcPlacement",
+    "autoscaling_service_linked_role",
+    "create_alarm",
+    "create_composite_alarm",
+    "derived_visibility_timeout",
+    "physical_name",
 ]

@@ -14,9 +14,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.core.context import PlatformContext
-from components.core.naming import Service, physical_name
-from components.idempotent_queue_consumer import IdempotentQueueConsumer
+from components import IdempotentQueueConsumer, PlatformContext, Service, physical_name
 
 __all__ = ["ConsumerPanel", "dashboard_body", "workload_dashboard"]
 

@@ -8,13 +8,18 @@ from typing import Any
 
 import pulumi_aws as aws
 
-from components import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
-from components.core.context import PlatformContext
-from components.data_table import DataTable, DataTableArgs, KeyAttribute
-from components.idempotent_queue_consumer import (
+from components import (
     Access,
+    DataTable,
+    DataTableArgs,
+    FanOutTopic,
+    FanOutTopicArgs,
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
+    KeyAttribute,
+    PlatformContext,
+    Publisher,
+    SubscriberSpec,
     TableAccess,
     derived_visibility_timeout,
 )

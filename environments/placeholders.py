@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from components.core.settings import DEFAULT_RUNBOOK_BASE_URL, Tier
+from components import DEFAULT_RUNBOOK_BASE_URL, Tier
 
 __all__ = ["PLACEHOLDER_TIERS", "REQUIRED_OUTSIDE_DEV", "placeholder_problems"]
 

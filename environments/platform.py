@@ -6,11 +6,15 @@ from typing import Any
 
 import pulumi
 
-from components.alarm_topics import AlarmTopics, AlarmTopicsArgs
-from components.core.account import autoscaling_service_linked_role
-from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
-from components.core.context import PlatformContext
-from components.core.severity import Severity
+from components import (
+    AlarmTopics,
+    AlarmTopicsArgs,
+    CompositeAlarmSpec,
+    PlatformContext,
+    Severity,
+    autoscaling_service_linked_role,
+    create_composite_alarm,
+)
 from environments.dashboards import workload_dashboard
 from environments.orders import OrderFanOut, build_order_fan_out
 from environments.services import TRACKING_API_HEALTH_PATH, Services, build_services

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.core.context import PlatformContext
-from components.core.iam import Statement
-from components.core.settings import Tier
-from components.core.severity import Severity
-from components.data_table import DataTable
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs
-from components.network import Network
+from components import (
+    DataTable,
+    FargateService,
+    FargateServiceArgs,
+    GoldenAmiAsg,
+    GoldenAmiAsgArgs,
+    Network,
+    PlatformContext,
+    Severity,
+    Statement,
+    Tier,
+)
 from environments.settings import WorkloadSettings
 
 __all__ = ["Services", "build_services"]

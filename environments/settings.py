@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.core.errors import StackConfigError
-from components.core.settings import CONFIG_NAMESPACE, Tier
+from components import CONFIG_NAMESPACE, StackConfigError, Tier
 from environments.placeholders import placeholder_problems
 
 __all__ = [

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 import pulumi
 
 from components import (
+    Access,
     ArchivedEventBus,
     ArchivedEventBusArgs,
-    ManagedQueueTarget,
-    RuleSpec,
-)
-from components.core.context import PlatformContext
-from components.data_table import DataTable, DataTableArgs, KeyAttribute
-from components.idempotent_queue_consumer import (
-    Access,
+    DataTable,
+    DataTableArgs,
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
+    KeyAttribute,
+    ManagedQueueTarget,
+    PlatformContext,
+    RuleSpec,
     TableAccess,
     derived_visibility_timeout,
 )

@@ -1,7 +1,7 @@
 """CloudWatch alarms that always say how missing data counts, who is notified and which runbook.
 
 Severities and what they mean are in ``components.core.severity``; ``AlarmTopics`` (one SNS
-topic per severity) is the component ``components.alarm_topics``.
+topic per severity) is the component ``components.observability.alarm_topics``.
 """
 
 from __future__ import annotations

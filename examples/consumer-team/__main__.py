@@ -19,11 +19,11 @@ from components import (
     IdempotentQueueConsumerArgs,
     KeyAttribute,
     ManagedQueueTarget,
+    PlatformContext,
     RuleSpec,
     TableAccess,
+    derived_visibility_timeout,
 )
-from components.core.context import PlatformContext
-from components.idempotent_queue_consumer import derived_visibility_timeout
 
 RETURNS_SOURCE = "returns.service"
 CONSUMER_TIMEOUT_SECONDS = 30

@@ -11,13 +11,13 @@ from typing import Any
 import boto3
 import pytest
 
-from components.archived_event_bus import (
+from components.core.context import PlatformContext
+from components.events.archived_event_bus import (
     ArchivedEventBus,
     ArchivedEventBusArgs,
     ManagedQueueTarget,
     RuleSpec,
 )
-from components.core.context import PlatformContext
 from tests.handlers.moto_server import REGION, aws_environment, moto_server
 from tools.preview.program import run_in_mocks
 

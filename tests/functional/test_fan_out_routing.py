@@ -12,8 +12,13 @@ import boto3
 import pytest
 
 from components.core.context import PlatformContext
-from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
-from components.sns_filter_policy import FilterPolicyScope
+from components.messaging.fan_out_topic import (
+    FanOutTopic,
+    FanOutTopicArgs,
+    Publisher,
+    SubscriberSpec,
+)
+from components.messaging.sns_filter_policy import FilterPolicyScope
 from tests.handlers.moto_server import REGION, aws_environment, moto_server
 from tools.preview.program import run_in_mocks
 

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from components.alarm_topics import AlarmSubscription, AlarmTopics, AlarmTopicsArgs
 from components.core.alarms import AlarmSpec, Severity, create_alarm
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import KeyUse, key_policy
+from components.observability.alarm_topics import AlarmSubscription, AlarmTopics, AlarmTopicsArgs
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import run_in_mocks
 

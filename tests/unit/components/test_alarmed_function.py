@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.alarmed_function import (
+from components.compute.alarmed_function import (
     AlarmedFunction,
     AlarmedFunctionArgs,
     Architecture,

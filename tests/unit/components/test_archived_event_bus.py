@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
-from components.archived_event_bus import (
+from components.core.context import PlatformContext
+from components.core.errors import ComponentArgumentsError
+from components.core.kms import KeyUse, key_policy
+from components.events.archived_event_bus import (
     ArchivedEventBus,
     ArchivedEventBusArgs,
     InputTransformer,
@@ -17,9 +20,6 @@ from components.archived_event_bus import (
     TargetKind,
     TargetSpec,
 )
-from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError
-from components.core.kms import KeyUse, key_policy
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 

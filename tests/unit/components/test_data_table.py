@@ -9,7 +9,7 @@ import pytest
 
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
-from components.data_table import AttributeType, DataTable, DataTableArgs, KeyAttribute
+from components.data.data_table import AttributeType, DataTable, DataTableArgs, KeyAttribute
 from tools.preview.program import ProgramRun, run_in_mocks
 
 TABLE = "aws:dynamodb/table:Table"

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 import pytest
 
 from components.core.context import PlatformContext
-from components.delivery_status_logging import (
+from components.messaging.delivery_status_logging import (
     DeliveryProtocol,
     LoggedTopic,
     create_delivery_status_logging,

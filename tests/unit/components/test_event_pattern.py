@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from components.event_pattern import event_pattern_problems, is_catch_all
+from components.events.event_pattern import event_pattern_problems, is_catch_all
 
 SEED_PATTERNS: list[dict[str, Any]] = [
     {

@@ -10,14 +10,14 @@ import pytest
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import KeyUse, key_policy
-from components.fan_out_topic import (
+from components.messaging.fan_out_topic import (
     FanOutTopic,
     FanOutTopicArgs,
     Publisher,
     SubscriberSpec,
     topic_policy,
 )
-from components.sns_filter_policy import FilterPolicyScope
+from components.messaging.sns_filter_policy import FilterPolicyScope
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks
 

@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
-from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError
-from components.core.iam import Statement
-from components.fargate_service import (
+from components.containers.fargate_service import (
     CpuArchitecture,
     FargateService,
     FargateServiceArgs,
     ServiceSecret,
 )
-from components.fargate_sizes import fargate_size_problem
+from components.containers.fargate_sizes import fargate_size_problem
+from components.core.context import PlatformContext
+from components.core.errors import ComponentArgumentsError
+from components.core.iam import Statement
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks

@@ -10,11 +10,11 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
+from components.compute.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
 from components.core.account import autoscaling_service_linked_role
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.iam import Statement
-from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs, IngressFrom
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview import invokes
 from tools.preview.identifiers import ec2_id

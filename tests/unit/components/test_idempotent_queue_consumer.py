@@ -12,14 +12,14 @@ import pytest
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.idempotent_queue_consumer import (
+from components.messaging.idempotent_queue_consumer import (
     Access,
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
     TableAccess,
     derived_visibility_timeout,
 )
-from components.queue_with_dead_letter import (
+from components.messaging.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,

@@ -11,7 +11,7 @@ import pytest
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.network import ExistingVpc, Network, NetworkArgs
+from components.network.vpc import ExistingVpc, Network, NetworkArgs
 from tests.unit.components.managed_policies import managed_policy
 from tools.preview.identifiers import ec2_id
 from tools.preview.program import ProgramRun, RegisteredResource, run_in_mocks

@@ -11,7 +11,7 @@ import pytest
 from components.core.context import PlatformContext
 from components.core.errors import ComponentArgumentsError
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.queue_with_dead_letter import (
+from components.messaging.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,

@@ -8,7 +8,7 @@ import pytest
 from moto.sns.exceptions import SNSInvalidParameter
 from moto.sns.models import SNSBackend
 
-from components.sns_filter_policy import (
+from components.messaging.sns_filter_policy import (
     FilterPolicyScope,
     filter_policy_combinations,
     filter_policy_problems,

@@ -11,24 +11,29 @@ from typing import Any
 
 import pytest
 
-from components.alarmed_function import AlarmedFunctionArgs
-from components.alarmed_function import problems as function_problems
-from components.archived_event_bus import (
+from components.compute.alarmed_function import AlarmedFunctionArgs
+from components.compute.alarmed_function import problems as function_problems
+from components.compute.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs
+from components.compute.instance_types import known_instance_types
+from components.containers.fargate_service import FargateService, FargateServiceArgs
+from components.core.context import PlatformContext
+from components.core.errors import ComponentArgumentsError
+from components.events.archived_event_bus import (
     ArchivedEventBus,
     ArchivedEventBusArgs,
     ManagedQueueTarget,
     RuleSpec,
 )
-from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError
-from components.fan_out_topic import FanOutTopic, FanOutTopicArgs, Publisher, SubscriberSpec
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.golden_ami_asg import GoldenAmiAsg, GoldenAmiAsgArgs
-from components.idempotent_queue_consumer import (
+from components.messaging.fan_out_topic import (
+    FanOutTopic,
+    FanOutTopicArgs,
+    Publisher,
+    SubscriberSpec,
+)
+from components.messaging.idempotent_queue_consumer import (
     IdempotentQueueConsumer,
     IdempotentQueueConsumerArgs,
 )
-from components.instance_types import known_instance_types
 from tools.preview.program import run_in_mocks
 
 HANDLER = "shipment_events.handler"

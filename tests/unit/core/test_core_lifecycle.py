@@ -9,11 +9,11 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.alarmed_function import AlarmedFunction, AlarmedFunctionArgs
-from components.archived_event_bus import ArchivedEventBus, ArchivedEventBusArgs
+from components.compute.alarmed_function import AlarmedFunction, AlarmedFunctionArgs
 from components.core.context import PlatformContext
-from components.data_table import DataTable, DataTableArgs, KeyAttribute
-from components.queue_with_dead_letter import QueueWithDeadLetter, QueueWithDeadLetterArgs
+from components.data.data_table import DataTable, DataTableArgs, KeyAttribute
+from components.events.archived_event_bus import ArchivedEventBus, ArchivedEventBusArgs
+from components.messaging.queue_with_dead_letter import QueueWithDeadLetter, QueueWithDeadLetterArgs
 from tools.preview.program import run_in_mocks
 
 KEY = "aws:kms/key:Key"

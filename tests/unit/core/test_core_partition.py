@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from components.alarmed_function import AlarmedFunction, AlarmedFunctionArgs
+from components.compute.alarmed_function import AlarmedFunction, AlarmedFunctionArgs
 from components.core.context import PlatformContext
-from components.network import Network, NetworkArgs
+from components.network.vpc import Network, NetworkArgs
 from tools.preview import invokes
 from tools.preview.program import ProgramRun, run_in_mocks
 

@@ -9,14 +9,14 @@ from enum import StrEnum
 import pulumi
 import pulumi_aws as aws
 
-from components.alarmed_function import (
+from components.compute.alarmed_function import (
     AlarmedFunction,
     AlarmedFunctionArgs,
     Architecture,
     LogLevel,
     Runtime,
 )
-from components.alarmed_function import problems as function_problems
+from components.compute.alarmed_function import problems as function_problems
 from components.core.alarms import CompositeAlarmSpec, create_composite_alarm
 from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
@@ -26,15 +26,15 @@ from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
-from components.data_table import DataTable, DataTableArgs, KeyAttribute
-from components.data_table import problems as table_problems
-from components.queue_with_dead_letter import (
+from components.data.data_table import DataTable, DataTableArgs, KeyAttribute
+from components.data.data_table import problems as table_problems
+from components.messaging.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
     producer_key_uses,
 )
-from components.queue_with_dead_letter import problems as queue_problems
+from components.messaging.queue_with_dead_letter import problems as queue_problems
 
 __all__ = [
     "IDEMPOTENCY_TABLE_ACTIONS",

@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.containers.fargate_sizes import fargate_size_problem
 from components.core.alarms import AlarmSpec, ExpressionAlarmSpec, MetricStat, create_alarm
 from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
@@ -31,11 +32,10 @@ from components.core.iam import (
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.secret_names import looks_like_secret_name
 from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
-from components.fargate_sizes import fargate_size_problem
-from components.secret_names import looks_like_secret_name
 
 __all__ = [
     "TLS_POLICY",
@@ -128,7 +128,7 @@ class FargateServiceArgs:
         container_port: port the container listens on (1024..65535: a non-root user cannot bind
             lower ports).
         cpu: task CPU units; with ``memory_mib`` a Fargate task size
-            (``components.fargate_sizes.FARGATE_SIZES``).
+            (``components.containers.fargate_sizes.FARGATE_SIZES``).
         memory_mib: task memory in MiB, valid for ``cpu``.
         architecture: ``ARM64`` (default) or ``X86_64``.
         user: ``uid[:gid]`` the container runs as; never root.

@@ -24,14 +24,14 @@ from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import StateKind
 from components.core.severity import Severity
 from components.core.tags import checked_tags
-from components.delivery_dlq import create_delivery_dlq
-from components.event_pattern import event_pattern_problems
-from components.queue_with_dead_letter import (
+from components.events.event_pattern import event_pattern_problems
+from components.messaging.delivery_dlq import create_delivery_dlq
+from components.messaging.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
-from components.queue_with_dead_letter import problems as queue_problems
+from components.messaging.queue_with_dead_letter import problems as queue_problems
 
 __all__ = [
     "ArchivedEventBus",

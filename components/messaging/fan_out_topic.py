@@ -19,20 +19,20 @@ from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
-from components.delivery_dlq import create_delivery_dlq
-from components.delivery_status_logging import (
+from components.messaging.delivery_dlq import create_delivery_dlq
+from components.messaging.delivery_status_logging import (
     DeliveryProtocol,
     LoggedTopic,
     create_delivery_status_logging,
     feedback_args,
 )
-from components.queue_with_dead_letter import (
+from components.messaging.queue_with_dead_letter import (
     QueueProducer,
     QueueWithDeadLetter,
     QueueWithDeadLetterArgs,
 )
-from components.queue_with_dead_letter import problems as queue_problems
-from components.sns_filter_policy import FilterPolicyScope, filter_policy_problems
+from components.messaging.queue_with_dead_letter import problems as queue_problems
+from components.messaging.sns_filter_policy import FilterPolicyScope, filter_policy_problems
 
 __all__ = [
     "FanOutTopic",

@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from components.numeric_match import check_numeric
+from components.core.numeric_match import check_numeric
 
 MAX_KEYS = 5
 MAX_COMBINATIONS = 150

@@ -23,7 +23,7 @@ from components.core.lifecycle import state_options
 from components.core.naming import Service, physical_name
 from components.core.settings import StateKind
 from components.core.severity import Severity
-from components.queue_with_dead_letter import QueueProducer, queue_policy
+from components.messaging.queue_with_dead_letter import QueueProducer, queue_policy
 
 
 @dataclass(frozen=True)

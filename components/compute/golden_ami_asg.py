@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.compute.instance_types import instance_type_problem
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.arg_types import typed_args
 from components.core.context import PlatformContext
@@ -25,11 +26,10 @@ from components.core.iam import (
 )
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name, record_component_path
+from components.core.secret_names import looks_like_secret_name
 from components.core.settings import Tier
 from components.core.severity import Severity
 from components.core.tags import checked_tags
-from components.instance_types import instance_type_problem
-from components.secret_names import looks_like_secret_name
 
 __all__ = [
     "GROUP_METRICS",

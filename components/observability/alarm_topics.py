@@ -1,7 +1,7 @@
 """``AlarmTopics``: one encrypted SNS topic per alarm severity.
 
 A component rather than a core block because each topic with subscribers keeps what it could not
-deliver in a delivery dead-letter queue (``components.delivery_dlq``).
+deliver in a delivery dead-letter queue (``components.messaging.delivery_dlq``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name, record_component_path
 from components.core.settings import StackSettings
 from components.core.severity import Severity
-from components.delivery_dlq import create_delivery_dlq
-from components.delivery_status_logging import (
+from components.messaging.delivery_dlq import create_delivery_dlq
+from components.messaging.delivery_status_logging import (
     DeliveryProtocol,
     DeliveryStatusLogging,
     LoggedTopic,
     create_delivery_status_logging,
     feedback_args,
 )
-from components.queue_with_dead_letter import QueueProducer
+from components.messaging.queue_with_dead_letter import QueueProducer
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from components.numeric_match import check_numeric
+from components.core.numeric_match import check_numeric
 
 OPERATORS = frozenset(
     {
