@@ -318,3 +318,61 @@ def attach_managed_policy(
         f"{name}-attachment", role=role.name, policy_arn=policy.arn, opts=opts
     )
     return policy, attachment
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    """A role an AWS service assumes, with its customer-managed policy and the attachment that
+    whatever uses the role must ``depends_on``."""
+
+    role: aws.iam.Role
+    policy: aws.iam.Policy
+    attachment: aws.iam.RolePolicyAttachment
+
+
+def service_role(
+    name: str,
+    *,
+    service: str,
+    account_id: pulumi.Input[str],
+    role_name: pulumi.Input[str],
+    policy_resource_name: str,
+    policy_name: str,
+    document: pulumi.Input[str],
+    description: str,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions | None = None,
+    role_description: str | None = None,
+    source_arn: pulumi.Input[str] | None = None,
+    source_arn_like: pulumi.Input[str] | None = None,
+) -> ServiceRole:
+    """Role ``name`` that only ``service`` acting for ``account_id`` may assume (narrowed to
+    ``source_arn``/``source_arn_like`` where AWS sends one), granted ``document`` through the
+    managed policy ``policy_resource_name`` (see ``attach_managed_policy``).
+
+    ``description`` describes the policy; ``role_description`` the role (none when omitted).
+    """
+    trust = pulumi.Output.all(account_id, source_arn, source_arn_like).apply(
+        lambda v: json.dumps(
+            service_trust_policy(service, v[0], source_arn=v[1], source_arn_like=v[2]),
+            sort_keys=True,
+        )
+    )
+    role = aws.iam.Role(
+        name,
+        name=role_name,
+        description=role_description,
+        assume_role_policy=trust,
+        tags=dict(tags),
+        opts=opts,
+    )
+    policy, attachment = attach_managed_policy(
+        policy_resource_name,
+        role,
+        document,
+        policy_name=policy_name,
+        description=description,
+        tags=tags,
+        opts=opts,
+    )
+    return ServiceRole(role=role, policy=policy, attachment=attachment)
