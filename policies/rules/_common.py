@@ -1,4 +1,10 @@
-"""Type tokens and cross-resource helpers shared by the rule modules (not a rule module)."""
+"""Type tokens and cross-resource helpers shared by the rule modules (not a rule module).
+
+Stack rules live in the module of their name's prefix, like resource rules. Their references
+resolve through the engine's property dependencies first, then by ARN / URL / name / id (see
+`lib/stack.py`); an unknown link is skipped, a reference to something outside the stack is
+trusted unless the rule says otherwise.
+"""
 
 from __future__ import annotations
 
@@ -295,3 +301,17 @@ def alarms_on(
     if not found and unknown:
         return UNKNOWN
     return list(dict.fromkeys(found))
+
+
+def has_alarm_actions(alarm: StackResource) -> bool:
+    actions = alarm.props.array("alarmActions")
+    return actions is UNKNOWN or bool(actions)
+
+
+def target_dead_letter_queues(stack: Stack, target: StackResource) -> list[StackResource] | object:
+    """The queues a target's dead_letter_config names: by the engine's dependencies of the
+    `deadLetterConfig` input (they hold while the ARN is unknown), else by the ARN."""
+    found = stack.referenced(target, "deadLetterConfig", QUEUE)
+    if isinstance(found, list) and found:
+        return found
+    return stack.referenced(target, "deadLetterConfig.arn", QUEUE)

@@ -1,5 +1,6 @@
 """The metrics AWS publishes in the namespaces the platform alarms on, with the dimension sets
-each is published with (not a rule module: data for ``alarm_metrics``).
+each is published with (not a rule module: data for ``cloudwatch-alarm-metric-exists``, in
+``cloudwatch``).
 
 A CloudWatch metric is identified by namespace, name and its exact set of dimensions: an alarm
 whose dimension set differs from every set the service publishes watches a metric that never
@@ -224,7 +225,8 @@ DYNAMODB = Namespace(
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
 # "Metrics that specify only the RuleName dimension refer to the default event bus. Metrics that
 # specify both the EventBusName and RuleName dimensions refer to a custom event bus." Rule
-# metrics therefore have two sets here; `alarm_metrics` checks which one the rule's bus needs.
+# metrics therefore have two sets here; `cloudwatch-alarm-metric-exists` checks which one the
+# rule's bus needs.
 RULE_SETS = _sets(("RuleName",), ("EventBusName", "RuleName"))
 EVENTS = Namespace(
     "AWS/Events",

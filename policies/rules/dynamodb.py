@@ -1,11 +1,25 @@
-"""DynamoDB tables."""
+"""DynamoDB tables, and the stack rule on provisioned tables' auto scaling."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..lib import Category, Context, Resource, Severity, is_unknown, resource_rule, undecided
-from ._common import TABLE
+from ..lib import (
+    Category,
+    Context,
+    Finding,
+    Resource,
+    Severity,
+    Stack,
+    is_unknown,
+    resource_rule,
+    stack_rule,
+    undecided,
+)
+from ._common import (
+    SCALING_TARGET,
+    TABLE,
+)
 
 TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica"
 
@@ -159,12 +173,50 @@ def dynamodb_idempotency_table_ttl(r: Resource, ctx: Context) -> Iterator[str]:
         yield f"idempotency table {r.name} has no TTL on `expiration`"
 
 
+@stack_rule(
+    name="dynamodb-table-autoscaling",
+    description="Tables with provisioned capacity have read and write auto scaling targets.",
+    severity=Severity.LOW,
+    category=Category.COST,
+    anchors=("pk:DynamoDBAutoScalingEnabled", "CKV2_AWS_16", "SH DynamoDB.1"),
+    rationale="Fixed provisioned capacity throttles at peaks and overpays at night; on-demand "
+    "(the reference workload's choice, seed 003) needs nothing.",
+    fix="Use billing_mode PAY_PER_REQUEST, or add aws.appautoscaling.Target for "
+    "dynamodb:table:ReadCapacityUnits and WriteCapacityUnits.",
+    unknown="Skips a table while its billing mode or a scaling target's resourceId is unknown.",
+)
+def dynamodb_table_autoscaling(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    targets = stack.of_type(SCALING_TARGET)
+    for table in stack.of_type(TABLE):
+        mode = table.props.get("billingMode")
+        name = table.props.get("name")
+        if is_unknown(mode) or mode == "PAY_PER_REQUEST":
+            continue
+        dims: set[str] = set()
+        unknown = is_unknown(name)
+        for target in targets:
+            resource_id = target.props.get("resourceId")
+            if is_unknown(resource_id):
+                if table.urn in target.property_dependencies.get("resourceId", ()):
+                    dims.add(str(target.props.get("scalableDimension")))
+                else:
+                    unknown = True
+            elif resource_id == f"table/{name}":
+                dims.add(str(target.props.get("scalableDimension")))
+        wanted = {"dynamodb:table:ReadCapacityUnits", "dynamodb:table:WriteCapacityUnits"}
+        if not wanted <= dims and not unknown:
+            yield Finding.on(
+                table, f"provisioned table {table.name} has no read/write auto scaling"
+            )
+
+
 RULES = [
     dynamodb_table_pitr,
     dynamodb_table_encryption_not_disabled,
     dynamodb_table_customer_managed_key,
     dynamodb_table_deletion_protection,
     dynamodb_idempotency_table_ttl,
+    dynamodb_table_autoscaling,
 ]
 
 EXCLUDED_ANCHORS = {

@@ -1,4 +1,5 @@
-"""IAM rules: identity policies, managed-policy attachments, trust policies, users.
+"""IAM rules: identity policies (including kms:Decrypt on all keys), managed-policy attachments,
+trust policies, users, and the stack rules on a role's own policies.
 
 Policy documents are read in every form a program can send (dict, JSON string,
 ``get_policy_document`` output, Action/Resource as string or list, NotAction/NotResource,
@@ -617,6 +618,31 @@ def role_no_self_escalation(stack: Stack, context: Context) -> Iterable[Finding]
                         )
 
 
+_DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
+
+
+@resource_rule(
+    name="iam-policy-no-kms-decrypt-on-all-keys",
+    types=PERMISSION_POLICY_TYPES,
+    description="IAM policies do not allow kms:Decrypt or kms:ReEncryptFrom on all keys.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    rationale="Decrypt on every key reads any data encrypted under any key of the account"
+    " (SH KMS.1 managed policies, SH KMS.2 inline policies).",
+    fix="Scope the statement's Resource to the key ARNs the workload uses.",
+    unknown="Skips a policy document while it (or any part of it) is unknown.",
+    anchors=("SH KMS.1", "SH KMS.2"),
+)
+def no_decrypt_on_all_keys(resource: Resource, context: Context) -> Iterable[str]:
+    for label, index, statement in allow_statements(resource):
+        broad = bool(statement.not_resources) or any(
+            is_broad_resource(r) and (r == "*" or ":kms:" in r) for r in statement.resources
+        )
+        granted = [a for a in _DECRYPT_ACTIONS if statement.covers_action(a)]
+        if broad and granted:
+            yield f"{label} statement {index} allows {', '.join(granted)} on all KMS keys"
+
+
 RULES = [
     no_admin_access,
     no_wildcard_actions,
@@ -630,4 +656,5 @@ RULES = [
     no_user_policies,
     role_policy_management_conflicts,
     role_no_self_escalation,
+    no_decrypt_on_all_keys,
 ]

@@ -1,4 +1,8 @@
-"""KMS rules: customer-managed keys, their key policies, and IAM grants of decrypt on all keys."""
+"""KMS rules: customer-managed keys and their key policies, and the stack rules on what uses a key
+(integrations and producers it must admit, keys nothing uses).
+
+IAM grants of decrypt on all keys are an IAM rule (`iam-policy-no-kms-decrypt-on-all-keys`, in
+iam.py)."""
 
 from __future__ import annotations
 
@@ -7,28 +11,31 @@ from collections.abc import Iterable, Iterator
 from ..lib.key_integrations import KEY_INTEGRATIONS, integration_problems
 from ..lib.policy_document import PolicyDocument, parse_policy
 from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
-from ..lib.semantics import is_broad_resource
 from ..lib.stack import Stack, StackResource
 from ..lib.undecided import undecided
 from ..lib.values import UNKNOWN, Unknown, is_unknown
 from ._common import (
+    AWS_MANAGED_KEY,
+    COMPOSITE_ALARM,
     EVENT_ARCHIVE,
     EVENT_BUS,
     EVENT_TARGET,
     KMS_ALIAS,
     KMS_KEY,
+    KMS_KEY_POLICY,
+    METRIC_ALARM,
     QUEUE,
+    SUBSCRIPTION,
     TOPIC,
+    grants_service,
     key_documents,
     key_for,
+    target_dead_letter_queues,
 )
-from .iam import PERMISSION_POLICY_TYPES, allow_statements
 
 KEY = "aws:kms/key:Key"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
-
-_DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
 
 
 @resource_rule(
@@ -202,28 +209,6 @@ def key_description(resource: Resource, context: Context) -> Iterable[str]:
         yield "key has no description"
 
 
-@resource_rule(
-    name="iam-policy-no-kms-decrypt-on-all-keys",
-    types=PERMISSION_POLICY_TYPES,
-    description="IAM policies do not allow kms:Decrypt or kms:ReEncryptFrom on all keys.",
-    severity=Severity.HIGH,
-    category=Category.SECURITY,
-    rationale="Decrypt on every key reads any data encrypted under any key of the account"
-    " (SH KMS.1 managed policies, SH KMS.2 inline policies).",
-    fix="Scope the statement's Resource to the key ARNs the workload uses.",
-    unknown="Skips a policy document while it (or any part of it) is unknown.",
-    anchors=("SH KMS.1", "SH KMS.2"),
-)
-def no_decrypt_on_all_keys(resource: Resource, context: Context) -> Iterable[str]:
-    for label, index, statement in allow_statements(resource):
-        broad = bool(statement.not_resources) or any(
-            is_broad_resource(r) and (r == "*" or ":kms:" in r) for r in statement.resources
-        )
-        granted = [a for a in _DECRYPT_ACTIONS if statement.covers_action(a)]
-        if broad and granted:
-            yield f"{label} statement {index} allows {', '.join(granted)} on all KMS keys"
-
-
 def _queue_at(stack: Stack, resource: StackResource, block: str) -> StackResource | None:
     """The queue `resource`'s `block.arn` names: by value, else (while the ARN is unknown in a
     preview) by the engine's property dependency on `block`."""
@@ -307,6 +292,137 @@ def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding
             yield Finding.on(key, f"key {key.name} (used by {user.name}, {name}): {problem}")
 
 
+KMS_PRODUCER_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+
+
+def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
+    """(destination queue/topic, the service principal that delivers to it)."""
+    for sub in stack.of_type(SUBSCRIPTION):
+        if sub.props.get("protocol") != "sqs":
+            continue
+        queues = stack.referenced(sub, "endpoint", QUEUE)
+        if isinstance(queues, list):
+            for queue in queues:
+                yield queue, "sns.amazonaws.com"
+    for target in stack.of_type(EVENT_TARGET):
+        for found in (
+            stack.referenced(target, "arn", QUEUE, TOPIC),
+            target_dead_letter_queues(stack, target),
+        ):
+            if isinstance(found, list):
+                for dest in found:
+                    yield dest, "events.amazonaws.com"
+    for alarm in stack.of_type(METRIC_ALARM, COMPOSITE_ALARM):
+        for actions in ("alarmActions", "okActions", "insufficientDataActions"):
+            topics = stack.referenced(alarm, actions, TOPIC)
+            if isinstance(topics, list):
+                for topic in topics:
+                    yield topic, "cloudwatch.amazonaws.com"
+
+
+@stack_rule(
+    name="kms-key-grants-producer-service",
+    description="The CMK of a queue/topic fed by SNS, EventBridge or CloudWatch grants that "
+    "service kms:GenerateDataKey* and kms:Decrypt.",
+    severity=Severity.HIGH,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap",),
+    rationale="The service encrypts the message with the destination's key; without the grant "
+    "deliveries fail silently. AWS-managed keys (alias/aws/sqs, alias/aws/sns) can never be "
+    "granted: their key policies are fixed (DESIGN deploy-time traps; SNS Developer Guide, "
+    "key management).",
+    fix="Add a key policy statement for Service <service> with kms:GenerateDataKey* and "
+    "kms:Decrypt (conditioned on aws:SourceArn), or use such a key.",
+    unknown="Says it cannot decide (advisory) "
+    "for a destination while its key reference or key policy is unknown; a key "
+    "outside the stack is trusted.",
+)
+def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for dest, service in sorted(set(_producer_edges(stack)), key=lambda e: (e[0].urn, e[1])):
+        reference = dest.props.get("kmsMasterKeyId")
+        key: object
+        if is_unknown(reference):
+            # A first preview: the key's ARN is unknown, its property dependency names it.
+            refs = stack.referenced(dest, "kmsMasterKeyId", KMS_KEY, KMS_ALIAS)
+            if not isinstance(refs, list) or not refs:
+                undecided(f"the key of {dest.name}")
+                continue
+            first = refs[0]
+            key = first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
+        elif not reference:
+            continue
+        elif managed := AWS_MANAGED_KEY.search(str(reference)):
+            yield Finding.on(
+                dest,
+                f"{dest.name} uses the AWS-managed {managed.group(1)}, which {service} can"
+                " never be granted",
+            )
+            continue
+        else:
+            key = key_for(stack, reference)
+        if not isinstance(key, StackResource):
+            if key is UNKNOWN:
+                undecided(f"the key of {dest.name}")
+            continue
+        docs = key_documents(stack, key)
+        if docs is UNKNOWN:
+            undecided(f"the policy of key {key.name}")
+            continue
+        if not grants_service(docs, service, KMS_PRODUCER_ACTIONS):  # type: ignore[arg-type]
+            yield Finding.on(
+                key,
+                f"key {key.name} (used by {dest.name}) does not grant {service} "
+                "kms:GenerateDataKey* and kms:Decrypt",
+            )
+
+
+@stack_rule(
+    name="kms-key-unused",
+    description="Every KMS key of the stack is used by some resource.",
+    severity=Severity.LOW,
+    category=Category.COST,
+    anchors=("stack-gap",),
+    rationale="A key costs $1 a month and widens what must be audited; unused keys are usually "
+    "a wiring mistake.",
+    fix="Use the key (kms_master_key_id, kms_key_arn, ...) or remove it.",
+    unknown="A property that depends on the key counts as a use even while its value is unknown.",
+)
+def kms_key_unused(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    aliases: dict[str, list[StackResource]] = {}
+    for alias in stack.of_type(KMS_ALIAS):
+        key = key_for(stack, alias.props.get("name"))
+        if isinstance(key, StackResource):
+            aliases.setdefault(key.urn, []).append(alias)
+    # What any other resource depends on, and the strings it holds, are gathered once: a
+    # scan of the whole stack per key grows with the square of the stack.
+    users = [r for r in stack if r.type not in (KMS_ALIAS, KMS_KEY_POLICY)]
+    depended = {u for r in users for urns in r.property_dependencies.values() for u in urns}
+    strings: list[tuple[str, str]] | None = None  # (urn, a string it holds)
+    for key in stack.of_type(KMS_KEY):
+        names = {key.urn} | {a.urn for a in aliases.get(key.urn, [])}
+        if names & depended:  # a key never depends on itself or its aliases
+            continue
+        identities = set(key.identities())
+        for alias in aliases.get(key.urn, []):
+            identities |= alias.identities()
+        if strings is None:
+            strings = [(r.urn, text) for r in users for text in _strings(r.props.to_dict())]
+        if not any(urn not in names and i in text for urn, text in strings for i in identities):
+            yield Finding.on(key, f"key {key.name} is not used by any resource of the stack")
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a (nested) property value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 RULES = [
     key_rotation_enabled,
     key_policy_no_public_principal,
@@ -315,6 +431,7 @@ RULES = [
     key_deletion_window,
     key_no_bypass_lockout_check,
     key_description,
-    no_decrypt_on_all_keys,
     key_policy_fits_integrations,
+    kms_key_grants_producer_service,
+    kms_key_unused,
 ]

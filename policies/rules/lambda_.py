@@ -1,22 +1,47 @@
-"""Lambda functions, permissions, function URLs and event source mappings."""
+"""Lambda functions, permissions, function URLs and event source mappings, and the stack rules that
+link a function to its alarm, log group, failure destination and role.
+
+The module name carries a trailing underscore because ``lambda`` is a Python keyword; its rules
+are named ``lambda-...``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..lib import (
+    UNKNOWN,
     Category,
     Context,
     Enforcement,
+    Finding,
+    PolicyDocument,
     Resource,
     Severity,
+    Stack,
+    StackResource,
     is_unknown,
+    parse_policy,
     resource_rule,
+    stack_rule,
     undecided,
 )
 from ..lib.secrets import describe, secrets_in_variable
 from ..lib.semantics import principal_admits_anyone, value_names_caller
-from ._common import EVENT_SOURCE_MAPPING, FUNCTION, FUNCTION_URL, PERMISSION
+from ._common import (
+    EVENT_INVOKE_CONFIG,
+    EVENT_SOURCE_MAPPING,
+    FUNCTION,
+    FUNCTION_URL,
+    IAM_POLICY,
+    LOG_GROUP,
+    PERMISSION,
+    QUEUE,
+    ROLE,
+    ROLE_POLICY,
+    ROLE_POLICY_ATTACHMENT,
+    alarms_on,
+    has_alarm_actions,
+)
 
 # Runtimes past their Lambda deprecation date (AWS Lambda runtimes page, Nov 2026).
 DEPRECATED_RUNTIMES = [
@@ -420,6 +445,194 @@ def lambda_esm_maximum_concurrency(r: Resource, ctx: Context) -> Iterator[str]:
         yield f"maximum concurrency {int(value)} is outside 2..1000"  # type: ignore[arg-type]
 
 
+@stack_rule(
+    name="lambda-function-error-alarm",
+    description="Every Lambda function has an alarm on its Errors metric with an action.",
+    severity=Severity.HIGH,
+    category=Category.RELIABILITY,
+    anchors=("stack-gap", "seed:001_25b97f9ce409c2fa.txt"),
+    rationale="Failing invocations are otherwise seen only by the users they fail (runbook "
+    "seed 001: error-rate alerts per function); anchors only check that alarms have actions.",
+    fix="Add a MetricAlarm on AWS/Lambda Errors, dimension FunctionName=<function name>, with "
+    "alarm_actions.",
+    unknown="Skips a function while an alarm's FunctionName dimension is unknown and not tied "
+    "to it by a property dependency.",
+)
+def lambda_function_error_alarm(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for fn in stack.of_type(FUNCTION):
+        alarms = alarms_on(stack, "AWS/Lambda", ("Errors",), "FunctionName", fn)
+        if alarms is UNKNOWN:
+            continue
+        if not [a for a in alarms if has_alarm_actions(a)]:  # type: ignore[union-attr]
+            yield Finding.on(fn, f"function {fn.name} has no Errors alarm with an action")
+
+
+def _function_log_group(stack: Stack, fn: StackResource) -> StackResource | object | None:
+    """The function's log group: loggingConfig.logGroup, or /aws/lambda/<name>."""
+    configured = fn.props.get("loggingConfig.logGroup")
+    if is_unknown(configured):
+        refs = stack.referenced(fn, "loggingConfig", LOG_GROUP)
+        return refs[0] if isinstance(refs, list) and refs else UNKNOWN
+    if configured:
+        found = stack.find(configured, LOG_GROUP)
+        return found if found is not None else "external"
+    for group in stack.of_type(LOG_GROUP):
+        if fn.urn in group.property_dependencies.get("name", ()):
+            return group
+    name = fn.props.get("name")
+    if is_unknown(name):
+        return UNKNOWN
+    return stack.find(f"/aws/lambda/{name}", LOG_GROUP)
+
+
+@stack_rule(
+    name="lambda-function-log-group-retention",
+    description="Every Lambda function writes to a log group of the stack that has a retention.",
+    severity=Severity.MEDIUM,
+    category=Category.COST,
+    enforcement=Enforcement.MANDATORY,  # Lambda's own log group never expires
+    anchors=("xtra:LambdaLogging",),
+    rationale="Lambda creates /aws/lambda/<name> on first invoke with no retention, outside the "
+    "program: logs are kept forever and the group survives the stack.",
+    fix="Create the log group (/aws/lambda/<name> or logging_config.log_group) with "
+    "retention_in_days.",
+    unknown="Skips a function while its name or logging config is unknown; a log group "
+    "configured outside the stack is trusted.",
+)
+def lambda_function_log_group_retention(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for fn in stack.of_type(FUNCTION):
+        group = _function_log_group(stack, fn)
+        if group is UNKNOWN or group == "external":
+            continue
+        if not isinstance(group, StackResource):
+            yield Finding.on(fn, f"function {fn.name} has no log group in the stack")
+            continue
+        days = group.props.number("retentionInDays")
+        if not is_unknown(days) and not days:
+            yield Finding.on(fn, f"log group of function {fn.name} has no retention")
+
+
+@stack_rule(
+    name="lambda-function-failure-destination",
+    description="Asynchronously invoked functions have a DLQ or an on-failure destination.",
+    severity=Severity.MEDIUM,
+    category=Category.RELIABILITY,
+    enforcement=Enforcement.ADVISORY,  # a function may be invoked only synchronously
+    anchors=("Srv:LambdaDLQ", "pk:LambdaDLQ", "CKV_AWS_116", "Srv:LambdaAsyncFailureDestination"),
+    rationale="Async events that fail after two retries are dropped without one. Functions "
+    "fed only by event source mappings (synchronous polling) are exempt: the queue's DLQ "
+    "covers them. Advisory: the pack cannot see every invoker.",
+    fix="Set dead_letter_config or an aws.lambda_.FunctionEventInvokeConfig with "
+    "destination_config.on_failure.",
+    unknown="Counts an unknown DLQ or destination as set.",
+)
+def lambda_function_failure_destination(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    polled: set[str] = set()
+    for mapping in stack.of_type(EVENT_SOURCE_MAPPING):
+        refs = stack.referenced(mapping, "functionName", FUNCTION)
+        if isinstance(refs, list):
+            polled.update(f.urn for f in refs)
+    configured: set[str] = set()
+    for config in stack.of_type(EVENT_INVOKE_CONFIG):
+        refs = stack.referenced(config, "functionName", FUNCTION)
+        destination = config.props.get("destinationConfig.onFailure.destination")
+        if isinstance(refs, list) and destination is not None:
+            configured.update(f.urn for f in refs)
+    for fn in stack.of_type(FUNCTION):
+        if fn.urn in polled or fn.urn in configured:
+            continue
+        if fn.props.get("deadLetterConfig.targetArn") is None:
+            yield Finding.on(fn, f"function {fn.name} has no DLQ or on-failure destination")
+
+
+def _role_documents(stack: Stack, role: StackResource) -> list[object]:
+    """Policy documents of a role: inline policies, RolePolicy and attached Policy resources."""
+    raw: list[object] = []
+    inline = role.props.array("inlinePolicies")
+    for item in inline if isinstance(inline, list) else []:
+        if isinstance(item, dict):
+            raw.append(item.get("policy"))
+    for policy in stack.of_type(ROLE_POLICY):
+        refs = stack.referenced(policy, "role", ROLE)
+        if isinstance(refs, list) and role in refs:
+            raw.append(policy.props.get("policy"))
+    for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT):
+        refs = stack.referenced(attachment, "role", ROLE)
+        if isinstance(refs, list) and role in refs:
+            policies = stack.referenced(attachment, "policyArn", IAM_POLICY)
+            for policy in policies if isinstance(policies, list) else []:
+                raw.append(policy.props.get("policy"))
+    return [parse_policy(r) for r in raw]
+
+
+QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage")
+
+
+@stack_rule(
+    name="lambda-role-least-privilege",
+    description="A function's role has no wildcard actions and scopes SQS consumption to the "
+    "queues mapped to it.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    enforcement=Enforcement.ADVISORY,  # the IAM rules already refuse wildcards everywhere
+    anchors=("Srv:LambdaStarPermissions", "stack-gap"),
+    rationale="Anchors only detect wildcards; tying sqs:ReceiveMessage to the ARNs of the "
+    "queues the function actually consumes catches a role copied from another function.",
+    fix="Grant sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on the mapped queue ARNs "
+    "only; list actions instead of wildcards.",
+    unknown="Says it cannot decide (advisory) "
+    "for a function while its role, policies or mappings are unknown.",
+)
+def lambda_role_least_privilege(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    consumed: dict[str, set[str]] = {}  # function URN -> ARNs of the queues mapped to it
+    unknown_urns: set[str] = set()
+    unresolved = False
+    for mapping in stack.of_type(EVENT_SOURCE_MAPPING):
+        queues = stack.referenced(mapping, "eventSourceArn", QUEUE)
+        functions = stack.referenced(mapping, "functionName", FUNCTION)
+        if queues is UNKNOWN or functions is UNKNOWN:
+            unresolved = True
+            continue
+        for fn in functions:  # type: ignore[union-attr]
+            for queue in queues:  # type: ignore[union-attr]
+                arn = queue.props.get("arn")
+                if isinstance(arn, str):
+                    consumed.setdefault(fn.urn, set()).add(arn)
+                else:
+                    unknown_urns.add(fn.urn)
+    for fn in stack.of_type(FUNCTION):
+        roles = stack.referenced(fn, "role", ROLE)
+        if roles is UNKNOWN or not roles:
+            continue
+        mapped = consumed.get(fn.urn, set())
+        unknown = unresolved or fn.urn in unknown_urns
+        for role in roles:  # type: ignore[union-attr]
+            docs = _role_documents(stack, role)
+            if any(d is UNKNOWN for d in docs):
+                undecided(f"a policy of role {role.name}")
+                continue
+            for doc in docs:
+                if not isinstance(doc, PolicyDocument):
+                    continue
+                for s in doc.allow_statements():
+                    if s.wildcard_actions():
+                        yield Finding.on(
+                            fn, f"role of {fn.name} allows wildcard actions {s.wildcard_actions()}"
+                        )
+                    elif not any(s.covers_action(a) for a in QUEUE_CONSUMER_ACTIONS):
+                        continue
+                    elif unknown:
+                        undecided(f"the ARN of a queue mapped to {fn.name}")
+                    else:
+                        extra = [r for r in s.resources if r not in mapped]
+                        if extra:
+                            yield Finding.on(
+                                fn,
+                                f"role of {fn.name} may consume {extra}, not mapped to the "
+                                "function",
+                            )
+
+
 RULES = [
     lambda_function_supported_runtime,
     lambda_permission_not_public,
@@ -437,6 +650,10 @@ RULES = [
     lambda_esm_report_batch_item_failures,
     lambda_esm_batching_bounded,
     lambda_esm_maximum_concurrency,
+    lambda_function_error_alarm,
+    lambda_function_log_group_retention,
+    lambda_function_failure_destination,
+    lambda_role_least_privilege,
 ]
 
 EXCLUDED_ANCHORS = {

@@ -1,4 +1,5 @@
-"""SNS topics, topic policies and subscriptions."""
+"""SNS topics, topic policies and subscriptions, and the stack rules on their policies (TLS only,
+subscribed queues admit the topic)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,25 @@ from ..lib import (
     UNKNOWN,
     Category,
     Context,
+    Finding,
     Resource,
     Severity,
+    Stack,
     is_unknown,
     parse_policy,
     resource_rule,
+    stack_rule,
     undecided,
 )
-from ._common import SUBSCRIPTION, TOPIC, TOPIC_POLICY, public_statements
+from ._common import (
+    QUEUE,
+    SUBSCRIPTION,
+    TOPIC,
+    TOPIC_POLICY,
+    documents,
+    public_statements,
+    queue_documents,
+)
 
 POLICY_HOLDERS = (TOPIC, TOPIC_POLICY)
 _ACCOUNT = re.compile(r"^(?:arn:[^:]+:iam::)?(\d{12})(?::|$)")
@@ -139,10 +151,78 @@ def sns_subscription_redrive_policy(r: Resource, ctx: Context) -> Iterator[str]:
         yield f"subscription {r.name} has no redrive policy with a deadLetterTargetArn"
 
 
+@stack_rule(
+    name="sns-topic-policy-tls-only",
+    description="Every topic has a policy (inline or TopicPolicy) denying non-TLS publishing.",
+    severity=Severity.MEDIUM,
+    category=Category.SECURITY,
+    anchors=("AwsSolutions-SNS3",),
+    rationale="Publishers over plain HTTP expose notifications (cdk-nag SNS3); the inline "
+    "policy and TopicPolicy resources are both considered.",
+    fix="Add a Deny statement for Principal '*', Action 'sns:Publish', Condition Bool "
+    "aws:SecureTransport=false.",
+    unknown="Says it cannot decide (advisory) "
+    "for a topic while any policy document for it, or a TopicPolicy's arn, is unknown.",
+)
+def sns_topic_policy_tls_only(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for topic in stack.of_type(TOPIC):
+        docs = documents(stack, topic, "policy", TOPIC_POLICY, "arn")
+        if docs is UNKNOWN:
+            undecided(f"a policy of topic {topic.name}")
+            continue
+        if not any(d.denies_insecure_transport("sns", "sns:Publish") for d in docs):  # type: ignore[union-attr]
+            yield Finding.on(topic, f"topic {topic.name} does not deny publishing without TLS")
+
+
+@stack_rule(
+    name="sns-subscribed-queue-policy",
+    description="A queue subscribed to a topic admits sns.amazonaws.com only for that topic.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    anchors=("stack-gap",),
+    rationale="Without the grant deliveries fail; a grant without aws:SourceArn lets any topic "
+    "in any account send (checkov checks only `*` principals, CKV_AWS_364 only Lambda).",
+    fix="Queue policy statement: Service sns.amazonaws.com, sqs:SendMessage, Condition "
+    "ArnEquals aws:SourceArn=<topic ARN>.",
+    unknown="Says it cannot decide (advisory) "
+    "for a subscription while its queue, topic ARN or the queue's policies are unknown.",
+)
+def sns_subscribed_queue_policy(stack: Stack, ctx: Context) -> Iterator[Finding]:
+    for sub in stack.of_type(SUBSCRIPTION):
+        if sub.props.get("protocol") != "sqs":
+            continue
+        queues = stack.referenced(sub, "endpoint", QUEUE)
+        topic_arn = sub.props.get("topic")
+        if queues is UNKNOWN or is_unknown(topic_arn):
+            undecided(f"the queue or topic of subscription {sub.name}")
+            continue
+        for queue in queues:  # type: ignore[union-attr]
+            docs = queue_documents(stack, queue)
+            if docs is UNKNOWN:
+                undecided(f"a policy of queue {queue.name}")
+                continue
+            statements = [
+                s
+                for d in docs  # type: ignore[union-attr]
+                for s in d.statements
+                if s.allows and "sns.amazonaws.com" in s.principal_values("Service")
+            ]
+            if not any(topic_arn in s.condition_values("aws:SourceArn") for s in statements):
+                yield Finding.on(
+                    queue, f"queue {queue.name} does not admit sns.amazonaws.com for {topic_arn}"
+                )
+            elif any(not s.condition_values("aws:SourceArn") for s in statements):
+                yield Finding.on(
+                    queue, f"queue {queue.name} admits sns.amazonaws.com without aws:SourceArn"
+                )
+
+
 RULES = [
     sns_topic_encrypted,
     sns_topic_policy_not_public,
     sns_topic_policy_no_cross_account,
     sns_topic_delivery_status_logging,
     sns_subscription_redrive_policy,
+    sns_topic_policy_tls_only,
+    sns_subscribed_queue_policy,
 ]

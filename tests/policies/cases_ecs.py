@@ -1,4 +1,4 @@
-"""Cases for the ECS rules (containerDefinitions travel as a JSON string)."""
+"""Cases for policies/rules/ecs.py (containerDefinitions travel as a JSON string)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,47 @@ def cluster(name: str, **inputs: object) -> object:
 
 INSIGHTS = [{"name": "containerInsights", "value": "enhanced"}]
 EXEC = {"kmsKeyId": KEY, "logging": "DEFAULT"}
+
+# Fixtures of the sub-block cases.
+MOUNTS = "ecs-task-no-host-control-mounts"
+CAPS = "ecs-task-no-dangerous-capabilities"
+
+
+def agent_task(name: str, container: dict, volumes: list | None = None) -> object:
+    definition = {"name": "agent", "image": "public.ecr.aws/datadog/agent:7", **container}
+    props: dict = {"family": name, "containerDefinitions": json.dumps([definition])}
+    if volumes is not None:
+        props["volumes"] = volumes
+    return res(TASK, name, props)
+
+
+def caps(*added: str) -> dict:
+    return {"linuxParameters": {"capabilities": {"add": list(added), "drop": ["ALL"]}}}
+
+
+# Fixtures of the secret cases.
+ECS = "ecs-task-no-secrets-in-environment"
+
+
+def container_task(name: str, **container: object) -> object:
+    definition = {"name": "app", "image": "public.ecr.aws/docker/library/busybox:1.36", **container}
+    return res(TASK, name, {"family": name, "containerDefinitions": json.dumps([definition])})
+
+
+HARMLESS = {
+    "PASSENGER_COUNT": "4",
+    "PASSENGER_MANIFEST_BUCKET": "manifests-prod",
+    "TOKEN_ENDPOINT": "https://auth.example.com/oauth2/token",
+    "TOKEN_TTL_SECONDS": "3600",
+    "PASSWORD_MIN_LENGTH": "12",
+    "DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-db-Xy12Ab",
+    "DB_SECRET_NAME": "prod/orders/db",
+    "API_KEY_PARAMETER": "/prod/orders/partner-api-key",
+    "GIT_SHA": "3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+    "QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+    "POWERTOOLS_SERVICE_NAME": "orders",
+}
+
 
 CASES = [
     Case.passes("ecs-cluster-container-insights", cluster("enhanced", settings=INSIGHTS)),
@@ -211,4 +252,81 @@ CASES = [
         service("deadlock", deploymentMinimumHealthyPercent=100, deploymentMaximumPercent=100),
     ),
     Case.fails("ecs-service-healthy-percent", service("zero", deploymentMinimumHealthyPercent=0)),
+    # Types and sub-blocks the rules used to skip.
+    # ECS host volumes and mount points
+    Case.passes(
+        MOUNTS,
+        agent_task(
+            "scratch",
+            {"mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}]},
+            [{"name": "tmp"}, {"name": "cache", "hostPath": "/mnt/cache"}],
+        ),
+    ),
+    Case.fails(
+        MOUNTS,
+        agent_task(
+            "docker-socket-ro",
+            {
+                "mountPoints": [
+                    {
+                        "sourceVolume": "docker",
+                        "containerPath": "/var/run/docker.sock",
+                        "readOnly": True,
+                    }
+                ]
+            },
+            [{"name": "docker", "hostPath": "/var/run/docker.sock"}],
+        ),
+    ),
+    Case.fails(
+        MOUNTS,
+        agent_task(
+            "host-root",
+            {"mountPoints": [{"sourceVolume": "host", "containerPath": "/host"}]},
+            [{"name": "host", "hostPath": "//"}],
+        ),
+    ),
+    Case.fails(
+        MOUNTS,
+        agent_task("proc", {}, [{"name": "proc", "hostPath": "/proc/"}]),
+    ),
+    Case.passes(
+        MOUNTS,
+        res(
+            TASK,
+            "volumes-unknown",
+            {"family": "x", "volumes": UNKNOWN_STRING, "containerDefinitions": "[]"},
+        ),
+    ),
+    # Linux capabilities
+    Case.passes(CAPS, agent_task("bind-low-port", caps("NET_BIND_SERVICE"))),
+    Case.fails(CAPS, agent_task("sys-admin", caps("SYS_ADMIN"))),
+    Case.fails(CAPS, agent_task("cap-prefixed", caps("cap_net_admin"))),
+    Case.fails(CAPS, agent_task("all-caps", caps("ALL"))),
+    # Secrets judged by value (detect-secrets): names that merely contain PASS or TOKEN, and
+    # references to secrets kept elsewhere, pass.
+    # ECS environment, command and entry point
+    Case.passes(
+        ECS,
+        container_task(
+            "harmless-env",
+            environment=[{"name": k, "value": v} for k, v in HARMLESS.items()],
+            command=["sh", "-c", 'mysql -u app -p"$DB_PASSWORD" -h db orders < /init.sql'],
+        ),
+    ),
+    Case.fails(
+        ECS,
+        container_task("env-db-pass", environment=[{"name": "DB_PASS", "value": "Orders2024"}]),
+    ),
+    Case.fails(
+        ECS,
+        container_task("command-password", command=["./migrate", "--password=Wq8tZ4mK", "up"]),
+    ),
+    Case.fails(
+        ECS,
+        container_task(
+            "entrypoint-mysql",
+            entryPoint=["sh", "-c", "mysql -u admin -pWq8tZ4mK -h db orders"],
+        ),
+    ),
 ]

@@ -1,8 +1,8 @@
-"""Cases for the ELBv2 rules, under both the aws:lb and the aws:alb type tokens."""
+"""Cases for policies/rules/elb.py, under both the aws:lb and the aws:alb type tokens."""
 
 from __future__ import annotations
 
-from tests.policies.harness import UNKNOWN_STRING, Case, res
+from tests.policies.harness import UNKNOWN_STRING, Case, out, res
 
 LB = "aws:lb/loadBalancer:LoadBalancer"
 ALB = "aws:alb/loadBalancer:LoadBalancer"
@@ -81,6 +81,50 @@ _association = res(
     deps={"resourceArn": [_protected]},
 )
 
+# Fixtures of the value-form cases.
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+ALB_LISTENER_RULE = "aws:alb/listenerRule:ListenerRule"
+
+API_TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/1"
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
+FORWARD_TO_API = {"type": "forward", "targetGroupArn": API_TG_ARN}
+
+HTTPS_ONLY = "elb-listener-https-only"
+TLS_POLICY = "elb-listener-tls-policy"
+RULE_HTTPS = "elb-listener-rule-https-only"
+
+
+def listener(name: str, **props: object) -> object:
+    return res(LISTENER, name, {"loadBalancerArn": LB_ARN, **props})
+
+
+def redirect(protocol: str = "HTTPS", kind: str = "redirect") -> dict:
+    return {
+        "type": kind,
+        "redirect": {"protocol": protocol, "port": "443", "statusCode": "HTTP_301"},
+    }
+
+
+_http = listener("http", port=80, protocol="HTTP", defaultActions=[redirect()])
+_https = listener(
+    "https",
+    port=443,
+    protocol="HTTPS",
+    certificateArn=CERT,
+    sslPolicy="ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    defaultActions=[FORWARD_TO_API],
+)
+
+
+def listener_rule(name: str, on: object, actions: list, type_: str = LISTENER_RULE) -> object:
+    return res(
+        type_,
+        name,
+        {"listenerArn": out(on, "arn"), "priority": 10, "actions": actions},
+        deps={"listenerArn": [on]},
+    )
+
+
 CASES = [
     Case.passes("elb-access-logs-enabled", lb("logged")),
     Case.passes("elb-access-logs-enabled", lb("logs-unknown", accessLogs=UNKNOWN_STRING)),
@@ -156,4 +200,71 @@ CASES = [
     Case.passes(_waf, _protected, _association),
     Case.passes(_waf, lb("internal", internal=True)),
     Case.fails(_waf, _public_alb, _protected, _association, on=_public_alb),
+    # Values in the forms the provider and AWS accept.
+    # Listener protocol and action type in any case (the provider upper-cases the protocol).
+    Case.fails(
+        HTTPS_ONLY,
+        listener("lower-http", port=80, protocol="http", defaultActions=[FORWARD_TO_API]),
+    ),
+    Case.fails(HTTPS_ONLY, listener("no-protocol", port=80, defaultActions=[FORWARD_TO_API])),
+    Case.passes(
+        HTTPS_ONLY,
+        listener(
+            "lower-redirect", port=80, protocol="http", defaultActions=[redirect(kind="REDIRECT")]
+        ),
+    ),
+    Case.fails(
+        HTTPS_ONLY,
+        listener(
+            "redirect-same-protocol",
+            port=80,
+            protocol="HTTP",
+            defaultActions=[redirect("#{protocol}")],
+        ),
+    ),
+    # TLS policies: AWS's post-quantum policies pass, whatever the protocol's case.
+    Case.passes(TLS_POLICY, _https),
+    Case.passes(
+        TLS_POLICY,
+        listener(
+            "nlb-tls-pq",
+            port=443,
+            protocol="tls",
+            certificateArn=CERT,
+            sslPolicy="ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            defaultActions=[FORWARD_TO_API],
+        ),
+    ),
+    Case.fails(
+        TLS_POLICY,
+        listener(
+            "lower-https-old-policy",
+            port=443,
+            protocol="https",
+            certificateArn=CERT,
+            sslPolicy="ELBSecurityPolicy-2016-08",
+            defaultActions=[FORWARD_TO_API],
+        ),
+    ),
+    Case.fails(
+        "elb-listener-acm-certificate",
+        listener(
+            "lower-https-no-cert", port=443, protocol="Https", defaultActions=[FORWARD_TO_API]
+        ),
+    ),
+    # Listener rules on a plain-HTTP listener.
+    Case.fails(
+        RULE_HTTPS,
+        _http,
+        listener_rule("api-over-http", _http, [{"type": "Forward", "targetGroupArn": API_TG_ARN}]),
+        on=listener_rule("api-over-http", _http, [FORWARD_TO_API]),
+    ),
+    Case.fails(
+        RULE_HTTPS,
+        _http,
+        listener_rule("alb-token", _http, [FORWARD_TO_API], type_=ALB_LISTENER_RULE),
+        on=listener_rule("alb-token", _http, [FORWARD_TO_API], type_=ALB_LISTENER_RULE),
+    ),
+    Case.passes(RULE_HTTPS, _https, listener_rule("api-over-https", _https, [FORWARD_TO_API])),
+    Case.passes(RULE_HTTPS, _http, listener_rule("legacy-redirect", _http, [redirect()])),
 ]

@@ -1,4 +1,4 @@
-"""Cases for the KMS rules."""
+"""Cases for policies/rules/kms.py: keys, key policies, and what uses a key."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from tests.policies.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Case, out, res
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
-ROLE = "aws:iam/role:Role"
-POLICY = "aws:iam/policy:Policy"
+
 ROOT = "arn:aws:iam::123456789012:root"
-KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1111"
 
 
 def doc(*statements: dict) -> str:
@@ -40,13 +38,8 @@ def key(name: str, **changes: object) -> object:
     return res(KEY, name, {k: v for k, v in inputs.items() if v is not None})
 
 
-def iam_policy(name: str, statement: dict) -> object:
-    return res(POLICY, name, {"policy": doc(statement)})
-
-
 _rot = "kms-key-rotation-enabled"
 _pub = "kms-key-policy-no-public-principal"
-_dec = "iam-policy-no-kms-decrypt-on-all-keys"
 
 # --- kms-key-policy-fits-integrations: keys of EventBridge buses, archives and targets
 _FIT = "kms-key-policy-fits-integrations"
@@ -154,6 +147,166 @@ _INTEGRATION_CASES = [
     ),
 ]
 
+# Fixtures of the linked-stack cases.
+Q = "aws:sqs/queue:Queue"
+
+T = "aws:sns/topic:Topic"
+
+SUB = "aws:sns/topicSubscription:TopicSubscription"
+
+
+def key_policy(*services: str) -> str:
+    statements = [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ]
+    for service in services:
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                "Resource": "*",
+            }
+        )
+    return doc(*statements)
+
+
+ALERTS_TOPIC = res(T, "alerts", {})
+TOPIC_ARN = out(ALERTS_TOPIC, "arn")
+
+# --- SNS -> SQS, keys
+KEY_OK = res(KEY, "queue-key", {"policy": key_policy("sns.amazonaws.com")})
+KEY_NO_GRANT = res(KEY, "queue-key-bare", {"policy": key_policy()})
+SUB_QUEUE = res(Q, "fanout", {"kmsMasterKeyId": out(KEY_OK, "arn")})
+SUB_QUEUE_BARE_KEY = res(Q, "fanout-bare", {"kmsMasterKeyId": out(KEY_NO_GRANT, "arn")})
+SUBSCRIPTION = res(
+    SUB, "fanout-sub", {"topic": TOPIC_ARN, "protocol": "sqs", "endpoint": out(SUB_QUEUE, "arn")}
+)
+SUBSCRIPTION_BARE = res(
+    SUB,
+    "fanout-bare-sub",
+    {"topic": TOPIC_ARN, "protocol": "sqs", "endpoint": out(SUB_QUEUE_BARE_KEY, "arn")},
+)
+
+UNUSED_KEY = res(KEY, "spare-key", {"policy": key_policy()})
+AWS_KEY_QUEUE = res(Q, "aws-key-queue", {"kmsMasterKeyId": "alias/aws/sqs"})
+AWS_KEY_SUB = res(
+    SUB,
+    "aws-key-sub",
+    {"topic": TOPIC_ARN, "protocol": "sqs", "endpoint": out(AWS_KEY_QUEUE, "arn")},
+)
+
+# Fixtures of the policy-semantics cases.
+ACCOUNT = "123456789012"
+
+
+def key_allowing(name: str, *statements: dict) -> object:
+    admin = {
+        "Sid": "Admin",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    return res(
+        KEY,
+        name,
+        {"description": "orders", "enableKeyRotation": True, "policy": doc(admin, *statements)},
+    )
+
+
+def use_key(principal: object, condition: dict | None = None) -> dict:
+    statement = {
+        "Sid": "Use",
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+_kms = "kms-key-policy-no-public-principal"
+
+# Fixtures of the sub-block cases.
+QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+KEY_GRANT = "kms-key-grants-producer-service"
+
+
+def rule(name: str, pattern: dict) -> object:
+    return res(RULE, name, {"eventBusName": "orders", "eventPattern": json.dumps(pattern)})
+
+
+_rule = rule("deliveries", {"source": ["deliveries"]})
+_dlq = res(QUEUE, "deliveries-dlq", {"kmsMasterKeyId": "alias/aws/sqs"})
+
+
+def _dlq_policy(queue: object, source: str | None) -> object:
+    statement: dict = {
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": out(queue, "arn"),
+    }
+    if source:
+        statement["Condition"] = {"ArnEquals": {"aws:SourceArn": source}}
+    return res(
+        QUEUE_POLICY,
+        f"{queue.name}-policy",
+        {"queueUrl": out(queue, "url"), "policy": json.dumps({"Statement": [statement]})},
+        deps={"queueUrl": [queue]},
+    )
+
+
+def _target(name: str, dlq: object) -> object:
+    return res(
+        TARGET,
+        name,
+        {
+            "rule": out(_rule, "name"),
+            "arn": "arn:aws:lambda:us-east-1:123456789012:function:deliver",
+            "deadLetterConfig": {"arn": out(dlq, "arn")},
+        },
+        deps={"rule": [_rule], "deadLetterConfig": [dlq]},
+    )
+
+
+_managed_topic = res(TOPIC, "alarms-managed-key", {"kmsMasterKeyId": "alias/aws/sns"})
+_managed_topic_arn_alias = res(
+    TOPIC,
+    "alarms-managed-key-arn",
+    {"kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:alias/aws/sns"},
+)
+
+
+def _alarm(name: str, topic: object, prop: str = "alarmActions") -> object:
+    return res(
+        ALARM,
+        name,
+        {
+            "namespace": "AWS/SQS",
+            "metricName": "ApproximateNumberOfMessagesVisible",
+            "comparisonOperator": "GreaterThanThreshold",
+            "threshold": 0,
+            "evaluationPeriods": 1,
+            "period": 60,
+            "statistic": "Sum",
+            prop: [out(topic, "arn")],
+        },
+        deps={prop: [topic]},
+    )
+
+
 CASES = [
     Case.passes(_rot, key("rotating")),
     Case.passes(
@@ -192,42 +345,78 @@ CASES = [
     Case.passes("kms-key-description", key("described")),
     Case.fails("kms-key-description", key("blank", description="  ")),
     Case.fails("kms-key-description", key("missing", description=None)),
-    Case.passes(
-        _dec,
-        iam_policy("one-key", {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN}),
-    ),
-    Case.passes(
-        _dec, iam_policy("deny-all", {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"})
-    ),
-    Case.fails(
-        _dec, iam_policy("star", {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
-    ),
-    Case.fails(
-        _dec,
-        iam_policy(
-            "all-keys-arn",
-            {
-                "Effect": "Allow",
-                "Action": ["kms:ReEncrypt*"],
-                "Resource": "arn:aws:kms:*:123456789012:key/*",
-            },
-        ),
-    ),
-    Case.fails(
-        _dec,
-        res(
-            ROLE,
-            "inline",
-            {
-                "assumeRolePolicy": doc(),
-                "inlinePolicies": [
-                    {
-                        "name": "k",
-                        "policy": doc({"Effect": "Allow", "Action": "kms:*", "Resource": ["*"]}),
-                    }
-                ],
-            },
-        ),
-    ),
     *_INTEGRATION_CASES,
+    # Small linked stacks (stack rules).
+    Case.passes("kms-key-grants-producer-service", ALERTS_TOPIC, KEY_OK, SUB_QUEUE, SUBSCRIPTION),
+    Case.fails(
+        "kms-key-grants-producer-service",
+        ALERTS_TOPIC,
+        KEY_NO_GRANT,
+        SUB_QUEUE_BARE_KEY,
+        SUBSCRIPTION_BARE,
+        on=KEY_NO_GRANT,
+    ),
+    Case.fails(
+        "kms-key-grants-producer-service",
+        ALERTS_TOPIC,
+        AWS_KEY_QUEUE,
+        AWS_KEY_SUB,
+        on=AWS_KEY_QUEUE,
+        label="aws-managed-key",
+    ),
+    Case.passes("kms-key-unused", KEY_OK, SUB_QUEUE),
+    Case.fails("kms-key-unused", KEY_OK, SUB_QUEUE, UNUSED_KEY, on=UNUSED_KEY),
+    # Policy semantics: conditions judged by operator and value, resources by meaning,
+    # NotAction/NotResource/NotPrincipal shapes. An evasion the pack once missed fails; a correct
+    # program in an unusual form passes.
+    # --- KMS: kms:ViaService alone admits every account calling through the service
+    Case.fails(
+        _kms,
+        key_allowing(
+            "via-service-only",
+            use_key(
+                {"AWS": "*"}, {"StringEquals": {"kms:ViaService": "sqs.us-east-1.amazonaws.com"}}
+            ),
+        ),
+    ),
+    Case.passes(
+        _kms,
+        key_allowing(
+            "via-service-and-caller",
+            use_key(
+                {"AWS": "*"},
+                {
+                    "StringEquals": {
+                        "kms:ViaService": "sqs.us-east-1.amazonaws.com",
+                        "kms:CallerAccount": ACCOUNT,
+                    }
+                },
+            ),
+        ),
+    ),
+    Case.fails(
+        _kms,
+        key_allowing(
+            "caller-if-exists",
+            use_key({"AWS": "*"}, {"StringEqualsIfExists": {"kms:CallerAccount": ACCOUNT}}),
+        ),
+    ),
+    # Types and sub-blocks the rules used to skip.
+    Case.fails(
+        KEY_GRANT,
+        _dlq,
+        _rule,
+        _dlq_policy(_dlq, out(_rule, "arn")),
+        _target("to-fn-aws-key-dlq", _dlq),
+        label="dlq-aws-managed-key",
+    ),
+    Case.fails(
+        KEY_GRANT, _managed_topic, _alarm("dlq-depth", _managed_topic), label="alarm-aws-sns-key"
+    ),
+    Case.fails(
+        KEY_GRANT,
+        _managed_topic_arn_alias,
+        _alarm("dlq-depth-ok", _managed_topic_arn_alias, "okActions"),
+        label="ok-action-aws-sns-key-arn",
+    ),
 ]

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.policies import cases_ecs, cases_elb, cases_secrets, cases_subblocks, cases_values
+from tests.policies import (
+    cases_dynamodb,
+    cases_ec2,
+    cases_ecs,
+    cases_elb,
+    cases_eventbridge,
+    cases_required_tags,
+    cases_ssm,
+)
 from tools.preview.analyzer import PolicyPackProcess
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
@@ -16,7 +24,8 @@ PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 
 def _resources() -> list:
     seen: dict[str, object] = {}
-    for module in (cases_ecs, cases_elb, cases_secrets, cases_subblocks, cases_values):
+    modules = (cases_dynamodb, cases_ec2, cases_ecs, cases_elb, cases_eventbridge)
+    for module in (*modules, cases_required_tags, cases_ssm):
         for case in module.CASES:
             for resource in case.resources:
                 seen.setdefault(resource.urn, resource)

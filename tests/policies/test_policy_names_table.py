@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi_aws
 import pytest
 
-from policies.rules.names import NAMESPACES
+from policies.rules.physical_names import NAMESPACES
 
 
 def _resource_classes() -> dict[str, type]:

@@ -1,4 +1,4 @@
-"""Cases for the Auto Scaling group rules."""
+"""Cases for policies/rules/asg.py: the Auto Scaling group rules."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ _partial = res(
     {"groupNames": ["notified"], "topicArn": TOPIC_ARN, "notifications": EVENTS[1::2]},
     deps={"groupNames": [_notified]},
 )
+
 
 CASES = [
     Case.passes("asg-launch-template", group("mixed")),

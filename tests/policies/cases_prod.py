@@ -1,4 +1,4 @@
-"""Cases for policies/rules/protection.py: stateful resources are protected in prod."""
+"""Cases for policies/rules/prod.py: stateful resources are protected in prod."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def _stateful(prefix: str, tags: dict[str, str], *, protect: bool) -> list:
 PROTECTED = _stateful("kept", PROD, protect=True)
 DEV = _stateful("scratch", GOOD_TAGS, protect=False)
 UNPROTECTED_DLQ = res(QUEUE, "orders-dlq", {"tags": PROD})
+
 
 CASES = [
     Case.passes(_RULE, *PROTECTED, label="prod-protected"),

@@ -1,4 +1,5 @@
-"""Cases for physical-names-unique: two resources of one AWS namespace, one explicit name.
+"""Cases for policies/rules/physical_names.py (physical-names-unique): two resources of one
+AWS namespace, one explicit name.
 
 The violation is on every claimant but the one with the smallest URN (a stable choice)."""
 
@@ -25,6 +26,7 @@ consumer_alias = res(
     ALIAS, "order-billing-consumer-key-alias", {"name": "alias/app-order-billing-key"}
 )
 records_alias = res(ALIAS, "order-billing-records-alias", {"name": "alias/app-order-records-key"})
+
 
 CASES = [
     Case.fails(POLICY, table_alias, consumer_alias, on=table_alias, label="alias-twice"),

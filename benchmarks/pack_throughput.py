@@ -1,9 +1,11 @@
 """Measure the pack's throughput over gRPC, with and without the per-request conversion cache.
 
-``python -m policies.tools.bench [--copies N]`` runs a synthetic event-driven stack (queues,
-DLQs, functions, mappings, alarms, topics) under the offline preview's mocks, starts the pack
-twice (``AWS_PLATFORM_POLICY_CACHE=0`` then ``1``), and prints policy evaluations per second
-for Analyze (every resource) and AnalyzeStack. A development tool: the engine never loads it.
+``python -m benchmarks.pack_throughput [--copies N]`` runs a synthetic event-driven stack
+(queues, DLQs, functions, mappings, alarms, topics) under the offline preview's mocks, starts the
+pack twice (``AWS_PLATFORM_POLICY_CACHE=0`` then ``1``), and prints policy evaluations per second
+for Analyze (every resource) and AnalyzeStack. Run by hand (``make bench`` does not run it); it
+lives outside ``policies/`` because it drives the pack through ``tools.preview``, which the pack
+never imports.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-PACK_DIR = Path(__file__).resolve().parent.parent
+PACK_DIR = Path(__file__).resolve().parents[1] / "policies"
 
 
 def _program(copies: int) -> None:

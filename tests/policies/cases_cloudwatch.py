@@ -1,14 +1,21 @@
-"""Cases for cloudwatch-alarm-metric-exists: alarms on metrics AWS publishes, with the
-dimension sets it publishes them with (including metric math and custom-bus rule metrics)."""
+"""Cases for policies/rules/cloudwatch.py: log groups and alarms, what alarms watch
+(cloudwatch-alarm-metric-exists) and where their actions go."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.policies.harness import UNKNOWN_OBJECT, UNKNOWN_STRING, Case, res
+from tests.policies.harness import UNKNOWN_OBJECT, UNKNOWN_STRING, Case, out, res
 
-POLICY = "cloudwatch-alarm-metric-exists"
+LOGS = "aws:cloudwatch/logGroup:LogGroup"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1111"
+
+TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts"
+
+# Fixtures of the alarm-metric cases.
+POLICY = "cloudwatch-alarm-metric-exists"
+
 RULE = "aws:cloudwatch/eventRule:EventRule"
 BUS_ARN = "arn:aws:events:us-east-1:123456789012:event-bus/orders"
 
@@ -62,7 +69,80 @@ arn_bus_rule = res(RULE, "returns", {"name": "returns", "eventBusName": BUS_ARN}
 default_bus_rule = res(RULE, "nightly", {"name": "nightly"})
 TABLE = {"TableName": "orders"}
 
+# Fixtures of the linked-stack cases.
+T = "aws:sns/topic:Topic"
+
+FN = "aws:lambda/function:Function"
+
+
+def alarm_on(
+    name: str,
+    namespace: str,
+    metric: str,
+    dimension: str,
+    value: str,
+    actions: list[str] | None = None,
+) -> object:
+    return res(
+        ALARM,
+        name,
+        {
+            "namespace": namespace,
+            "metricName": metric,
+            "dimensions": {dimension: value},
+            "comparisonOperator": "GreaterThanThreshold",
+            "threshold": 0,
+            "evaluationPeriods": 1,
+            "period": 60,
+            "statistic": "Sum",
+            "alarmActions": actions if actions is not None else [ALERTS_ARN],
+        },
+    )
+
+
+TOPIC = res(T, "alerts", {})
+ALERTS_ARN = out(TOPIC, "arn")
+
+# --- consumer timing
+CONSUMER = res(FN, "consumer", {"timeout": 30, "runtime": "python3.13"})
+
+# --- functions: alarms, logs, destinations
+FN_ALARM = alarm_on(
+    "consumer-errors", "AWS/Lambda", "Errors", "FunctionName", out(CONSUMER, "name")
+)
+
+
 CASES = [
+    # CloudWatch
+    Case.passes("cloudwatch-log-group-retention", res(LOGS, "kept", {"retentionInDays": 30})),
+    Case.passes(
+        "cloudwatch-log-group-retention",
+        res(LOGS, "unknown", {"retentionInDays": "3eeb2bf0-c639-47a8-9e75-3b44932eb421"}),
+    ),
+    Case.fails("cloudwatch-log-group-retention", res(LOGS, "forever", {})),
+    Case.passes(
+        "cloudwatch-log-group-retention-one-year", res(LOGS, "year", {"retentionInDays": 400})
+    ),
+    Case.fails(
+        "cloudwatch-log-group-retention-one-year", res(LOGS, "week", {"retentionInDays": 7})
+    ),
+    Case.passes("cloudwatch-log-group-customer-managed-key", res(LOGS, "cmk", {"kmsKeyId": KEY})),
+    Case.fails("cloudwatch-log-group-customer-managed-key", res(LOGS, "plain", {})),
+    Case.passes("cloudwatch-alarm-has-action", res(ALARM, "paging", {"alarmActions": [TOPIC_ARN]})),
+    Case.fails("cloudwatch-alarm-has-action", res(ALARM, "silent", {"alarmActions": []})),
+    Case.passes("cloudwatch-alarm-actions-enabled", res(ALARM, "on", {"actionsEnabled": True})),
+    Case.fails("cloudwatch-alarm-actions-enabled", res(ALARM, "off", {"actionsEnabled": False})),
+    Case.passes(
+        "cloudwatch-alarm-treat-missing-data",
+        res(ALARM, "explicit", {"treatMissingData": "notBreaching"}),
+    ),
+    Case.fails("cloudwatch-alarm-treat-missing-data", res(ALARM, "implicit", {})),
+    Case.fails(
+        "cloudwatch-alarm-treat-missing-data",
+        res(ALARM, "missing", {"treatMissingData": "missing"}),
+    ),
+    # cloudwatch-alarm-metric-exists: alarms on metrics AWS publishes, with the dimension sets it
+    # publishes them with (including metric math and custom-bus rule metrics).
     Case.passes(
         POLICY,
         alarm("queue-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": "jobs"}),
@@ -197,5 +277,18 @@ CASES = [
         custom_bus_rule,
         on=pending,
         label="unknown-rule-name-resolved-by-dependency",
+    ),
+    # Small linked stacks (stack rules).
+    Case.passes("cloudwatch-alarm-actions-target-stack-topic", FN_ALARM, TOPIC),
+    Case.fails(
+        "cloudwatch-alarm-actions-target-stack-topic",
+        alarm_on(
+            "elsewhere",
+            "AWS/Lambda",
+            "Errors",
+            "FunctionName",
+            "f",
+            actions=["arn:aws:sns:us-east-1:999999999999:other"],
+        ),
     ),
 ]
