@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.docs.architecture import ProgramCannotRun, architecture_document
+from tools.docs.architecture import ProgramCannotRun, architecture_page
 from tools.docs.components import page_contents, public_components
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,9 @@ def desired_files(root: Path) -> dict[Path, str]:
         sys.path.remove(str(root))
     files = page_contents(public_components(package), root / "docs" / "components")
     try:
-        files[root / "docs" / "architecture.md"] = architecture_document(root)
+        page = root / "docs" / "architecture.md"
+        current = page.read_text(encoding="utf-8") if page.is_file() else None
+        files[page] = architecture_page(current, root)
     except ProgramCannotRun as error:
         print(
             f"skipping docs/architecture.md: the root program cannot run yet ({error})",
