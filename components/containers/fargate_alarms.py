@@ -30,10 +30,10 @@ def alarm_specs(
     name: str,
     args: FargateServiceArgs,
     *,
-    alb_arn_suffix: pulumi.Output[str],
-    target_group_arn_suffix: pulumi.Output[str],
-    cluster_name: pulumi.Output[str],
-    service_name: pulumi.Output[str],
+    alb_arn_suffix: pulumi.Input[str],
+    target_group_arn_suffix: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    service_name: pulumi.Input[str],
 ) -> dict[str, AlarmSpec | ExpressionAlarmSpec]:
     """Alarm name suffix -> spec, thresholds from ``args``."""
     alb = {"LoadBalancer": alb_arn_suffix}
