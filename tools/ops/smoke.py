@@ -364,7 +364,7 @@ def _check_health(
         if isinstance(reason, ssl.SSLCertVerificationError):
             hint = "; the certificate names the API's domain: pass --api-url https://<domain>/..."
         return CheckResult(name=name, ok=False, detail=f"GET {url} failed: {reason}{hint}")
-    # The target group counts 200-399 as healthy (components/containers/fargate_service.py default).
+    # The target group counts 200-399 as healthy (components/containers/fargate_args.py default).
     ok = 200 <= code < 400
     return CheckResult(name=name, ok=ok, detail=f"GET {url} -> HTTP {code}")
 
