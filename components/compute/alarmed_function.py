@@ -72,7 +72,7 @@ class AlarmedFunction(pulumi.ComponentResource):
     ``POWERTOOLS_LAYER_VERSION``) so a deploy never changes it silently.
 
     Attributes:
-        function: the ``aws.lambda_.Function``.
+        function: the Lambda function.
         role: its execution role (only ``lambda.amazonaws.com`` may assume it).
         policy: the role's customer-managed policy.
         policy_attachment: the policy's attachment to the role; whatever needs the permissions
