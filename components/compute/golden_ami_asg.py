@@ -1,303 +1,55 @@
-"""GoldenAmiAsg: an Auto Scaling group of hardened instances from the golden AMI."""
+"""GoldenAmiAsg: an Auto Scaling group of hardened instances from the golden AMI.
+
+The component reads top to bottom: validate, then the key, the instance identity, the security
+group, the launch template, the group and the alarms, each built by a helper that returns it.
+Its arguments are in ``golden_ami_args``, their checks in ``golden_ami_validation``, the builders
+in ``instance_role``, ``launch_template`` and ``auto_scaling_group``, the alarms in
+``golden_ami_alarms``; the names this module exported before the split are imported here, so
+``components.compute.golden_ami_asg`` keeps working.
+"""
 
 from __future__ import annotations
-
-import base64
-import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.compute.instance_types import instance_type_problem
-from components.core.alarms import AlarmSpec, create_alarm
-from components.core.arg_types import typed_args
-from components.core.context import PlatformContext
-from components.core.errors import ComponentArgumentsError, ProblemCollector
-from components.core.iam import (
-    Statement,
-    attach_managed_policy,
-    policy_document,
-    service_trust_policy,
-    validate_statements,
+from components.compute.auto_scaling_group import (
+    GROUP_METRICS,
+    GROUP_NOTIFICATIONS,
+    cpu_scaling_policy,
+    group_notification,
+    scaling_group,
 )
+from components.compute.golden_ami_alarms import RUNBOOK_PAGE, golden_ami_alarm_specs
+from components.compute.golden_ami_args import COMPONENT, GoldenAmiAsgArgs, IngressFrom
+from components.compute.golden_ami_validation import validate
+from components.compute.instance_role import (
+    SESSION_MANAGER_ACTIONS,
+    instance_identity,
+    instance_statements,
+)
+from components.compute.launch_template import (
+    hardened_launch_template,
+    instance_security_group,
+    root_device_name,
+)
+from components.core.alarms import create_alarm
+from components.core.context import PlatformContext
+from components.core.iam import Statement
 from components.core.kms import CustomerManagedKey, KeyUse
 from components.core.naming import Service, physical_name, record_component_path
-from components.core.secret_names import looks_like_secret_name
-from components.core.settings import Tier
-from components.core.severity import Severity
-from components.core.tags import checked_tags
 
 __all__ = [
+    "COMPONENT",
     "GROUP_METRICS",
     "GROUP_NOTIFICATIONS",
+    "RUNBOOK_PAGE",
     "SESSION_MANAGER_ACTIONS",
     "GoldenAmiAsg",
     "GoldenAmiAsgArgs",
     "IngressFrom",
+    "instance_statements",
 ]
-
-COMPONENT = "GoldenAmiAsg"
-RUNBOOK_PAGE = "asg"
-# Session Manager's agent calls, spelt out (what AmazonSSMManagedInstanceCore grants for
-# sessions, without its inventory/association/patching actions and without a managed policy).
-SESSION_MANAGER_ACTIONS = (
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
-GROUP_METRICS = (
-    "GroupDesiredCapacity",
-    "GroupInServiceInstances",
-    "GroupMaxSize",
-    "GroupMinSize",
-    "GroupPendingInstances",
-    "GroupTerminatingInstances",
-    "GroupTotalInstances",
-)
-# What the group tells its notification topic (AwsSolutions-AS3): every launch and
-# termination, and every failure of either.
-GROUP_NOTIFICATIONS = (
-    aws.autoscaling.NotificationType.INSTANCE_LAUNCH,
-    aws.autoscaling.NotificationType.INSTANCE_LAUNCH_ERROR,
-    aws.autoscaling.NotificationType.INSTANCE_TERMINATE,
-    aws.autoscaling.NotificationType.INSTANCE_TERMINATE_ERROR,
-)
-_ADMIN_PORTS = frozenset({22, 3389})
-_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
-_AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
-_PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]{1,1011}$")
-# NAME=literal, of any length: a value starting with ``$`` is read at boot, which is the fix.
-_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?[^\s'\"$]+")
-
-
-@dataclass(frozen=True, kw_only=True)
-class IngressFrom:
-    """Instances admit TCP ``port`` from the security group ``security_group_id`` only."""
-
-    security_group_id: pulumi.Input[str]
-    port: int
-    description: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class GoldenAmiAsgArgs:
-    """Arguments of ``GoldenAmiAsg``; ``None`` means "the tier default".
-
-    Args:
-        ami_parameter_name: SSM parameter the golden-image pipeline publishes the AMI id to.
-        pinned_ami_id: use this AMI instead (rollback to a known image); no lookup then.
-        vpc_id: the VPC of the instances' security group.
-        subnet_ids: private subnets, one per AZ; at least the tier's AZ count (2, prod 3).
-        instance_types: first is the launch template's; more than one (or ``spot``) makes a
-            mixed instances policy. They must match the AMI's architecture.
-        spot: run above-base capacity on Spot (on-demand base 0); default on in dev only.
-        containers_on_host: instances run containers that need the metadata service, so the
-            hop limit is 2 instead of 1.
-        root_volume_size_gb: gp3 root volume size (8..16384, default 30).
-        user_data: a start-up script (plain text; it must not contain credentials).
-        ingress: security groups admitted on a port (never 22/3389; use Session Manager).
-        target_group_arns: load balancer target groups; the group then uses ELB health checks.
-        statements: extra IAM statements for the instance role.
-        min_size: fewest instances; default the tier's ``asg_min_size`` (2/2/3).
-        max_size: most instances; default the tier's ``asg_max_size`` (4/4/9).
-        desired_capacity: instances at creation (then scaling owns it); default the minimum.
-        cpu_target_percent: target-tracking CPU target (default 60).
-        health_check_grace_period_seconds: time before health checks count, also the
-            instance warm-up of refreshes and scaling (default 300).
-        default_cooldown_seconds: the group's default cooldown (default 300).
-        cpu_alarm_percent: CPU alarm threshold (default 85).
-        kms_key: EBS key (``KeyUse.AUTOSCALING_EBS``); created when omitted.
-        notification_topic_arn: SNS topic told of every launch, termination and failure of
-            either (e.g. the P4 alarm topic). Auto Scaling publishes as its service-linked role,
-            so an encrypted topic's key must admit it (``KeyUse.SNS_FROM_AUTOSCALING``;
-            ``AlarmTopicsArgs(allow_autoscaling=True)`` does so for the alarm topics).
-        tags: extra tags, merged over the context's required tags; every tag propagates.
-    """
-
-    vpc_id: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]
-    ami_parameter_name: str | None = None
-    pinned_ami_id: str | None = None
-    instance_types: Sequence[str] = ("m7g.large",)
-    spot: bool | None = None
-    containers_on_host: bool = False
-    root_volume_size_gb: int = 30
-    user_data: str | None = None
-    ingress: Sequence[IngressFrom] = ()
-    target_group_arns: Sequence[pulumi.Input[str]] = ()
-    statements: Sequence[Statement] = ()
-    min_size: int | None = None
-    max_size: int | None = None
-    desired_capacity: int | None = None
-    cpu_target_percent: float = 60.0
-    health_check_grace_period_seconds: int = 300
-    default_cooldown_seconds: int = 300
-    cpu_alarm_percent: float = 85.0
-    kms_key: CustomerManagedKey | None = None
-    notification_topic_arn: pulumi.Input[str] | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Resolved:
-    min_size: int
-    max_size: int
-    desired: int
-    spot: bool
-
-
-def _resolve(args: GoldenAmiAsgArgs, context: PlatformContext) -> _Resolved:
-    profile = context.profile
-    low = profile.asg_min_size if args.min_size is None else args.min_size
-    high = profile.asg_max_size if args.max_size is None else args.max_size
-    return _Resolved(
-        min_size=low,
-        max_size=high,
-        desired=low if args.desired_capacity is None else args.desired_capacity,
-        spot=context.environment is Tier.DEV if args.spot is None else args.spot,
-    )
-
-
-def _image_problems(p: ProblemCollector, args: GoldenAmiAsgArgs) -> None:
-    if args.pinned_ami_id is not None:
-        p.check(
-            bool(_AMI_ID.match(args.pinned_ami_id)),
-            f"pinned_ami_id: {args.pinned_ami_id!r} is not an AMI id (ami-0123456789abcdef0)",
-        )
-    elif p.check(
-        bool(args.ami_parameter_name),
-        "ami_parameter_name: required (the golden-image pipeline's SSM parameter) unless"
-        " pinned_ami_id is given",
-    ):
-        assert args.ami_parameter_name is not None
-        p.check(
-            bool(_PARAMETER_NAME.match(args.ami_parameter_name)),
-            f"ami_parameter_name: {args.ami_parameter_name!r} is not an SSM parameter name",
-        )
-    if p.check(bool(args.instance_types), "instance_types: give at least one instance type"):
-        for index, instance_type in enumerate(args.instance_types):
-            problem = instance_type_problem(instance_type)
-            if problem is not None:
-                p.add(f"instance_types[{index}]: {problem}")
-        p.check(
-            len(set(args.instance_types)) == len(args.instance_types),
-            "instance_types: listed twice",
-        )
-    p.check(
-        8 <= args.root_volume_size_gb <= 16384,
-        f"root_volume_size_gb: must be 8..16384, got {args.root_volume_size_gb}",
-    )
-    if args.user_data is not None:
-        for match in _ASSIGNMENT.finditer(args.user_data):
-            p.check(
-                not looks_like_secret_name(match.group(1)),
-                f"user_data: assigns {match.group(1)}, which looks like a credential; read it"
-                " from Secrets Manager or SSM at boot",
-            )
-
-
-def _placement_problems(
-    p: ProblemCollector, args: GoldenAmiAsgArgs, context: PlatformContext
-) -> None:
-    needed = max(2, context.profile.az_count)
-    p.check(
-        len(args.subnet_ids) >= needed,
-        f"subnet_ids: the {context.environment.value} tier needs at least {needed} subnets in"
-        f" different AZs, got {len(args.subnet_ids)}",
-    )
-    known = [s for s in args.subnet_ids if isinstance(s, str)]
-    p.check(len(set(known)) == len(known), "subnet_ids: the same subnet is listed twice")
-    for index, rule in enumerate(args.ingress):
-        where = f"ingress[{index}]"
-        p.check(1 <= rule.port <= 65535, f"{where}.port: must be 1..65535, got {rule.port}")
-        p.check(
-            rule.port not in _ADMIN_PORTS,
-            f"{where}.port: {rule.port} is an admin port; use Session Manager instead",
-        )
-        p.check(bool(rule.description.strip()), f"{where}.description: must not be empty")
-    topic = args.notification_topic_arn
-    p.check(
-        not isinstance(topic, str) or bool(_TOPIC_ARN.match(topic)),
-        f"notification_topic_arn: {topic!r} is not a standard SNS topic ARN",
-    )
-
-
-def _capacity_problems(p: ProblemCollector, args: GoldenAmiAsgArgs, r: _Resolved) -> None:
-    p.check(r.min_size >= 1, f"min_size: must be at least 1, got {r.min_size}")
-    p.check(r.max_size >= r.min_size, f"max_size: {r.max_size} is below min_size {r.min_size}")
-    p.check(
-        r.min_size <= r.desired <= r.max_size,
-        f"desired_capacity: {r.desired} is outside min_size..max_size ({r.min_size}..{r.max_size})",
-    )
-    p.check(
-        10 <= args.cpu_target_percent <= 90,
-        f"cpu_target_percent: must be 10..90, got {args.cpu_target_percent}",
-    )
-    p.check(0 < args.cpu_alarm_percent <= 100, "cpu_alarm_percent: must be in (0, 100]")
-    p.check(
-        args.health_check_grace_period_seconds >= 0,
-        "health_check_grace_period_seconds: must not be negative",
-    )
-    p.check(args.default_cooldown_seconds >= 0, "default_cooldown_seconds: must not be negative")
-    p.check(
-        args.kms_key is None or KeyUse.AUTOSCALING_EBS in args.kms_key.uses,
-        "kms_key: the key must admit Auto Scaling's EBS use (KeyUse.AUTOSCALING_EBS)",
-    )
-
-
-def _validate(args: GoldenAmiAsgArgs, context: PlatformContext) -> tuple[_Resolved, dict[str, str]]:
-    """Raise one error naming every bad field; return the resolved sizes and merged tags."""
-    p = ProblemCollector(COMPONENT)
-    args = typed_args(p, args, GoldenAmiAsgArgs)
-    with p.checking():
-        resolved = _resolve(args, context)
-        _image_problems(p, args)
-        _placement_problems(p, args, context)
-        _capacity_problems(p, args, resolved)
-        if args.statements:
-            try:
-                validate_statements(args.statements, component=COMPONENT)
-            except ComponentArgumentsError as error:
-                p.extend(f"statements: {problem}" for problem in error.problems)
-        tags = checked_tags(p, context.tags, args.tags)
-    p.raise_if_any()
-    return resolved, tags
-
-
-def instance_statements(
-    partition: pulumi.Input[str],
-    region: str,
-    account: pulumi.Input[str],
-    extra: Sequence[Statement] = (),
-) -> list[Statement]:
-    """Session Manager's agent actions (no SSH needed), then the caller's statements."""
-    instances = pulumi.Output.concat(
-        "arn:", partition, ":ec2:", region, ":", account, ":instance/*"
-    )
-    return [
-        Statement(
-            sid="RegisterWithSessionManager",
-            actions=["ssm:UpdateInstanceInformation"],
-            resources=[instances],
-        ),
-        Statement(
-            sid="SessionManagerChannels",
-            actions=list(SESSION_MANAGER_ACTIONS),
-            resources=["*"],
-        ),
-        *extra,
-    ]
 
 
 class GoldenAmiAsg(pulumi.ComponentResource):
@@ -321,14 +73,19 @@ class GoldenAmiAsg(pulumi.ComponentResource):
     Manager and AWS APIs via NAT or VPC endpoints).
 
     Attributes:
+        launch_template: the launch template the group launches from.
+        group: the Auto Scaling group.
+        role: the instances' IAM role (only ``ec2.amazonaws.com`` may assume it).
+        instance_profile: the instance profile holding ``role``.
+        security_group: the instances' security group (no SSH in, HTTPS out).
+        policy_statements: the instance role's statements, as rendered.
+        alarms: the three ``MetricAlarm`` resources.
+        notification: the group's ``aws.autoscaling.Notification`` (None without a topic).
         asg_name: the Auto Scaling group's name.
         asg_arn: the Auto Scaling group's ARN.
         launch_template_id: the launch template's id.
-        instance_role_arn: the instances' IAM role.
-        security_group_id: the instances' security group.
-        alarms: the three ``MetricAlarm`` resources.
-        notification: the group's ``aws.autoscaling.Notification`` (None without a topic).
-        policy_statements: the instance role's statements, as rendered.
+        instance_role_arn: the ARN of the instances' IAM role.
+        security_group_id: the id of the instances' security group.
         min_size: resolved minimum size.
         max_size: resolved maximum size.
     """
@@ -346,6 +103,8 @@ class GoldenAmiAsg(pulumi.ComponentResource):
     launch_template_id: pulumi.Output[str]
     instance_role_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    min_size: int
+    max_size: int
 
     def __init__(
         self,
@@ -354,21 +113,46 @@ class GoldenAmiAsg(pulumi.ComponentResource):
         args: GoldenAmiAsgArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        resolved, tags = _validate(args, context)
+        resolved, tags = validate(args, context)
         super().__init__(f"platform:compute:{COMPONENT}", name, None, opts)
         record_component_path(self, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.min_size = resolved.min_size
-        self.max_size = resolved.max_size
-
         invoke = pulumi.InvokeOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
+        instances = f"Instances of {context.name_prefix}-{name}"
+
         key = args.kms_key or CustomerManagedKey(
             f"{name}-ebs-key", context, uses={KeyUse.AUTOSCALING_EBS}, opts=child, tags=args.tags
         )
-        self._instance_identity(name, context, args, account, partition, tags)
-        self._security_group(name, context, args, tags)
+        identity = instance_identity(
+            name,
+            description=f"{instances}: Session Manager and what the workload declares",
+            role_name=physical_name(
+                context, name, Service.IAM_ROLE, suffix="instance", within=self
+            ),
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="instance", within=self
+            ),
+            profile_name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE, within=self),
+            partition=partition,
+            region=context.settings.region,
+            account=account,
+            extra=args.statements,
+            tags=tags,
+            parent=self,
+        )
+        security_group = instance_security_group(
+            name,
+            group_name=physical_name(
+                context, name, Service.SECURITY_GROUP, suffix="instances", within=self
+            ),
+            description=f"{instances}: no SSH; only the listed security groups in, HTTPS out",
+            vpc_id=args.vpc_id,
+            ingress=args.ingress,
+            tags=tags,
+            parent=self,
+        )
         image_id: pulumi.Input[str] = (
             args.pinned_ami_id
             if args.pinned_ami_id is not None
@@ -376,38 +160,55 @@ class GoldenAmiAsg(pulumi.ComponentResource):
                 name=str(args.ami_parameter_name), opts=pulumi.InvokeOutputOptions(parent=self)
             ).value
         )
-        # The root volume mapping must name the AMI's own root device (/dev/xvda on Amazon
-        # Linux, /dev/sda1 on Ubuntu/RHEL); any other name adds a second volume and leaves the
-        # real root off gp3 and off the key:
-        # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html
-        root_device: pulumi.Output[str] = pulumi.Output.from_input(image_id).apply(
-            lambda ami: (
-                aws.ec2.get_ami_output(
-                    filters=[aws.ec2.GetAmiFilterArgs(name="image-id", values=[ami])],
-                    opts=pulumi.InvokeOutputOptions(parent=self),
-                ).root_device_name
-            )
+        launch_template = hardened_launch_template(
+            name,
+            args,
+            template_name=physical_name(context, name, Service.LAUNCH_TEMPLATE, within=self),
+            description=f"Golden-AMI instances of {context.name_prefix}-{name}",
+            image_id=image_id,
+            root_device=root_device_name(image_id, parent=self),
+            instance_profile_arn=identity.instance_profile.arn,
+            security_group_id=security_group.id,
+            key_arn=key.arn,
+            tags=tags,
+            parent=self,
         )
-        self._launch_template(name, context, args, image_id, root_device, key, tags)
-        self._group(name, context, args, resolved, tags)
-        self.notification = (
-            aws.autoscaling.Notification(
-                f"{name}-notifications",
-                group_names=[self.group.name],
-                notifications=list(GROUP_NOTIFICATIONS),
-                topic_arn=args.notification_topic_arn,
-                opts=child,
-            )
+        group = scaling_group(
+            name,
+            args,
+            resolved,
+            group_name=physical_name(context, name, Service.AUTOSCALING_GROUP, within=self),
+            launch_template=launch_template,
+            role_attachment=identity.role.attachment,
+            tags=tags,
+            parent=self,
+        )
+        cpu_scaling_policy(name, args, group, parent=self)
+        notification = (
+            group_notification(name, args.notification_topic_arn, group, parent=self)
             if args.notification_topic_arn is not None
             else None
         )
-        self.alarms = self._alarms(name, context, args, resolved)
+        alarms = [
+            create_alarm(f"{name}-{suffix}", context, spec, opts=child, tags=args.tags)
+            for suffix, spec in golden_ami_alarm_specs(name, args, resolved, group.name).items()
+        ]
 
-        self.asg_name = self.group.name
-        self.asg_arn = self.group.arn
-        self.launch_template_id = self.launch_template.id
-        self.instance_role_arn = self.role.arn
-        self.security_group_id = self.security_group.id
+        self.min_size = resolved.min_size
+        self.max_size = resolved.max_size
+        self.role = identity.role.role
+        self.policy_statements = identity.statements
+        self.instance_profile = identity.instance_profile
+        self.security_group = security_group
+        self.launch_template = launch_template
+        self.group = group
+        self.notification = notification
+        self.alarms = alarms
+        self.asg_name = group.name
+        self.asg_arn = group.arn
+        self.launch_template_id = launch_template.id
+        self.instance_role_arn = identity.role.role.arn
+        self.security_group_id = security_group.id
         self.register_outputs(
             {
                 "asg_name": self.asg_name,
@@ -417,298 +218,3 @@ class GoldenAmiAsg(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
-
-    def _instance_identity(
-        self,
-        name: str,
-        context: PlatformContext,
-        args: GoldenAmiAsgArgs,
-        account: pulumi.Output[str],
-        partition: pulumi.Output[str],
-        tags: dict[str, str],
-    ) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        self.role = aws.iam.Role(
-            f"{name}-instance-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="instance", within=self),
-            description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
-            " the workload declares",
-            assume_role_policy=account.apply(
-                lambda a: json.dumps(service_trust_policy("ec2.amazonaws.com", a))
-            ),
-            tags=tags,
-            opts=child,
-        )
-        self.policy_statements = instance_statements(
-            partition, context.settings.region, account, args.statements
-        )
-        _, self._policy_attachment = attach_managed_policy(
-            f"{name}-instance-policy",
-            self.role,
-            policy_document(self.policy_statements, component=COMPONENT),
-            policy_name=physical_name(
-                context, name, Service.IAM_POLICY, suffix="instance", within=self
-            ),
-            description=f"Instances of {context.name_prefix}-{name}: Session Manager and what"
-            " the workload declares",
-            tags=tags,
-            opts=child,
-        )
-        self.instance_profile = aws.iam.InstanceProfile(
-            f"{name}-instance-profile",
-            name=physical_name(context, name, Service.IAM_INSTANCE_PROFILE, within=self),
-            role=self.role.name,
-            tags=tags,
-            opts=child,
-        )
-
-    def _security_group(
-        self, name: str, context: PlatformContext, args: GoldenAmiAsgArgs, tags: dict[str, str]
-    ) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=physical_name(
-                context, name, Service.SECURITY_GROUP, suffix="instances", within=self
-            ),
-            description=f"Instances of {context.name_prefix}-{name}: no SSH; only the listed"
-            " security groups in, HTTPS out",
-            vpc_id=args.vpc_id,
-            tags=tags,
-            opts=child,
-        )
-        for index, rule in enumerate(args.ingress):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-in-{index}",
-                security_group_id=self.security_group.id,
-                description=rule.description,
-                ip_protocol="tcp",
-                from_port=rule.port,
-                to_port=rule.port,
-                referenced_security_group_id=rule.security_group_id,
-                tags=tags,
-                opts=child,
-            )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-out-https",
-            security_group_id=self.security_group.id,
-            description="HTTPS to Session Manager and AWS APIs via NAT or VPC endpoints",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            cidr_ipv4="0.0.0.0/0",
-            tags=tags,
-            opts=child,
-        )
-
-    def _launch_template(
-        self,
-        name: str,
-        context: PlatformContext,
-        args: GoldenAmiAsgArgs,
-        image_id: pulumi.Input[str],
-        root_device: pulumi.Input[str],
-        key: CustomerManagedKey,
-        tags: dict[str, str],
-    ) -> None:
-        user_data = (
-            base64.b64encode(args.user_data.encode("utf-8")).decode("ascii")
-            if args.user_data is not None
-            else None
-        )
-        self.launch_template = aws.ec2.LaunchTemplate(
-            f"{name}-lt",
-            name=physical_name(context, name, Service.LAUNCH_TEMPLATE, within=self),
-            description=f"Golden-AMI instances of {context.name_prefix}-{name}",
-            image_id=image_id,
-            instance_type=args.instance_types[0],
-            update_default_version=True,
-            ebs_optimized="true",
-            user_data=user_data,
-            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(
-                arn=self.instance_profile.arn
-            ),
-            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled",
-                http_tokens="required",
-                http_put_response_hop_limit=2 if args.containers_on_host else 1,
-                instance_metadata_tags="disabled",
-            ),
-            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
-            network_interfaces=[
-                aws.ec2.LaunchTemplateNetworkInterfaceArgs(
-                    device_index=0,
-                    associate_public_ip_address="false",
-                    delete_on_termination="true",
-                    security_groups=[self.security_group.id],
-                )
-            ],
-            block_device_mappings=[
-                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name=root_device,
-                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                        volume_type="gp3",
-                        volume_size=args.root_volume_size_gb,
-                        encrypted="true",
-                        kms_key_id=key.arn,
-                        delete_on_termination="true",
-                    ),
-                )
-            ],
-            tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=tags)
-                for kind in ("instance", "volume", "network-interface")
-            ],
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def _group(
-        self,
-        name: str,
-        context: PlatformContext,
-        args: GoldenAmiAsgArgs,
-        resolved: _Resolved,
-        tags: dict[str, str],
-    ) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        # The template's latest version: every new version (a new AMI, a changed setting)
-        # changes the group and so starts an instance refresh.
-        version = self.launch_template.latest_version.apply(str)
-        mixed = resolved.spot or len(args.instance_types) > 1
-        launch: dict[str, Any]
-        if mixed:
-            launch = {
-                "mixed_instances_policy": aws.autoscaling.GroupMixedInstancesPolicyArgs(
-                    launch_template=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs(
-                        launch_template_specification=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs(
-                            launch_template_id=self.launch_template.id, version=version
-                        ),
-                        overrides=[
-                            aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateOverrideArgs(
-                                instance_type=instance_type
-                            )
-                            for instance_type in args.instance_types
-                        ],
-                    ),
-                    instances_distribution=aws.autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs(
-                        on_demand_base_capacity=0,
-                        on_demand_percentage_above_base_capacity=0 if resolved.spot else 100,
-                        spot_allocation_strategy="price-capacity-optimized",
-                    ),
-                )
-            }
-        else:
-            launch = {
-                "launch_template": aws.autoscaling.GroupLaunchTemplateArgs(
-                    id=self.launch_template.id, version=version
-                )
-            }
-        self.group = aws.autoscaling.Group(
-            f"{name}-asg",
-            name=physical_name(context, name, Service.AUTOSCALING_GROUP, within=self),
-            vpc_zone_identifiers=list(args.subnet_ids),
-            min_size=resolved.min_size,
-            max_size=resolved.max_size,
-            desired_capacity=resolved.desired,
-            health_check_type="ELB" if args.target_group_arns else "EC2",
-            health_check_grace_period=args.health_check_grace_period_seconds,
-            target_group_arns=list(args.target_group_arns),
-            default_cooldown=args.default_cooldown_seconds,
-            capacity_rebalance=True,
-            enabled_metrics=[aws.autoscaling.Metric(metric) for metric in GROUP_METRICS],
-            metrics_granularity="1Minute",
-            instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
-                strategy="Rolling",
-                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
-                    min_healthy_percentage=90,
-                    instance_warmup=str(args.health_check_grace_period_seconds),
-                ),
-            ),
-            tags=[
-                aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
-                for key, value in sorted(tags.items())
-            ],
-            # Instances start with the role's permissions (Session Manager registers at boot);
-            # scaling policies own the desired capacity after creation.
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[self._policy_attachment],
-                ignore_changes=["desiredCapacity"],
-            ),
-            **launch,
-        )
-        aws.autoscaling.Policy(
-            f"{name}-scale-on-cpu",
-            autoscaling_group_name=self.group.name,
-            policy_type="TargetTrackingScaling",
-            estimated_instance_warmup=args.health_check_grace_period_seconds,
-            target_tracking_configuration=aws.autoscaling.PolicyTargetTrackingConfigurationArgs(
-                target_value=args.cpu_target_percent,
-                predefined_metric_specification=aws.autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs(
-                    predefined_metric_type="ASGAverageCPUUtilization"
-                ),
-            ),
-            opts=child,
-        )
-
-    def _alarms(
-        self, name: str, context: PlatformContext, args: GoldenAmiAsgArgs, resolved: _Resolved
-    ) -> list[aws.cloudwatch.MetricAlarm]:
-        """CPU high, a failed status check, fewer in-service instances than the minimum."""
-        child = pulumi.ResourceOptions(parent=self)
-        group = {"AutoScalingGroupName": self.group.name}
-        specs = {
-            "cpu-high": AlarmSpec(
-                description=f"{name}: average CPU of the group above {args.cpu_alarm_percent}%"
-                " although it should have scaled out.",
-                namespace="AWS/EC2",
-                metric_name="CPUUtilization",
-                dimensions=group,
-                statistic="Average",
-                period_seconds=60,
-                evaluation_periods=15,
-                threshold=args.cpu_alarm_percent,
-                comparison="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                severity=Severity.P3,
-                runbook_page=RUNBOOK_PAGE,
-                runbook_anchor="cpu-high",
-            ),
-            "status-check-failed": AlarmSpec(
-                description=f"{name}: an instance fails its EC2 status checks.",
-                namespace="AWS/EC2",
-                metric_name="StatusCheckFailed",
-                dimensions=group,
-                statistic="Maximum",
-                period_seconds=60,
-                evaluation_periods=3,
-                threshold=1,
-                comparison="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                severity=Severity.P2,
-                runbook_page=RUNBOOK_PAGE,
-                runbook_anchor="status-check-failed",
-            ),
-            # Missing data breaches: no group metrics means no group collecting them.
-            "in-service-below-minimum": AlarmSpec(
-                description=f"{name}: fewer in-service instances than the minimum"
-                f" ({resolved.min_size}) for 10 minutes.",
-                namespace="AWS/AutoScaling",
-                metric_name="GroupInServiceInstances",
-                dimensions=group,
-                statistic="Minimum",
-                period_seconds=60,
-                evaluation_periods=10,
-                threshold=resolved.min_size,
-                comparison="LessThanThreshold",
-                treat_missing_data="breaching",
-                severity=Severity.P2,
-                runbook_page=RUNBOOK_PAGE,
-                runbook_anchor="in-service-below-minimum",
-            ),
-        }
-        return [
-            create_alarm(f"{name}-{suffix}", context, spec, opts=child, tags=args.tags)
-            for suffix, spec in specs.items()
-        ]
