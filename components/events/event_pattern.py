@@ -15,7 +15,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from components.core.errors import ProblemCollector
 from components.core.numeric_match import check_numeric
+
+VALIDATOR = "EventPattern"
 
 OPERATORS = frozenset(
     {
@@ -37,21 +40,21 @@ ENVELOPE_FIELDS = frozenset(
 
 
 def event_pattern_problems(pattern: Any) -> list[str]:
-    """Every way ``pattern`` is invalid or catch-all, each as ``<path>: <rule broken>``."""
+    """Every way ``pattern`` is invalid or catch-all, each once, as ``<path>: <rule broken>``."""
     if not isinstance(pattern, Mapping) or not pattern:
         return ["event_pattern: must be a non-empty JSON object"]
     try:
         json.dumps(pattern, allow_nan=False)
     except (TypeError, ValueError) as error:
         return [f"event_pattern: is not JSON-serializable ({error})"]
-    problems: list[str] = []
-    _check_node(pattern, "event_pattern", problems)
-    if not problems and is_catch_all(pattern):
-        problems.append(
+    p = ProblemCollector(VALIDATOR)
+    _check_node(pattern, "event_pattern", p)
+    if not p.problems and is_catch_all(pattern):
+        p.add(
             "event_pattern: matches every event (catch-all); constrain at least one field, "
             "e.g. source or detail-type"
         )
-    return problems
+    return list(p.problems)
 
 
 def is_catch_all(pattern: Mapping[str, Any]) -> bool:
@@ -83,135 +86,135 @@ def _matcher_matches_all(matcher: Any, always_present: bool) -> bool:
     return operator == "exists" and operand is True and always_present
 
 
-def _check_node(node: Mapping[str, Any], where: str, problems: list[str]) -> None:
+def _check_node(node: Mapping[str, Any], where: str, p: ProblemCollector) -> None:
     for key, value in node.items():
         path = f"{where}.{key}"
         if not isinstance(key, str) or not key:
-            problems.append(f"{where}: keys must be non-empty strings, got {key!r}")
+            p.add(f"{where}: keys must be non-empty strings, got {key!r}")
         elif key == "$or":
-            _check_or(value, path, problems)
+            _check_or(value, path, p)
         elif isinstance(value, Mapping):
             if not value:
-                problems.append(f"{path}: must not be an empty object")
+                p.add(f"{path}: must not be an empty object")
             else:
-                _check_node(value, path, problems)
+                _check_node(value, path, p)
         elif isinstance(value, list):
             if not value:
-                problems.append(f"{path}: must not be an empty array")
+                p.add(f"{path}: must not be an empty array")
             for index, matcher in enumerate(value):
-                _check_matcher(matcher, f"{path}[{index}]", problems)
+                _check_matcher(matcher, f"{path}[{index}]", p)
         else:
-            problems.append(f"{path}: must be an array of values (or an object)")
+            p.add(f"{path}: must be an array of values (or an object)")
 
 
-def _check_or(value: Any, path: str, problems: list[str]) -> None:
+def _check_or(value: Any, path: str, p: ProblemCollector) -> None:
     if not isinstance(value, list) or len(value) < 2:
-        problems.append(f"{path}: must be an array of at least two sub-patterns")
+        p.add(f"{path}: must be an array of at least two sub-patterns")
         return
     for index, branch in enumerate(value):
         if not isinstance(branch, Mapping) or not branch:
-            problems.append(f"{path}[{index}]: must be a non-empty object")
+            p.add(f"{path}[{index}]: must be a non-empty object")
         else:
-            _check_node(branch, f"{path}[{index}]", problems)
+            _check_node(branch, f"{path}[{index}]", p)
 
 
-def _check_matcher(matcher: Any, path: str, problems: list[str]) -> None:
+def _check_matcher(matcher: Any, path: str, p: ProblemCollector) -> None:
     if matcher is None or isinstance(matcher, str | bool):
         return
     if isinstance(matcher, int | float):
-        _check_number(matcher, path, problems)
+        _check_number(matcher, path, p)
         return
     if not isinstance(matcher, Mapping):
-        problems.append(
+        p.add(
             f"{path}: must be a string, number, true, false, null or an operator "
             "(arrays are only allowed as leaf values)"
         )
         return
     if len(matcher) != 1:
-        problems.append(f"{path}: an operator object must have exactly one key")
+        p.add(f"{path}: an operator object must have exactly one key")
         return
     ((operator, operand),) = matcher.items()
     where = f"{path}.{operator}"
     if operator not in OPERATORS:
-        problems.append(
+        p.add(
             f"{path}: unknown operator {operator!r} "
             f"(EventBridge supports {', '.join(sorted(OPERATORS))})"
         )
     elif operator in ("prefix", "suffix"):
-        _check_text_operand(operand, where, problems, allow_ignore_case=True)
+        _check_text_operand(operand, where, p, allow_ignore_case=True)
     elif operator == "equals-ignore-case":
-        _check_text_operand(operand, where, problems, allow_ignore_case=False)
+        _check_text_operand(operand, where, p, allow_ignore_case=False)
     elif operator == "wildcard":
-        _check_wildcard(operand, where, problems)
+        _check_wildcard(operand, where, p)
     elif operator == "exists":
         if not isinstance(operand, bool):
-            problems.append(f"{where}: must be true or false")
+            p.add(f"{where}: must be true or false")
     elif operator == "cidr":
         try:
             ipaddress.ip_network(operand, strict=False)
         except (TypeError, ValueError):
-            problems.append(f"{where}: {operand!r} is not an IP address or CIDR block")
+            p.add(f"{where}: {operand!r} is not an IP address or CIDR block")
     elif operator == "numeric":
-        check_numeric(operand, where, problems, _check_number)
+        check_numeric(operand, where, p, _check_number)
     else:
-        _check_anything_but(operand, where, problems)
+        _check_anything_but(operand, where, p)
 
 
 def _check_text_operand(
-    value: Any, path: str, problems: list[str], *, allow_ignore_case: bool
+    value: Any, path: str, p: ProblemCollector, *, allow_ignore_case: bool
 ) -> None:
     if isinstance(value, str):
         return
     if allow_ignore_case and isinstance(value, Mapping) and list(value) == ["equals-ignore-case"]:
         if not isinstance(value["equals-ignore-case"], str):
-            problems.append(f"{path}.equals-ignore-case: must be a string")
+            p.add(f"{path}.equals-ignore-case: must be a string")
         return
     expected = "a string or {'equals-ignore-case': <string>}" if allow_ignore_case else "a string"
-    problems.append(f"{path}: must be {expected}")
+    p.add(f"{path}: must be {expected}")
 
 
-def _check_wildcard(value: Any, path: str, problems: list[str]) -> None:
+def _check_wildcard(value: Any, path: str, p: ProblemCollector) -> None:
     if not isinstance(value, str):
-        problems.append(f"{path}: must be a string")
+        p.add(f"{path}: must be a string")
     elif "**" in value:
-        problems.append(f"{path}: consecutive wildcard characters are not supported")
+        p.add(f"{path}: consecutive wildcard characters are not supported")
 
 
-def _check_number(value: Any, path: str, problems: list[str]) -> bool:
+def _check_number(value: Any, path: str, p: ProblemCollector) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        problems.append(f"{path}: must be a number")
+        p.add(f"{path}: must be a number")
         return False
     if abs(value) > NUMERIC_LIMIT:
-        problems.append(f"{path}: {value} is outside EventBridge's numeric range -5e9..5e9")
+        p.add(f"{path}: {value} is outside EventBridge's numeric range -5e9..5e9")
         return False
     return True
 
 
-def _check_anything_but(value: Any, path: str, problems: list[str]) -> None:
+def _check_anything_but(value: Any, path: str, p: ProblemCollector) -> None:
     if isinstance(value, str):
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
-        _check_number(value, path, problems)
+        _check_number(value, path, p)
         return
     if isinstance(value, list):
         kinds = {type(item) for item in value}
         if not value or not (kinds == {str} or kinds <= {int, float}):
-            problems.append(f"{path}: a list must be non-empty and all strings or all numbers")
+            p.add(f"{path}: a list must be non-empty and all strings or all numbers")
         return
     if isinstance(value, Mapping) and len(value) == 1:
         ((operator, operand),) = value.items()
         if operator in ("prefix", "suffix"):
-            _check_text_operand(operand, f"{path}.{operator}", problems, allow_ignore_case=False)
+            _check_text_operand(operand, f"{path}.{operator}", p, allow_ignore_case=False)
             return
         if operator == "equals-ignore-case":
             strings = isinstance(operand, list) and all(isinstance(o, str) for o in operand)
             if not (isinstance(operand, str) or (operand and strings)):
-                problems.append(f"{path}.{operator}: must be a string or a list of strings")
+                p.add(f"{path}.{operator}: must be a string or a list of strings")
             return
         if operator == "wildcard":
-            _check_wildcard(operand, f"{path}.{operator}", problems)
+            _check_wildcard(operand, f"{path}.{operator}", p)
             return
-    problems.append(
+    p.add(
         f"{path}: must be a string, a number, a list of them, or one of "
         "{'prefix'|'suffix'|'equals-ignore-case'|'wildcard': ...}"
     )

@@ -10,7 +10,6 @@ key with ``KeyUse.LOGS`` and the tier's retention, and one role writes exactly t
 from __future__ import annotations
 
 import functools
-import json
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,15 +20,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.core.context import PlatformContext
-from components.core.iam import (
-    Statement,
-    attach_managed_policy,
-    policy_document,
-    service_trust_policy,
-)
-from components.core.lifecycle import state_options
+from components.core.iam import Statement, policy_document, service_role
+from components.core.logs import encrypted_log_group
 from components.core.naming import Service, physical_name
-from components.core.settings import StateKind
 
 __all__ = [
     "DeliveryProtocol",
@@ -123,7 +116,6 @@ def create_delivery_status_logging(
 
     Topics must ``depends_on`` the returned ``attachment``.
     """
-    child = pulumi.ResourceOptions(parent=parent)
     invoke = pulumi.InvokeOptions(parent=parent)
     account_id = aws.get_caller_identity_output(opts=invoke).account_id
     region = aws.get_region_output(opts=invoke).region
@@ -134,40 +126,37 @@ def create_delivery_status_logging(
             functools.partial(_log_group_names, topic_name=topic.topic_name)
         )
         success, failure = (
-            aws.cloudwatch.LogGroup(
+            encrypted_log_group(
                 f"{topic.label}-delivery-{outcome}",
+                context,
                 name=names.apply(operator.itemgetter(index)),
-                retention_in_days=context.profile.log_retention_days,
-                kms_key_id=topic.kms_key_arn,
-                tags=dict(tags),
-                opts=state_options(context, StateKind.LOG_GROUP, parent),
+                kms_key_arn=topic.kms_key_arn,
+                retention_days=None,
+                tags=tags,
+                parent=parent,
             )
             for index, outcome in enumerate(("success", "failure"))
         )
         log_groups[topic.label] = (success, failure)
 
-    role = aws.iam.Role(
-        f"{name}-delivery-status",
-        name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs", within=parent),
-        assume_role_policy=account_id.apply(
-            lambda a: json.dumps(service_trust_policy("sns.amazonaws.com", a), sort_keys=True)
-        ),
-        tags=dict(tags),
-        opts=child,
-    )
     arns = [group.arn for pair in log_groups.values() for group in pair]
-    policy, attachment = attach_managed_policy(
-        f"{name}-delivery-status-policy",
-        role,
-        policy_document(delivery_status_statements(arns), component="DeliveryStatusLogging"),
+    writer = service_role(
+        f"{name}-delivery-status",
+        service="sns.amazonaws.com",
+        account_id=account_id,
+        role_name=physical_name(context, name, Service.IAM_ROLE, suffix="sns-logs", within=parent),
+        policy_resource_name=f"{name}-delivery-status-policy",
         policy_name=physical_name(
             context, name, Service.IAM_POLICY, suffix="sns-logs", within=parent
+        ),
+        document=policy_document(
+            delivery_status_statements(arns), component="DeliveryStatusLogging"
         ),
         description=f"SNS delivery-status logs of {context.name_prefix}-{name}: write their"
         " log groups",
         tags=tags,
-        opts=child,
+        opts=pulumi.ResourceOptions(parent=parent),
     )
     return DeliveryStatusLogging(
-        role=role, policy=policy, attachment=attachment, log_groups=log_groups
+        role=writer.role, policy=writer.policy, attachment=writer.attachment, log_groups=log_groups
     )

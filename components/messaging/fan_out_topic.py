@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.core.alarms import AlarmSpec, create_alarm
 from components.core.arg_types import typed_args
+from components.core.aws_values import ACCOUNT_ID, IAM_PRINCIPAL_ARN
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
@@ -49,8 +50,6 @@ PUBLISHER_SERVICES: Mapping[str, KeyUse] = {
     "cloudwatch.amazonaws.com": KeyUse.SNS_FROM_CLOUDWATCH,
     "events.amazonaws.com": KeyUse.SNS_FROM_EVENTS,
 }
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_IAM_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(root|role/.+|user/.+)$")
 _SUBSCRIBER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
@@ -200,8 +199,8 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
             else:
                 p.check(
                     bool(
-                        _ACCOUNT_ID.match(publisher.principal)
-                        or _IAM_ARN.match(publisher.principal)
+                        ACCOUNT_ID.match(publisher.principal)
+                        or IAM_PRINCIPAL_ARN.match(publisher.principal)
                     ),
                     f"{where}.principal: must be a 12-digit account id, an IAM root/role/user ARN "
                     f"or a service principal, got {publisher.principal!r}",
@@ -217,7 +216,7 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
 
 
 def _aws_principal(principal: str, partition: str) -> str:
-    if _ACCOUNT_ID.match(principal):
+    if ACCOUNT_ID.match(principal):
         return f"arn:{partition}:iam::{principal}:root"
     return principal
 

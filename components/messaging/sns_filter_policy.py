@@ -21,7 +21,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from components.core.errors import ProblemCollector
 from components.core.numeric_match import check_numeric
+
+VALIDATOR = "SnsFilterPolicy"
 
 MAX_KEYS = 5
 MAX_COMBINATIONS = 150
@@ -41,36 +44,37 @@ class FilterPolicyScope(StrEnum):
 
 
 def filter_policy_problems(policy: Any, scope: FilterPolicyScope) -> list[str]:
-    """Every way ``policy`` breaks SNS's documented rules, each as ``<path>: <rule broken>``.
+    """Every way ``policy`` breaks SNS's documented rules, each once, as
+    ``<path>: <rule broken>``.
 
     An empty list means SNS accepts the policy.
     """
     if not isinstance(policy, Mapping) or not policy:
         return ["filter_policy: must be a non-empty JSON object"]
-    problems: list[str] = []
+    p = ProblemCollector(VALIDATOR)
     try:
         size = len(json.dumps(policy, allow_nan=False).encode("utf-8"))
     except (TypeError, ValueError) as error:
         return [f"filter_policy: is not JSON-serializable ({error})"]
     if size > MAX_POLICY_BYTES:
-        problems.append(f"filter_policy: is {size} bytes, more than SNS's {MAX_POLICY_BYTES}")
-    _check_node(policy, "filter_policy", 1, scope, problems)
-    if problems:
-        return problems
+        p.add(f"filter_policy: is {size} bytes, more than SNS's {MAX_POLICY_BYTES}")
+    _check_node(policy, "filter_policy", 1, scope, p)
+    if p.problems:
+        return list(p.problems)
     for alternative in _expand(policy, ()):
         keys = _counted_keys(alternative, scope)
         if len(keys) > MAX_KEYS:
-            problems.append(
+            p.add(
                 f"filter_policy: has {len(keys)} keys ({', '.join(sorted(keys))}), "
                 f"more than SNS's limit of {MAX_KEYS}"
             )
     combinations = filter_policy_combinations(policy)
     if combinations > MAX_COMBINATIONS:
-        problems.append(
+        p.add(
             f"filter_policy: has {combinations} combinations of values, "
             f"more than SNS's limit of {MAX_COMBINATIONS}"
         )
-    return problems
+    return list(p.problems)
 
 
 def filter_policy_combinations(policy: Mapping[str, Any]) -> int:
@@ -109,115 +113,115 @@ def _check_node(
     where: str,
     depth: int,
     scope: FilterPolicyScope,
-    problems: list[str],
+    p: ProblemCollector,
 ) -> None:
     for key, value in node.items():
         path = f"{where}.{key}"
         if not isinstance(key, str) or not key:
-            problems.append(f"{where}: keys must be non-empty strings, got {key!r}")
+            p.add(f"{where}: keys must be non-empty strings, got {key!r}")
         elif key == "$or":
-            _check_or(value, path, depth, scope, problems)
+            _check_or(value, path, depth, scope, p)
         elif isinstance(value, Mapping):
             if scope is FilterPolicyScope.MESSAGE_ATTRIBUTES:
-                problems.append(
+                p.add(
                     f"{path}: nested objects are not allowed with filter policy scope "
                     "MessageAttributes (use MessageBody)"
                 )
             elif not value:
-                problems.append(f"{path}: must not be an empty object")
+                p.add(f"{path}: must not be an empty object")
             else:
-                _check_node(value, path, depth + 1, scope, problems)
+                _check_node(value, path, depth + 1, scope, p)
         elif isinstance(value, list):
             if not value:
-                problems.append(f"{path}: must not be an empty array")
+                p.add(f"{path}: must not be an empty array")
             for index, matcher in enumerate(value):
-                _check_matcher(matcher, f"{path}[{index}]", problems)
+                _check_matcher(matcher, f"{path}[{index}]", p)
         else:
-            problems.append(f"{path}: must be an array of values (or an object)")
+            p.add(f"{path}: must be an array of values (or an object)")
 
 
 def _check_or(
-    value: Any, path: str, depth: int, scope: FilterPolicyScope, problems: list[str]
+    value: Any, path: str, depth: int, scope: FilterPolicyScope, p: ProblemCollector
 ) -> None:
     if not isinstance(value, list) or len(value) < 2:
-        problems.append(f"{path}: must be an array of at least two policies")
+        p.add(f"{path}: must be an array of at least two policies")
         return
     for index, branch in enumerate(value):
         if not isinstance(branch, Mapping) or not branch:
-            problems.append(f"{path}[{index}]: must be a non-empty object")
+            p.add(f"{path}[{index}]: must be a non-empty object")
         else:
-            _check_node(branch, f"{path}[{index}]", depth, scope, problems)
+            _check_node(branch, f"{path}[{index}]", depth, scope, p)
 
 
-def _check_matcher(matcher: Any, path: str, problems: list[str]) -> None:
+def _check_matcher(matcher: Any, path: str, p: ProblemCollector) -> None:
     if matcher is None or isinstance(matcher, str | bool):
         return
     if isinstance(matcher, int | float):
-        _check_number(matcher, path, problems)
+        _check_number(matcher, path, p)
         return
     if not isinstance(matcher, Mapping):
-        problems.append(f"{path}: must be a string, number, true, false, null or an operator")
+        p.add(f"{path}: must be a string, number, true, false, null or an operator")
         return
     if len(matcher) != 1:
-        problems.append(f"{path}: an operator object must have exactly one key")
+        p.add(f"{path}: an operator object must have exactly one key")
         return
     ((operator, operand),) = matcher.items()
     if operator not in OPERATORS:
-        problems.append(
+        p.add(
             f"{path}: unknown operator {operator!r} (SNS supports {', '.join(sorted(OPERATORS))})"
         )
     elif operator in ("prefix", "suffix", "equals-ignore-case"):
         if not isinstance(operand, str) or not operand:
-            problems.append(f"{path}.{operator}: must be a non-empty string")
+            p.add(f"{path}.{operator}: must be a non-empty string")
     elif operator == "exists":
         if not isinstance(operand, bool):
-            problems.append(f"{path}.exists: must be true or false")
+            p.add(f"{path}.exists: must be true or false")
     elif operator == "cidr":
-        _check_cidr(operand, f"{path}.cidr", problems)
+        _check_cidr(operand, f"{path}.cidr", p)
     elif operator == "numeric":
-        check_numeric(operand, f"{path}.numeric", problems, _check_number)
+        check_numeric(operand, f"{path}.numeric", p, _check_number)
     else:
-        _check_anything_but(operand, f"{path}.anything-but", problems)
+        _check_anything_but(operand, f"{path}.anything-but", p)
 
 
-def _check_number(value: Any, path: str, problems: list[str]) -> bool:
+def _check_number(value: Any, path: str, p: ProblemCollector) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        problems.append(f"{path}: must be a number")
+        p.add(f"{path}: must be a number")
         return False
     if abs(value) > NUMERIC_LIMIT:
-        problems.append(f"{path}: {value} is outside SNS's numeric range -10^9..10^9")
+        p.add(f"{path}: {value} is outside SNS's numeric range -10^9..10^9")
         return False
     exponent = Decimal(repr(value)).as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
-        problems.append(f"{path}: {value} has more than {MAX_DECIMALS} decimals")
+        p.add(f"{path}: {value} has more than {MAX_DECIMALS} decimals")
         return False
     return True
 
 
-def _check_cidr(value: Any, path: str, problems: list[str]) -> None:
+def _check_cidr(value: Any, path: str, p: ProblemCollector) -> None:
     try:
         ipaddress.ip_network(value, strict=False)
     except (TypeError, ValueError):
-        problems.append(f"{path}: {value!r} is not an IP address or CIDR block")
+        p.add(f"{path}: {value!r} is not an IP address or CIDR block")
 
 
-def _check_anything_but(value: Any, path: str, problems: list[str]) -> None:
+def _check_anything_but(value: Any, path: str, p: ProblemCollector) -> None:
     if isinstance(value, str):
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
-        _check_number(value, path, problems)
+        _check_number(value, path, p)
         return
     if isinstance(value, list):
         kinds = {type(item) for item in value}
         if not value or not (kinds == {str} or kinds <= {int, float}):
-            problems.append(f"{path}: a list must be non-empty and all strings or all numbers")
+            p.add(f"{path}: a list must be non-empty and all strings or all numbers")
             return
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                _check_number(item, f"{path}[{index}]", problems)
+                _check_number(item, f"{path}[{index}]", p)
         return
     if isinstance(value, Mapping) and list(value) == ["prefix"]:
         if not isinstance(value["prefix"], str) or not value["prefix"]:
-            problems.append(f"{path}.prefix: must be a non-empty string")
+            p.add(f"{path}.prefix: must be a non-empty string")
         return
-    problems.append(f"{path}: must be a string, a number, a list of them or {{'prefix': <string>}}")
+    p.add(f"{path}: must be a string, a number, a list of them or {{'prefix': <string>}}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -13,18 +11,14 @@ import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from components.core.arg_types import typed_args
+from components.core.aws_values import LOG_RETENTION_DAYS, ipv4_network
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
-from components.core.iam import (
-    Statement,
-    attach_managed_policy,
-    policy_document,
-    service_trust_policy,
-)
+from components.core.iam import Statement, policy_document, service_role
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.lifecycle import state_options
+from components.core.logs import encrypted_log_group
 from components.core.naming import Service, physical_name, record_component_path
-from components.core.settings import NatGatewayStrategy, StateKind, Tier
+from components.core.settings import NatGatewayStrategy, Tier
 from components.core.tags import checked_tags
 
 __all__ = [
@@ -76,10 +70,6 @@ DEFAULT_INTERFACE_ENDPOINTS: Mapping[Tier, tuple[str, ...]] = MappingProxyType(
     }
 )
 FLOW_LOG_TRAFFIC_TYPES = frozenset({"ACCEPT", "REJECT", "ALL"})
-LOG_RETENTION_DAYS = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557}
-    | {2922, 3288, 3653}
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,11 +157,10 @@ def _resolve(args: NetworkArgs, context: PlatformContext) -> _Resolved:
 
 
 def _cidr_problem(field_name: str, cidr: str) -> str | None:
-    try:
-        network = ipaddress.ip_network(cidr, strict=True)
-    except ValueError:
+    network = ipv4_network(cidr)
+    if network is None:
         return f"{field_name}: {cidr!r} is not an IPv4 network such as 10.0.0.0/16"
-    if network.version != 4 or not 16 <= network.prefixlen <= 24:
+    if not 16 <= network.prefixlen <= 24:
         return f"{field_name}: {cidr!r} must be an IPv4 network between /16 and /24"
     if not network.is_private:
         return f"{field_name}: {cidr!r} is not a private (RFC 1918) range"
@@ -347,38 +336,35 @@ class Network(pulumi.ComponentResource):
         key = args.kms_key or CustomerManagedKey(
             f"{name}-flow-logs-key", context, uses={KeyUse.LOGS}, opts=child, tags=args.tags
         )
-        log_group = aws.cloudwatch.LogGroup(
+        log_group = encrypted_log_group(
             f"{name}-flow-logs",
+            context,
             name="/aws/vpc/flow-logs/"
             + physical_name(context, name, Service.LOG_GROUP, within=self),
-            retention_in_days=resolved.retention,
-            kms_key_id=key.arn,
+            kms_key_arn=key.arn,
+            retention_days=resolved.retention,
             tags=tags,
-            opts=state_options(context, StateKind.LOG_GROUP, self),
+            parent=self,
         )
         invoke = pulumi.InvokeOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
-        role = aws.iam.Role(
+        writer = service_role(
             f"{name}-flow-logs-role",
-            name=physical_name(context, name, Service.IAM_ROLE, suffix="flow-logs", within=self),
-            description=f"VPC flow logs of {context.name_prefix}-{name} to their log group",
-            assume_role_policy=pulumi.Output.all(account, partition).apply(
-                lambda v: json.dumps(
-                    service_trust_policy(
-                        "vpc-flow-logs.amazonaws.com",
-                        v[0],
-                        source_arn_like=f"arn:{v[1]}:ec2:{context.settings.region}:{v[0]}:vpc-flow-log/*",
-                    )
-                )
+            service="vpc-flow-logs.amazonaws.com",
+            account_id=account,
+            source_arn_like=pulumi.Output.all(account, partition).apply(
+                lambda v: f"arn:{v[1]}:ec2:{context.settings.region}:{v[0]}:vpc-flow-log/*"
             ),
-            tags=tags,
-            opts=child,
-        )
-        _, attachment = attach_managed_policy(
-            f"{name}-flow-logs-policy",
-            role,
-            policy_document(
+            role_name=physical_name(
+                context, name, Service.IAM_ROLE, suffix="flow-logs", within=self
+            ),
+            role_description=f"VPC flow logs of {context.name_prefix}-{name} to their log group",
+            policy_resource_name=f"{name}-flow-logs-policy",
+            policy_name=physical_name(
+                context, name, Service.IAM_POLICY, suffix="flow-logs", within=self
+            ),
+            document=policy_document(
                 [
                     Statement(
                         sid="WriteFlowLogsToOwnLogGroup",
@@ -392,9 +378,6 @@ class Network(pulumi.ComponentResource):
                 ],
                 component=COMPONENT,
             ),
-            policy_name=physical_name(
-                context, name, Service.IAM_POLICY, suffix="flow-logs", within=self
-            ),
             description=f"VPC flow logs of {context.name_prefix}-{name}: write their log group",
             tags=tags,
             opts=child,
@@ -405,10 +388,10 @@ class Network(pulumi.ComponentResource):
             traffic_type=args.flow_log_traffic_type,
             log_destination_type="cloud-watch-logs",
             log_destination=log_group.arn,
-            iam_role_arn=role.arn,
+            iam_role_arn=writer.role.arn,
             max_aggregation_interval=60,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[writer.attachment]),
         )
         return log_group.name
 
