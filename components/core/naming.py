@@ -26,6 +26,9 @@ import pulumi
 _HASH_LENGTH = 8
 _MAX_SUFFIX = 16
 FIFO_SUFFIX = ".fifo"
+CHILD_LABEL = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+"""A name a caller gives a part of a component (a rule, a target, a subscriber): it becomes part
+of child resources' logical and physical names, so it is short, lower-case and DNS-safe."""
 
 
 @dataclass(frozen=True)

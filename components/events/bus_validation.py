@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from components.core.arg_types import typed_args
 from components.core.aws_values import ACCOUNT_ID, IAM_PRINCIPAL_ARN
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
+from components.core.naming import CHILD_LABEL
 from components.core.tags import checked_tags
 from components.events.bus_args import (
     ArchivedEventBusArgs,
@@ -35,7 +34,6 @@ MAX_EVENT_AGE_SECONDS = 86_400
 MIN_EVENT_AGE_SECONDS = 60
 MAX_RETRY_ATTEMPTS = 185
 MAX_TARGETS_PER_RULE = 5
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 def _retry_problems(p: ProblemCollector, where: str, retry: RetryPolicy) -> None:
@@ -103,7 +101,7 @@ def validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int,
         for rule in args.rules:
             where = f"rules[{rule.name}]"
             p.check(
-                bool(_NAME.match(rule.name)),
+                bool(CHILD_LABEL.match(rule.name)),
                 f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a "
                 "letter",
             )
@@ -120,7 +118,7 @@ def validate(args: ArchivedEventBusArgs, context: PlatformContext) -> tuple[int,
             for target in every:
                 tw = f"{where}.targets[{target.name}]"
                 p.check(
-                    bool(_NAME.match(target.name)),
+                    bool(CHILD_LABEL.match(target.name)),
                     f"{tw}.name: must be 1-40 lower-case letters, digits or '-', "
                     "starting with a letter",
                 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from components.core.aws_values import ACCOUNT_ID, IAM_PRINCIPAL_ARN
 from components.core.context import PlatformContext
 from components.core.errors import ProblemCollector
 from components.core.kms import CustomerManagedKey, KeyUse
-from components.core.naming import Service, physical_name, record_component_path
+from components.core.naming import CHILD_LABEL, Service, physical_name, record_component_path
 from components.core.severity import Severity
 from components.core.tags import checked_tags
 from components.messaging.delivery_dlq import create_delivery_dlq
@@ -50,7 +49,6 @@ PUBLISHER_SERVICES: Mapping[str, KeyUse] = {
     "cloudwatch.amazonaws.com": KeyUse.SNS_FROM_CLOUDWATCH,
     "events.amazonaws.com": KeyUse.SNS_FROM_EVENTS,
 }
-_SUBSCRIBER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,7 +162,7 @@ def _validate(args: FanOutTopicArgs, context: PlatformContext) -> dict[str, str]
         for sub in args.subscribers:
             where = f"subscribers[{sub.name}]"
             p.check(
-                bool(_SUBSCRIBER_NAME.match(sub.name)),
+                bool(CHILD_LABEL.match(sub.name)),
                 f"{where}.name: must be 1-40 lower-case letters, digits or '-', starting with a "
                 "letter",
             )
