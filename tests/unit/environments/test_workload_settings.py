@@ -8,7 +8,7 @@ import pytest
 
 from components.core.errors import StackConfigError
 from components.core.settings import Tier
-from environments.settings import parse_workload_settings
+from environments.workload_settings import parse_workload_settings
 
 VALID: dict[str, Any] = {
     "certificateArn": "arn:aws:acm:us-east-1:246813579024:certificate/abc-123",
