@@ -124,6 +124,7 @@ class Gadget(pulumi.ComponentResource):
         self.box = Box(name)
         self.box_arn = self.box.arn
         self.first_part = self._parts()[0]
+        self.lid_arn = make_box("lid").arn
         self.parts: dict[str, Box] = {}
         for part in ("lid", "base"):
             self.parts[part] = Box(part)
@@ -136,6 +137,10 @@ class Gadget(pulumi.ComponentResource):
 
     def _build(self) -> None:
         self.handle = Box("handle")
+
+
+def make_box(name: str) -> Box:
+    return Box(name)
 
 
 class Box:
@@ -177,6 +182,7 @@ def test_every_output_has_a_type_and_a_description() -> None:
         "| `depth` | `int` | _the `depth` argument_ |",
         "| `box_arn` | `pulumi.Output[str]` | _`arn` of `box`_ |",
         "| `first_part` | `Box` | _`_parts()[0]`_ |",
+        "| `lid_arn` | `pulumi.Output[str]` | _`arn` of what `make_box(...)` returns_ |",
         "| `parts` | `dict[str, Box]` | _the `Box` it creates, one per key_ |",
         "| `spare` | `Box \\| None` | _the `Box` it creates (None without `args.label`)_ |",
         "| `serial` | `str` | the serial number. |",

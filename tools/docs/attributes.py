@@ -323,7 +323,10 @@ class InitSource:
             if binding is not None and binding.index is not None:
                 return f"`{node.attr}` as `{ast.unparse(binding.value)}` works it out"
         if isinstance(node, ast.Attribute):
-            return f"`{node.attr}` of {self._describe(node.value)}"
+            owner = self._describe(node.value)
+            if owner.startswith("made by "):
+                owner = f"what {owner.removeprefix('made by ')} returns"
+            return f"`{node.attr}` of {owner}"
         if isinstance(node, ast.Name):
             if node.id in self.locals and self.locals[node.id].index is None:
                 return self._describe(self.locals[node.id].value)
