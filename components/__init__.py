@@ -39,8 +39,13 @@ from components.core.alarms import (  # noqa: E402
     create_alarm,
     create_composite_alarm,
 )
+from components.core.aws_values import ACM_CERTIFICATE_ARN, ipv4_network  # noqa: E402
 from components.core.context import PlatformContext  # noqa: E402
-from components.core.errors import ComponentArgumentsError, StackConfigError  # noqa: E402
+from components.core.errors import (  # noqa: E402
+    ComponentArgumentsError,
+    ProblemCollector,
+    StackConfigError,
+)
 from components.core.iam import Statement  # noqa: E402
 from components.core.kms import CustomerManagedKey, KeyUse  # noqa: E402
 from components.core.naming import Service, physical_name  # noqa: E402
@@ -83,6 +88,7 @@ from components.network import ExistingVpc, Network, NetworkArgs  # noqa: E402
 from components.observability import AlarmSubscription, AlarmTopics, AlarmTopicsArgs  # noqa: E402
 
 __all__ = [
+    "ACM_CERTIFICATE_ARN",
     "CONFIG_NAMESPACE",
     "DEFAULT_RUNBOOK_BASE_URL",
     "Access",
@@ -125,6 +131,7 @@ __all__ = [
     "Network",
     "NetworkArgs",
     "PlatformContext",
+    "ProblemCollector",
     "ProducerService",
     "Publisher",
     "QueueProducer",
@@ -151,5 +158,6 @@ __all__ = [
     "create_alarm",
     "create_composite_alarm",
     "derived_visibility_timeout",
+    "ipv4_network",
     "physical_name",
 ]

@@ -23,7 +23,7 @@ from components import (
     TableAccess,
     derived_visibility_timeout,
 )
-from environments.settings import ConsumerSettings
+from environments.workload_settings import ConsumerSettings
 
 __all__ = ["ORDER_SUBSCRIBERS", "OrderFanOut", "OrderSubscriber", "build_order_fan_out"]
 

@@ -18,8 +18,8 @@ from components import (
 from environments.dashboards import workload_dashboard
 from environments.orders import OrderFanOut, build_order_fan_out
 from environments.services import TRACKING_API_HEALTH_PATH, Services, build_services
-from environments.settings import WORKLOAD_KEYS, WorkloadSettings, parse_workload_settings
 from environments.shipments import ShipmentEvents, build_shipment_events
+from environments.workload_settings import WORKLOAD_KEYS, WorkloadSettings, parse_workload_settings
 
 __all__ = ["build_platform"]
 

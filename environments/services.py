@@ -19,7 +19,7 @@ from components import (
     Statement,
     Tier,
 )
-from environments.settings import WorkloadSettings
+from environments.workload_settings import WorkloadSettings
 
 __all__ = ["Services", "build_services"]
 

@@ -21,7 +21,7 @@ from components import (
     TableAccess,
     derived_visibility_timeout,
 )
-from environments.settings import ConsumerSettings
+from environments.workload_settings import ConsumerSettings
 
 __all__ = ["ShipmentEvents", "build_shipment_events"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from components.core.errors import StackConfigError
+from components.core.errors import ProblemCollector
 from components.core.settings import DEFAULT_PROJECT, Tier
 
 NAMESPACE = "aws-platform-bootstrap"
@@ -32,7 +32,7 @@ class BootstrapSettings:
     oidc_provider_arn: str | None = None
 
 
-def _environments(raw: Any, problems: list[str]) -> tuple[Tier, ...]:
+def _environments(raw: Any, problems: ProblemCollector) -> tuple[Tier, ...]:
     if raw is None:
         return tuple(Tier)
     try:
@@ -40,12 +40,12 @@ def _environments(raw: Any, problems: list[str]) -> tuple[Tier, ...]:
     except ValueError:
         values = None
     if not isinstance(values, list) or not values:
-        problems.append(f'{NAMESPACE}:environments: expected a JSON list such as ["dev", "prod"]')
+        problems.add(f'{NAMESPACE}:environments: expected a JSON list such as ["dev", "prod"]')
         return ()
     tiers = {t.value for t in Tier}
     unknown = [v for v in values if v not in tiers]
     if unknown:
-        problems.append(
+        problems.add(
             f"{NAMESPACE}:environments: {unknown} not among {', '.join(t.value for t in Tier)}"
         )
         return ()
@@ -55,31 +55,30 @@ def _environments(raw: Any, problems: list[str]) -> tuple[Tier, ...]:
 def load_bootstrap_settings(stack_file: str) -> BootstrapSettings:
     """Read and validate the namespace; every problem is reported in one StackConfigError."""
     config = pulumi.Config(NAMESPACE)
-    problems: list[str] = []
+    problems = ProblemCollector.for_stack_file(stack_file)
     present = {
         key.split(":", 1)[1]
         for key in pulumi.runtime.config.CONFIG.get()
         if key.startswith(f"{NAMESPACE}:")
     }
     for key in sorted(present - set(_KEYS)):
-        problems.append(f"{NAMESPACE}:{key}: unknown key (known keys: {', '.join(_KEYS)})")
+        problems.add(f"{NAMESPACE}:{key}: unknown key (known keys: {', '.join(_KEYS)})")
     repository = config.get("githubRepository") or ""
     if not _REPOSITORY.match(repository):
-        problems.append(
+        problems.add(
             f"{NAMESPACE}:githubRepository: {repository!r} is not a GitHub <owner>/<repository>"
         )
     environments = _environments(config.get("environments"), problems)
     branch = config.get("mainBranch") or "main"
     if not _BRANCH.match(branch):
-        problems.append(f"{NAMESPACE}:mainBranch: {branch!r} is not a branch name")
+        problems.add(f"{NAMESPACE}:mainBranch: {branch!r} is not a branch name")
     provider = config.get("oidcProviderArn")
     if provider is not None and not _OIDC_ARN.match(provider):
-        problems.append(
+        problems.add(
             f"{NAMESPACE}:oidcProviderArn: {provider!r} is not the ARN of a"
             " token.actions.githubusercontent.com OIDC provider"
         )
-    if problems:
-        raise StackConfigError(stack_file, problems)
+    problems.raise_if_any()
     return BootstrapSettings(
         repository=repository,
         environments=environments,

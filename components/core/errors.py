@@ -35,18 +35,37 @@ def problem_field(problem: str) -> str:
 
 
 class ProblemCollector:
-    """Gathers validation problems, then raises one ``ComponentArgumentsError`` with all of them.
+    """Gathers validation problems, then raises one error with all of them: a
+    ``ComponentArgumentsError`` naming the component or, made by ``for_stack_file``, a
+    ``StackConfigError`` naming the stack file.
 
     >>> p = ProblemCollector("QueueWithDeadLetter")
     >>> p.check(3 > 0, "max_receive_count: must be at least 1")
     True
     >>> p.raise_if_any()
+    >>> config = ProblemCollector.for_stack_file("Pulumi.dev.yaml")
+    >>> config.add("aws-platform:owner: missing value")
+    >>> try:
+    ...     config.raise_if_any()
+    ... except StackConfigError as error:
+    ...     print(error)
+    invalid stack configuration in Pulumi.dev.yaml:
+      - Pulumi.dev.yaml: aws-platform:owner: missing value
     """
 
     def __init__(self, component: str) -> None:
         self.component = component
+        self.stack_file: str | None = None
         self._problems: list[str] = []
         self._settled: set[str] = set()
+
+    @classmethod
+    def for_stack_file(cls, stack_file: str) -> ProblemCollector:
+        """A collector of stack configuration problems (``<namespace>:<key>: <message>``):
+        ``raise_if_any`` raises one ``StackConfigError`` naming ``stack_file``."""
+        collector = cls(stack_file)
+        collector.stack_file = stack_file
+        return collector
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -68,7 +87,7 @@ class ProblemCollector:
         and the problems found so far, type problems included, are what gets reported."""
         try:
             yield
-        except ComponentArgumentsError:
+        except (ComponentArgumentsError, StackConfigError):
             raise
         except (TypeError, AttributeError, KeyError, ValueError):
             if not self._settled:
@@ -107,5 +126,8 @@ class ProblemCollector:
         return condition
 
     def raise_if_any(self) -> None:
-        if self._problems:
-            raise ComponentArgumentsError(self.component, self._problems)
+        if not self._problems:
+            return
+        if self.stack_file is not None:
+            raise StackConfigError(self.stack_file, self._problems)
+        raise ComponentArgumentsError(self.component, self._problems)

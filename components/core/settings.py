@@ -15,7 +15,7 @@ from typing import Any
 
 import pulumi
 
-from components.core.errors import StackConfigError
+from components.core.errors import ProblemCollector
 from components.core.tags import REQUIRED_TAG_KEYS, tag_problems
 
 CONFIG_NAMESPACE = "aws-platform"
@@ -262,38 +262,38 @@ def load_stack_settings(
         project = project or DEFAULT_PROJECT
         from_pulumi = False
 
-    problems: list[str] = []
+    problems = ProblemCollector.for_stack_file(stack_file)
 
     def key(name: str) -> str:
         return f"{CONFIG_NAMESPACE}:{name}"
 
     allowed = KNOWN_KEYS | frozenset(workload_keys)
     for name in sorted(set(values) - allowed):
-        problems.append(f"{key(name)}: unknown key (known keys: {', '.join(sorted(allowed))})")
+        problems.add(f"{key(name)}: unknown key (known keys: {', '.join(sorted(allowed))})")
 
     parsed: dict[str, Any] = {}
     for name, (required, kind) in _KEYS.items():
         value = values.get(name)
         if value is None or value == "":
             if required:
-                problems.append(f"{key(name)}: missing value")
+                problems.add(f"{key(name)}: missing value")
             continue
         if kind == "object":
             if from_pulumi or isinstance(value, str):
                 try:
                     value = json.loads(value)
                 except (TypeError, ValueError):
-                    problems.append(f"{key(name)}: wrong type, expected a JSON object")
+                    problems.add(f"{key(name)}: wrong type, expected a JSON object")
                     continue
             if not isinstance(value, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
-                problems.append(f"{key(name)}: wrong type, expected an object of string values")
+                problems.add(f"{key(name)}: wrong type, expected an object of string values")
                 continue
             parsed[name] = dict(value)
         else:
             if not isinstance(value, str):
-                problems.append(
+                problems.add(
                     f"{key(name)}: wrong type, expected a string, got {type(value).__name__}"
                 )
                 continue
@@ -302,38 +302,35 @@ def load_stack_settings(
     environment = parsed.get("environment")
     if environment is not None and environment not in Tier.__members__.values():
         tiers = ", ".join(t.value for t in Tier)
-        problems.append(f"{key('environment')}: {environment!r} is not one of {tiers}")
+        problems.add(f"{key('environment')}: {environment!r} is not one of {tiers}")
     classification = parsed.get("dataClassification")
     if classification is not None and classification not in DataClassification.__members__.values():
         allowed_values = ", ".join(c.value for c in DataClassification)
-        problems.append(
+        problems.add(
             f"{key('dataClassification')}: {classification!r} is not one of {allowed_values}"
         )
     email = parsed.get("alarmEmail")
     if email is not None and not _EMAIL.match(email):
-        problems.append(f"{key('alarmEmail')}: {email!r} is not an email address")
+        problems.add(f"{key('alarmEmail')}: {email!r} is not an email address")
     for url_key in ("alarmHttpsEndpoint", "runbookBaseUrl"):
         url = parsed.get(url_key)
         if url is not None and not url.startswith("https://"):
-            problems.append(f"{key(url_key)}: {url!r} must start with https://")
+            problems.add(f"{key(url_key)}: {url!r} must start with https://")
     extra_tags = parsed.get("extraTags", {})
     for tag in sorted(set(extra_tags) & set(REQUIRED_TAG_KEYS)):
-        problems.append(
+        problems.add(
             f"{key('extraTags')}: {tag!r} is a required tag set from the stack settings;"
             " it cannot be given in extraTags"
         )
     problems.extend(f"{key('extraTags')}: {p}" for p in tag_problems(extra_tags))
     if not region:
-        problems.append("aws:region: missing value")
+        problems.add("aws:region: missing value")
     elif not _REGION.match(region):
-        problems.append(f"aws:region: {region!r} is not an AWS region name")
+        problems.add(f"aws:region: {region!r} is not an AWS region name")
     if not _PROJECT.match(project):
-        problems.append(
-            f"project name {project!r}: must be 2-32 lowercase letters, digits or hyphens"
-        )
+        problems.add(f"project name {project!r}: must be 2-32 lowercase letters, digits or hyphens")
 
-    if problems:
-        raise StackConfigError(stack_file, problems)
+    problems.raise_if_any()
     return StackSettings(
         project=project,
         environment=Tier(parsed["environment"]),

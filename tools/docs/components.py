@@ -8,17 +8,19 @@ import inspect
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
 from tools.docs import regions
+from tools.docs.attributes import InitSource, type_text
 
 INPUTS, OUTPUTS = "inputs", "outputs"
 _SECTION = re.compile(r"^(Args|Arguments|Attributes|Outputs|Example|Examples):\s*$")
-_ENTRY = re.compile(r"^(\w+)(?:\s*\([^)]*\))?:\s*(.*)$")
+# ``name: text``, ``name (type): text`` or ``a, b, c: text`` (one text for several fields).
+_ENTRY = re.compile(r"^(\w+(?:,\s*\w+)*)(?:\s*\(([^)]*)\))?:\s*(.*)$")
 
 
 def public_components(package: Any) -> list[type]:
@@ -58,17 +60,47 @@ def docstring_sections(obj: Any) -> tuple[str, dict[str, str]]:
 
 
 def entries(section: str) -> dict[str, str]:
-    """`name: description` entries of an Args/Attributes section, continuation lines joined."""
-    found: dict[str, str] = {}
-    name = None
-    for line in section.splitlines():
+    """`name: description` entries of an Args/Attributes section, continuation lines joined.
+    An entry naming several fields (``a, b: text``) gives each of them the text."""
+    return {name: text for name, (_, text) in typed_entries(section).items()}
+
+
+def typed_entries(section: str) -> dict[str, tuple[str | None, str]]:
+    """Each entry's ``(type, description)``; the type is what ``name (type): ...`` gives."""
+    found: dict[str, tuple[str | None, str]] = {}
+    names: list[str] = []
+    for line in _joined_name_lists(section.splitlines()):
         match = _ENTRY.match(line) if not line.startswith((" ", "\t")) else None
         if match:
-            name = match.group(1)
-            found[name] = match.group(2).strip()
-        elif name and line.strip():
-            found[name] = f"{found[name]} {line.strip()}".strip()
+            names = [name.strip() for name in match.group(1).split(",")]
+            for name in names:
+                found[name] = (match.group(2), match.group(3).strip())
+        elif names and line.strip():
+            for name in names:
+                type_name, text = found[name]
+                found[name] = (type_name, f"{text} {line.strip()}".strip())
     return found
+
+
+_NAME_LIST = re.compile(r"^\w+(?:,\s*\w+)*,\s*$")
+
+
+def _joined_name_lists(lines: list[str]) -> Iterator[str]:
+    """Lines with an entry's list of names that wraps (``a, b,`` then ``    c: text``) put
+    back on one line."""
+    pending = ""
+    for line in lines:
+        if pending:
+            pending = f"{pending} {line.strip()}"
+            if _ENTRY.match(pending) or not _NAME_LIST.match(pending):
+                yield pending
+                pending = ""
+        elif not line.startswith((" ", "\t")) and _NAME_LIST.match(line):
+            pending = line.rstrip()
+        else:
+            yield line
+    if pending:
+        yield pending
 
 
 def args_class(component: type) -> type | None:
@@ -131,47 +163,56 @@ def inputs_table(component: type, previous: dict[str, str] | None = None) -> str
 
 
 def outputs_table(component: type, previous: dict[str, str] | None = None) -> str:
-    """Public attributes: the class's annotations and its `Attributes:` section."""
+    """Public attributes: the class's annotations, what ``__init__`` assigns and its
+    `Attributes:` section. A type the class does not annotate is ``name (type)`` in that
+    section, else worked out from ``__init__``; a description the section does not give is the
+    page's previous one, else worked out from the assignment (``attributes.InitSource``)."""
     annotations = {
         name: value
         for name, value in vars(component).get("__annotations__", {}).items()
         if not name.startswith("_")
     }
-    described = entries(docstring_sections(component)[1].get("Attribute", ""))
-    names = list(dict.fromkeys([*annotations, *_assigned(component), *described]))
+    described = typed_entries(docstring_sections(component)[1].get("Attribute", ""))
+    init = InitSource.of(component)
+    assigned = list(init.public_attributes()) if init is not None else []
+    names = list(dict.fromkeys([*annotations, *assigned, *described]))
     if not names:
         return f"`{component.__name__}` documents no public attributes."
     rows = ["| name | type | description |", "| --- | --- | --- |"]
     for name in names:
-        type_name = annotations.get(name)
-        type_cell = _code(str(type_name)) if type_name else "—"
-        description = described.get(name) or (previous or {}).get(name, "")
-        rows.append(f"| `{name}` | {type_cell} | {_cell(description)} |")
+        documented_type, description = described.get(name, (None, ""))
+        type_name = (type_text(annotations[name]) if name in annotations else documented_type) or (
+            _inferred_type(init, name)
+        )
+        description = description or (previous or {}).get(name, "")
+        inferred = init.describe(name) if init is not None and not description else None
+        # Worked-out descriptions are in italics, so that a later run works them out again
+        # rather than keeping them as the page's own text.
+        description_cell = f"_{_cell(inferred)}_" if inferred else _cell(description)
+        type_cell = _code(type_name) if type_name else "—"
+        rows.append(f"| `{name}` | {type_cell} | {description_cell} |")
     return "\n".join(rows)
 
 
-_ASSIGNED = re.compile(r"^\s*self\.([a-z]\w*)\s*(?::[^=\n]+)?=(?!=)", re.MULTILINE)
-
-
-def _assigned(component: type) -> list[str]:
-    """Public attributes `__init__` assigns (``self.name = ...``), in order."""
-    try:
-        source = inspect.getsource(vars(component)["__init__"])
-    except (KeyError, OSError, TypeError):
-        return []
-    return list(dict.fromkeys(_ASSIGNED.findall(source)))
+def _inferred_type(init: InitSource | None, name: str) -> str | None:
+    found = init.attribute_type(name) if init is not None else None
+    return found.text if found is not None else None
 
 
 def _previous_descriptions(text: str, heading: str) -> dict[str, str]:
-    """Descriptions of a hand-written table being adopted, by each name its first cell lists."""
+    """Descriptions of a hand-written table being adopted, by each name its first cell lists;
+    not those the generator worked out from the code (in italics)."""
     found: dict[str, str] = {}
     for row in regions.tables_in_section(text, heading):
         if len(row) < 2:
             continue
         for name in re.findall(r"`(\w+)`", row[0]):
-            if row[-1] not in ("", "—"):
+            if row[-1] not in ("", "—") and not _WORKED_OUT.match(row[-1]):
                 found.setdefault(name, row[-1])
     return found
+
+
+_WORKED_OUT = re.compile(r"^_.*_$")
 
 
 def new_page(component: type) -> str:

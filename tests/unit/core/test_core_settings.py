@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from components.core.errors import StackConfigError
+from components.core.errors import ComponentArgumentsError, ProblemCollector, StackConfigError
 from components.core.settings import (
     PROFILES,
     DataClassification,
@@ -131,3 +131,21 @@ def test_tier_profiles_follow_the_design():
         assert profile.dlq_retention_seconds > profile.queue_retention_seconds
         assert profile.service_min_capacity <= profile.service_max_capacity
         assert profile.asg_min_size <= profile.asg_max_size
+
+
+def test_one_collector_raises_either_error():
+    """``ProblemCollector`` gathers a component's argument problems and a stack file's config
+    problems alike; only the error it raises differs."""
+    arguments = ProblemCollector("Thing")
+    arguments.add("size: must be positive")
+    with pytest.raises(ComponentArgumentsError, match="Thing: 1 invalid argument problem"):
+        arguments.raise_if_any()
+
+    config = ProblemCollector.for_stack_file("Pulumi.dev.yaml")
+    config.add("aws-platform:owner: missing value")
+    config.add("aws-platform:owner: missing value")
+    with pytest.raises(StackConfigError) as caught, config.checking():
+        config.raise_if_any()
+    assert caught.value.stack_file == "Pulumi.dev.yaml"
+    assert caught.value.problems == ("aws-platform:owner: missing value",)
+    ProblemCollector.for_stack_file("Pulumi.dev.yaml").raise_if_any()  # nothing to report

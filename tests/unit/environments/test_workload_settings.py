@@ -8,7 +8,7 @@ import pytest
 
 from components.core.errors import StackConfigError
 from components.core.settings import Tier
-from environments.settings import parse_workload_settings
+from environments.workload_settings import parse_workload_settings
 
 VALID: dict[str, Any] = {
     "certificateArn": "arn:aws:acm:us-east-1:246813579024:certificate/abc-123",
@@ -71,6 +71,28 @@ def test_every_problem_is_reported_once_with_key_and_file() -> None:
 def test_the_whole_internet_is_refused_as_an_ingress_cidr() -> None:
     with pytest.raises(StackConfigError, match="admits the whole internet"):
         _parse(allowedIngressCidrs='["0.0.0.0/0"]')
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        # the network's host bits are set: EC2 (and FargateService) refuse it
+        ("allowedIngressCidrs", '["10.0.0.1/8"]', "'10.0.0.1/8' is not an IPv4 CIDR"),
+        ("allowedIngressCidrs", '["10.0.0.0/33"]', "'10.0.0.0/33' is not an IPv4 CIDR"),
+        (
+            "certificateArn",
+            "arn:aws:acm:not-a-region:246813579024:certificate/abc-123",
+            "not an ACM certificate ARN",
+        ),
+    ],
+)
+def test_cidrs_and_certificates_are_checked_as_the_components_check_them(
+    key: str, value: str, message: str
+) -> None:
+    with pytest.raises(StackConfigError) as caught:
+        _parse(**{key: value})
+    assert [p.split(": ")[0] for p in caught.value.problems] == [f"aws-platform:{key}"]
+    assert message in str(caught.value)
 
 
 PLACEHOLDERS: dict[str, Any] = {

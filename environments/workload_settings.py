@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components import CONFIG_NAMESPACE, StackConfigError, Tier
+from components import (
+    ACM_CERTIFICATE_ARN,
+    CONFIG_NAMESPACE,
+    ProblemCollector,
+    Tier,
+    ipv4_network,
+)
 from environments.placeholders import placeholder_problems
 
 __all__ = [
@@ -108,8 +114,6 @@ WORKLOAD_KEYS: tuple[str, ...] = (
     "costAssumptions",
 )
 
-_CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
-_CIDR = re.compile(r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _AMI = re.compile(r"^ami-[0-9a-f]{8,17}$")
 _CONSUMER_FIELDS = {
@@ -123,17 +127,12 @@ DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 DEFAULT_AMI_PARAMETER = "/golden-ami/reconciliation/latest"
 
 
-class _Problems:
-    """Collects problems as ``aws-platform:<key>: <message>``."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(f"{CONFIG_NAMESPACE}:{key}: {message}")
+def _add(problems: ProblemCollector, key: str, message: str) -> None:
+    """Record ``message`` about the stack file's ``aws-platform:<key>``."""
+    problems.add(f"{CONFIG_NAMESPACE}:{key}: {message}")
 
 
-def _json(raw: Any, key: str, problems: _Problems, expected: type, what: str) -> Any:
+def _json(raw: Any, key: str, problems: ProblemCollector, expected: type, what: str) -> Any:
     """``raw`` decoded from JSON when it is a string; one problem and None unless it is an
     ``expected`` (``what`` says so in the message)."""
     value = raw
@@ -143,13 +142,13 @@ def _json(raw: Any, key: str, problems: _Problems, expected: type, what: str) ->
         except ValueError:
             value = None
     if not isinstance(value, expected):
-        problems.add(key, f"wrong type, expected {what}")
+        _add(problems, key, f"wrong type, expected {what}")
         return None
     return value
 
 
 def _consumer(
-    raw: Any, key: str, default: ConsumerSettings, problems: _Problems
+    raw: Any, key: str, default: ConsumerSettings, problems: ProblemCollector
 ) -> ConsumerSettings:
     if raw is None:
         return default
@@ -160,9 +159,11 @@ def _consumer(
     for name, item in value.items():
         field_name = _CONSUMER_FIELDS.get(name)
         if field_name is None:
-            problems.add(f"{key}.{name}", f"unknown key (known: {', '.join(_CONSUMER_FIELDS)})")
+            _add(problems, f"{key}.{name}", f"unknown key (known: {', '.join(_CONSUMER_FIELDS)})")
         elif not isinstance(item, int) or isinstance(item, bool) or item < 1:
-            problems.add(f"{key}.{name}", f"wrong type, expected a positive integer, got {item!r}")
+            _add(
+                problems, f"{key}.{name}", f"wrong type, expected a positive integer, got {item!r}"
+            )
         else:
             overrides[field_name] = item
     return dataclasses.replace(default, **overrides)
@@ -181,13 +182,13 @@ def parse_workload_settings(
     ``alarmHttpsEndpoint``, ``runbookBaseUrl``); in staging and prod a placeholder in any of
     them or in the workload keys is one more problem (``environments.placeholders``).
     """
-    problems = _Problems()
+    problems = ProblemCollector.for_stack_file(stack_file)
     for key, message in placeholder_problems(tier, {**(platform_config or {}), **workload_config}):
-        problems.add(key, message)
+        _add(problems, key, message)
 
     certificate = workload_config.get("certificateArn")
-    if not isinstance(certificate, str) or not _CERTIFICATE.match(certificate):
-        problems.add("certificateArn", f"missing or not an ACM certificate ARN: {certificate!r}")
+    if not isinstance(certificate, str) or not ACM_CERTIFICATE_ARN.match(certificate):
+        _add(problems, "certificateArn", f"missing or not an ACM certificate ARN: {certificate!r}")
 
     cidrs_raw = _json(
         workload_config.get("allowedIngressCidrs", "[]"),
@@ -200,20 +201,21 @@ def parse_workload_settings(
     if cidrs_raw is not None:
         cidrs = tuple(str(c) for c in cidrs_raw)
         for cidr in cidrs:
-            if not _CIDR.match(cidr):
-                problems.add("allowedIngressCidrs", f"{cidr!r} is not an IPv4 CIDR")
-            elif cidr.endswith("/0"):
-                problems.add("allowedIngressCidrs", f"{cidr!r} admits the whole internet")
+            network = ipv4_network(cidr)
+            if network is None:
+                _add(problems, "allowedIngressCidrs", f"{cidr!r} is not an IPv4 CIDR")
+            elif network.prefixlen == 0:
+                _add(problems, "allowedIngressCidrs", f"{cidr!r} admits the whole internet")
         if not cidrs:
-            problems.add("allowedIngressCidrs", "missing value: name the networks the API serves")
+            _add(problems, "allowedIngressCidrs", "missing value: name the networks the API serves")
 
     bucket = workload_config.get("albAccessLogsBucket")
     if not isinstance(bucket, str) or not _BUCKET.match(bucket):
-        problems.add("albAccessLogsBucket", f"missing or not an S3 bucket name: {bucket!r}")
+        _add(problems, "albAccessLogsBucket", f"missing or not an S3 bucket name: {bucket!r}")
 
     pinned = workload_config.get("pinnedAmiId")
     if pinned is not None and (not isinstance(pinned, str) or not _AMI.match(pinned)):
-        problems.add("pinnedAmiId", f"not an AMI id: {pinned!r}")
+        _add(problems, "pinnedAmiId", f"not an AMI id: {pinned!r}")
 
     assumptions_raw = _json(
         workload_config.get("costAssumptions", "{}"),
@@ -227,7 +229,7 @@ def parse_workload_settings(
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
             assumptions[name] = float(value)
         else:
-            problems.add(f"costAssumptions.{name}", f"expected a number >= 0, got {value!r}")
+            _add(problems, f"costAssumptions.{name}", f"expected a number >= 0, got {value!r}")
 
     settings = WorkloadSettings(
         certificate_arn=str(certificate),
@@ -249,6 +251,5 @@ def parse_workload_settings(
         ),
         cost_assumptions=assumptions,
     )
-    if problems.items:
-        raise StackConfigError(stack_file, problems.items)
+    problems.raise_if_any()
     return settings
