@@ -20,11 +20,13 @@ from typing import IO, Any
 
 import grpc
 import yaml
-from google.protobuf import empty_pb2, json_format, struct_pb2
+from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tools.preview.policy_config import PolicyInfo, ResolvedPolicyConfig, reconcile
-from tools.preview.program import RegisteredResource, installed_version, plain
+from tools.preview.program import RegisteredResource, installed_version
+from tools.preview.wire import plain
+from tools.preview.wire import to_struct as _struct
 
 __all__ = [
     "AnalyzerInfo",
@@ -105,12 +107,6 @@ def _level_name(level: int) -> str:
 
 def _level_value(name: str) -> analyzer_pb2.EnforcementLevel.ValueType:
     return analyzer_pb2.EnforcementLevel.Value(name.upper())
-
-
-def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(dict(values))
-    return struct
 
 
 def _pack_command(pack_dir: Path, *, installed: bool = False) -> tuple[list[str], str]:

@@ -20,7 +20,7 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 import pulumi.runtime.stack
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockEngine, MockMonitor, MockResourceArgs, MockSettings
 from pulumi.runtime.proto import resource_pb2
@@ -31,10 +31,8 @@ from tools.preview.identifiers import fake_uuid
 from tools.preview.mock_cloud import MockCloud
 from tools.preview.project import load_project
 from tools.preview.provider_check import ProviderConfig, check
+from tools.preview.wire import plain_struct as _plain_struct
 
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -113,28 +111,6 @@ class ProgramRun:
         if len(found) != 1:
             raise KeyError(f"{len(found)} resources named {name!r}")
         return found[0]
-
-
-def plain(value: Any) -> Any:
-    """A wire value as plain Python: secrets unwrapped, references as their id (urn when none),
-    unknowns kept as the UNKNOWN sentinel, whole floats as ints."""
-    if isinstance(value, dict):
-        sig = value.get(_SIG)
-        if sig == _SECRET_SIG:
-            return plain(value.get("value"))
-        if sig == _RESOURCE_SIG:
-            return value.get("id") or value.get("urn")
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _plain_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
-    result = plain(json_format.MessageToDict(struct))
-    return result if isinstance(result, dict) else {}
 
 
 class _RecordingMonitor(MockMonitor):
