@@ -118,9 +118,15 @@ class _RecordingMonitor(MockMonitor):
     """The SDK's mock monitor, with the provider's Check before the mock cloud creates a
     resource, and a record of parents, dependencies, options and providers."""
 
-    def __init__(self, mocks: MockCloud, config: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        mocks: MockCloud,
+        config: Mapping[str, str],
+        on_record: Callable[[RegisteredResource], None] | None = None,
+    ) -> None:
         super().__init__(mocks)
         self.recorded: list[RegisteredResource] = []
+        self._on_record = on_record
         self.stack_urn = ""
         self.stack_outputs: dict[str, Any] = {}
         self.component_outputs: dict[str, dict[str, Any]] = {}
@@ -167,7 +173,7 @@ class _RecordingMonitor(MockMonitor):
             inputs["version"] = version
             self._providers[urn] = ProviderConfig.from_inputs(inputs)
             id_ = fake_uuid(urn)
-            self.recorded.append(
+            self._recorded(
                 RegisteredResource(
                     urn=urn,
                     type=PROVIDER_PREFIX + package,
@@ -228,7 +234,13 @@ class _RecordingMonitor(MockMonitor):
 
     def _append(self, record: RegisteredResource) -> None:
         with self._lock:
-            self.recorded.append(record)
+            self._recorded(record)
+
+    def _recorded(self, record: RegisteredResource) -> None:
+        """Record a registration (under the lock: `on_record` sees them in the recorded order)."""
+        self.recorded.append(record)
+        if self._on_record is not None:
+            self._on_record(record)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = _plain_struct(request.outputs)
@@ -431,16 +443,20 @@ def run_in_mocks(
     region: str | None = None,
     secret_keys: list[str] | None = None,
     preview: bool = False,
+    on_record: Callable[[RegisteredResource], None] | None = None,
 ) -> ProgramRun:
     """Run `program` under MockCloud and return what it registered.
 
     The SDK's global state is reset before and after, so this can run many times in one
     process. Exceptions of the program propagate unchanged (with their traceback).
-    `region` defaults to the `aws:region` config value, else us-east-1.
+    `region` defaults to the `aws:region` config value, else us-east-1. `on_record` is called
+    with each registration as it is recorded, in the order of `ProgramRun.analyzed` (with the
+    inputs, options and provider it has there; its outputs there are only final for custom
+    resources: components and the stack get theirs when the program ends).
     """
     values = dict(config or {})
     cloud = MockCloud(region=region or values.get("aws:region") or "us-east-1", preview=preview)
-    monitor = _RecordingMonitor(cloud, values)
+    monitor = _RecordingMonitor(cloud, values, on_record)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
     settings.reset_options(project=project, stack=stack, preview=preview)
@@ -543,12 +559,16 @@ def _installed(module_file: str) -> bool:
 
 
 def run_program_dir(
-    program_dir: Path | str, stack: str = "dev", *, preview: bool = False
+    program_dir: Path | str,
+    stack: str = "dev",
+    *,
+    preview: bool = False,
+    on_record: Callable[[RegisteredResource], None] | None = None,
 ) -> ProgramRun:
     """Run the Pulumi program in `program_dir` with the config of `Pulumi.<stack>.yaml`.
 
     Raises `ProjectError` for a missing/invalid project or stack file; the program's own
-    exceptions propagate unchanged.
+    exceptions propagate unchanged. `on_record`: see `run_in_mocks`.
     """
     project = load_project(program_dir)
     config = project.stack_config(stack)
@@ -565,4 +585,5 @@ def run_program_dir(
             config=config.values,
             secret_keys=config.secret_keys,
             preview=preview,
+            on_record=on_record,
         )
