@@ -58,12 +58,19 @@ def prod_target(results: Mapping[str, Any]) -> Target:
         return _missing(name, goal, "skipped")
     if "error" in prod:
         return _missing(name, goal, "preview failed: " + prod["error"].splitlines()[-1][:160])
+    note = f"{prod.get('resources', '?')} resources"
+    if "measured_alone_at" in prod:
+        load = " ".join(f"{v:.2f}" for v in prod.get("load_average_start") or []) or "?"
+        note += (
+            f"; measured alone (--stack-only) at commit `{str(prod.get('git_commit'))[:10]}`,"
+            f" {prod['measured_alone_at']}, load average {load} at start"
+        )
     return Target(
         name,
         goal,
         f"{prod['min_s']:.2f} s (median {prod['median_s']:.2f} s)",
         _verdict(prod["min_s"] < PROD_PREVIEW_MAX_S),
-        f"{prod.get('resources', '?')} resources",
+        note,
     )
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from rich.console import Console
 from rich.table import Table
 
+from tools.console import console_for
 from tools.cost import prices
 from tools.cost.estimate import Estimate
-
-_UNBOUNDED_WIDTH = 100_000
 
 
 def _money(value: float) -> str:
@@ -25,8 +23,7 @@ def write_json(estimate: Estimate, stream: TextIO) -> None:
 
 def write_human(estimate: Estimate, stream: TextIO) -> None:
     # Without a terminal (CI logs, pipes) lines are never wrapped or cut; a terminal sets its own.
-    terminal = stream.isatty() if hasattr(stream, "isatty") else False
-    console = Console(file=stream, width=None if terminal else _UNBOUNDED_WIDTH, highlight=False)
+    console = console_for(stream, highlight=False)
     total = estimate.total
     console.print(
         f"[bold]Monthly cost estimate[/] of {estimate.project}/{estimate.stack}: "

@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from tools.console import console_for
 from tools.ops import dlq, replay, smoke
 from tools.ops.aws import AwsSetupError, client, events_client, sqs_client
 from tools.ops.outputs import StackOutputs, StackOutputsError, load_stack_outputs
@@ -378,16 +379,9 @@ def main(
     return EXIT_USAGE
 
 
-# Without a terminal (CI logs, pipes) rich would assume 80 columns and fold queue URLs and
-# message ids across lines; lines as wide as their content are what logs and grep need.
-_UNBOUNDED_WIDTH = 10_000
-
-
 def _console(*, stderr: bool) -> Console:
-    console = Console(stderr=stderr, highlight=False)
-    if not console.is_terminal:
-        console.width = _UNBOUNDED_WIDTH
-    return console
+    # Without a terminal (CI logs, pipes) rich would fold queue URLs and message ids at 80 columns.
+    return console_for(stderr=stderr, highlight=False)
 
 
 class _Io:

@@ -12,7 +12,8 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -20,13 +21,16 @@ from typing import IO, Any
 
 import grpc
 import yaml
-from google.protobuf import empty_pb2, json_format, struct_pb2
+from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tools.preview.policy_config import PolicyInfo, ResolvedPolicyConfig, reconcile
-from tools.preview.program import RegisteredResource, installed_version, plain
+from tools.preview.program import RegisteredResource, installed_version
+from tools.preview.wire import plain
+from tools.preview.wire import to_struct as _struct
 
 __all__ = [
+    "AnalyzeStream",
     "AnalyzerInfo",
     "PackStartError",
     "PolicyEvaluationError",
@@ -105,12 +109,6 @@ def _level_name(level: int) -> str:
 
 def _level_value(name: str) -> analyzer_pb2.EnforcementLevel.ValueType:
     return analyzer_pb2.EnforcementLevel.Value(name.upper())
-
-
-def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(dict(values))
-    return struct
 
 
 def _pack_command(pack_dir: Path, *, installed: bool = False) -> tuple[list[str], str]:
@@ -569,13 +567,16 @@ class PolicyPackProcess:
             remediated.append(resource)
         return remediated, done
 
-    def analyze_all(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+    def analyze_all(self, resources: Iterable[RegisteredResource]) -> list[Violation]:
         """Analyze every resource; violations come back in resource order.
 
         Up to ``ANALYZE_IN_FLIGHT`` requests are outstanding at once, as the engine also sends
         them while it registers resources: the pack evaluates one while the next is encoded.
+        `resources` may be a stream (an `AnalyzeStream`), in registration order: a provider then
+        arrives before the resources that name it, as the engine registers it first.
         """
-        self._remember_providers(resources)
+        if isinstance(resources, Sequence):
+            self._remember_providers(resources)
         stub = self._require_stub()
         in_flight: deque[tuple[RegisteredResource, grpc.Future]] = deque()
         violations: list[Violation] = []
@@ -590,6 +591,7 @@ class PolicyPackProcess:
 
         try:
             for resource in resources:
+                self._remember_providers((resource,))
                 if len(in_flight) >= ANALYZE_IN_FLIGHT:
                     collect()
                 in_flight.append((resource, stub.Analyze.future(self._analyze_request(resource))))
@@ -631,3 +633,70 @@ class PolicyPackProcess:
                 return []
             raise self._evaluation_error("AnalyzeStack", error) from error
         return self._violations(response.diagnostics, None)
+
+
+class AnalyzeStream:
+    """Analyze calls made while the program still registers resources, as the engine makes them:
+    each registration is analyzed as soon as it is checked (pulumi/pulumi `step_generator.go`,
+    `continueStepsFromImport`), not after the whole program has run.
+
+    `add` takes each resource as it is recorded (in registration order); a thread sends them to
+    the pack once its start (`started`) has finished. After `close`, `result` returns the
+    violations in that order, exactly as `analyze_all` over the run's resources would. When the
+    pack has a remediating policy, Remediate must run before Analyze on each resource: the stream
+    then sends nothing and `result` is None (the caller remediates and analyzes after the run, as
+    without a stream); so it is when the start failed (the caller's wait on `started` raises).
+    """
+
+    _END = object()
+
+    def __init__(self, pack: PolicyPackProcess, started: Future[None]) -> None:
+        self._pack = pack
+        self._started = started
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._closed = False
+        self._abandoned = False
+        self._violations: list[Violation] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="policy-pack-analyze", daemon=True)
+        self._thread.start()
+
+    def add(self, resource: RegisteredResource) -> None:
+        self._queue.put(resource)
+
+    def close(self) -> None:
+        """No more resources (the program has ended)."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(self._END)
+
+    def _resources(self) -> Iterator[RegisteredResource]:
+        while (item := self._queue.get()) is not self._END and not self._abandoned:
+            yield item
+
+    def _run(self) -> None:
+        try:
+            self._started.result()
+        except BaseException:  # the caller raises it from `started`
+            return
+        if self._pack.remediating:
+            return
+        try:
+            self._violations = self._pack.analyze_all(self._resources())
+        except BaseException as error:  # raised by `result`, in the caller
+            self._error = error
+
+    def result(self) -> list[Violation] | None:
+        """Every resource's violations (None when the stream could not analyze, see the class);
+        PolicyEvaluationError when a policy failed."""
+        self.close()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._violations
+
+    def abandon(self) -> None:
+        """Stop, without sending what is left (the preview failed); the results are dropped."""
+        self._abandoned = True
+        self.close()
+        self._thread.join()

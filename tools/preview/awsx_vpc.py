@@ -31,16 +31,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import MockCallArgs
 from pulumi.runtime.proto import resource_pb2
 
-TYPE = "awsx:ec2:Vpc"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The engine's unknown string: what a child sees of an id that does not exist yet."""
+from tools.preview.identifiers import UNKNOWN
+from tools.preview.wire import plain_struct, to_struct
 
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+TYPE = "awsx:ec2:Vpc"
 _GET_AZS = "aws:index/getAvailabilityZones:getAvailabilityZones"
 _DEFAULT_CIDR = "10.0.0.0/16"  # vpc.ts decideCidrBlockVpcInput: "Historically this default..."
 _DEFAULT_AZ_COUNT = 3  # vpc.ts getDefaultAzs: azCount ?? 3
@@ -600,24 +597,6 @@ class Monitor(Protocol):
     def RegisterResource(self, request: Any) -> Any: ...
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.get(_SIG) == _SECRET_SIG:
-            return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(values)
-    return struct
-
-
 def _resolved(
     inputs: Mapping[str, Any], values: Mapping[str, Mapping[str, Any]], urns: Mapping[str, str]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -637,7 +616,7 @@ def _resolved(
 def construct(monitor: Monitor, request: Any) -> Any:
     """Register `request` (a remote `awsx:ec2:Vpc`) as the awsx plugin would, and answer the
     program with the component's outputs (its VPC and subnet ids)."""
-    args = _plain(json_format.MessageToDict(request.object))
+    args = plain_struct(request.object)
     component = resource_pb2.RegisterResourceRequest()
     component.CopyFrom(request)
     component.ClearField("object")
@@ -665,7 +644,7 @@ def construct(monitor: Monitor, request: Any) -> Any:
                 name=child.name,
                 parent=registered.urn if child.parent is None else urns[child.parent],
                 custom=True,
-                object=_struct(inputs),
+                object=to_struct(inputs),
                 dependencies=list(dict.fromkeys(depends)),
                 propertyDependencies={
                     key: resource_pb2.RegisterResourceRequest.PropertyDependencies(urns=deps)
@@ -674,13 +653,13 @@ def construct(monitor: Monitor, request: Any) -> Any:
             )
         )
         urns[child.key] = response.urn
-        outputs = _plain(json_format.MessageToDict(response.object))
+        outputs = plain_struct(response.object)
         resource_id = response.id or UNKNOWN
         # An EIP's id is its allocation id (terraform-provider-aws
         # internal/service/ec2/vpc_eip.go: d.SetId(aws.ToString(output.AllocationId))).
         values[child.key] = {"id": resource_id, "allocationId": resource_id, **outputs}
     return resource_pb2.RegisterResourceResponse(
-        urn=registered.urn, object=_struct(_component_outputs(children, values, zones))
+        urn=registered.urn, object=to_struct(_component_outputs(children, values, zones))
     )
 
 

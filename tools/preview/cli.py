@@ -7,7 +7,7 @@ import contextlib
 import importlib.metadata
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 
 from tools.preview.analyzer import (
+    AnalyzeStream,
     PackStartError,
     PolicyEvaluationError,
     PolicyPackProcess,
@@ -177,6 +178,7 @@ def _run_program(
     progress: Progress,
     *,
     preview: bool = True,
+    on_record: Callable[[RegisteredResource], None] | None = None,
 ) -> ProgramRun:
     phase = "preview" if preview else "update"
     try:
@@ -185,7 +187,7 @@ def _run_program(
             progress.step(f"running {project.main} for stack {stack} ({phase} phase)"),
             contextlib.redirect_stdout(sys.stderr),
         ):
-            run = run_program_dir(project.directory, stack, preview=preview)
+            run = run_program_dir(project.directory, stack, preview=preview, on_record=on_record)
     except (pulumi.ConfigTypeError, pulumi.ConfigMissingError) as error:
         where = _program_location(error, project.directory)
         raise PreviewFailed(
@@ -217,7 +219,9 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
     """Run the program and the pack; PreviewFailed/ProjectError/... on failure.
 
     The pack starts in the background while the program runs: its process uses the other core,
-    and the engine's own setup calls (ConfigureStack, Configure) wait on I/O.
+    and the engine's own setup calls (ConfigureStack, Configure) wait on I/O. Once it has
+    started, each resource is analyzed as the program registers it, as the engine does
+    (`AnalyzeStream`); AnalyzeStack waits for the end of the program, as in the engine.
     """
     progress = progress or Progress()
     if options.policy_pack_given and (
@@ -254,12 +258,23 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as background:
         cleanup.callback(pack.stop)
         started = background.submit(pack.start)
-        runs = [
-            _run_program(
-                project, options.stack, config.source, progress, preview=phase == "preview"
+        runs: list[ProgramRun] = []
+        streams: list[AnalyzeStream] = []
+        for phase in phases:
+            stream = AnalyzeStream(pack, started)
+            streams.append(stream)
+            cleanup.callback(stream.abandon)  # before pack.stop; a no-op once it has its result
+            runs.append(
+                _run_program(
+                    project,
+                    options.stack,
+                    config.source,
+                    progress,
+                    preview=phase == "preview",
+                    on_record=stream.add,
+                )
             )
-            for phase in phases
-        ]
+            stream.close()
         try:
             with progress.step(f"starting the policy pack {options.policy_pack}"):
                 started.result()
@@ -268,10 +283,10 @@ def preview(options: Options, progress: Progress | None = None) -> PreviewResult
             raise PreviewFailed(f"policy config {source}: {error}") from error
         found: list[list[Violation]] = []
         remediations: list[Remediation] = []
-        for phase, run in zip(phases, runs, strict=True):
+        for phase, run, stream in zip(phases, runs, streams, strict=True):
             resources, remediated = pack.remediate_all(run.analyzed)
             remediations = remediations or remediated
-            found.append(_analyze(pack, resources, phase, progress))
+            found.append(_analyze(pack, resources, phase, progress, stream))
         guidance = pack_guidance(pack.info(), options.policy_pack)
     return _result(runs[0], _merge_phases(phases, found), remediations, phases, guidance)
 
@@ -281,11 +296,14 @@ def _analyze(
     resources: list[RegisteredResource],
     phase: str,
     progress: Progress,
+    stream: AnalyzeStream | None = None,
 ) -> list[Violation]:
-    """Analyze, then AnalyzeStack. In an update the engine stops at a mandatory Analyze
-    finding, so AnalyzeStack never runs (pulumi/pulumi `step_generator.go`)."""
+    """Analyze (what `stream` analyzed while the program ran, else every resource now), then
+    AnalyzeStack. In an update the engine stops at a mandatory Analyze finding, so AnalyzeStack
+    never runs (pulumi/pulumi `step_generator.go`)."""
     with progress.step(f"Analyze ({phase} phase): {len(resources)} resources"):
-        violations = pack.analyze_all(resources)
+        streamed = stream.result() if stream is not None else None
+        violations = streamed if streamed is not None else pack.analyze_all(resources)
     if phase == "update" and any(v.enforcement == "mandatory" for v in violations):
         print(
             "update: a mandatory violation stops the update before the stack policies run",

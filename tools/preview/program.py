@@ -19,11 +19,12 @@ from typing import Any
 
 import pulumi
 import pulumi.runtime
+import pulumi.runtime.resource
 import pulumi.runtime.stack
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockEngine, MockMonitor, MockResourceArgs, MockSettings
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from tools.preview import awsx_vpc
@@ -31,10 +32,8 @@ from tools.preview.identifiers import fake_uuid
 from tools.preview.mock_cloud import MockCloud
 from tools.preview.project import load_project
 from tools.preview.provider_check import ProviderConfig, check
+from tools.preview.wire import plain_struct as _plain_struct
 
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -115,35 +114,19 @@ class ProgramRun:
         return found[0]
 
 
-def plain(value: Any) -> Any:
-    """A wire value as plain Python: secrets unwrapped, references as their id (urn when none),
-    unknowns kept as the UNKNOWN sentinel, whole floats as ints."""
-    if isinstance(value, dict):
-        sig = value.get(_SIG)
-        if sig == _SECRET_SIG:
-            return plain(value.get("value"))
-        if sig == _RESOURCE_SIG:
-            return value.get("id") or value.get("urn")
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _plain_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
-    result = plain(json_format.MessageToDict(struct))
-    return result if isinstance(result, dict) else {}
-
-
 class _RecordingMonitor(MockMonitor):
     """The SDK's mock monitor, with the provider's Check before the mock cloud creates a
     resource, and a record of parents, dependencies, options and providers."""
 
-    def __init__(self, mocks: MockCloud, config: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        mocks: MockCloud,
+        config: Mapping[str, str],
+        on_record: Callable[[RegisteredResource], None] | None = None,
+    ) -> None:
         super().__init__(mocks)
         self.recorded: list[RegisteredResource] = []
+        self._on_record = on_record
         self.stack_urn = ""
         self.stack_outputs: dict[str, Any] = {}
         self.component_outputs: dict[str, dict[str, Any]] = {}
@@ -190,7 +173,7 @@ class _RecordingMonitor(MockMonitor):
             inputs["version"] = version
             self._providers[urn] = ProviderConfig.from_inputs(inputs)
             id_ = fake_uuid(urn)
-            self.recorded.append(
+            self._recorded(
                 RegisteredResource(
                     urn=urn,
                     type=PROVIDER_PREFIX + package,
@@ -251,7 +234,13 @@ class _RecordingMonitor(MockMonitor):
 
     def _append(self, record: RegisteredResource) -> None:
         with self._lock:
-            self.recorded.append(record)
+            self._recorded(record)
+
+    def _recorded(self, record: RegisteredResource) -> None:
+        """Record a registration (under the lock: `on_record` sees them in the recorded order)."""
+        self.recorded.append(record)
+        if self._on_record is not None:
+            self._on_record(record)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = _plain_struct(request.outputs)
@@ -373,6 +362,30 @@ def _transforms_refused() -> Iterator[None]:
             setattr(module, name, original)
 
 
+def _no_stack_trace() -> source_pb2.StackTrace:
+    return source_pb2.StackTrace()
+
+
+@contextlib.contextmanager
+def _stack_traces_skipped() -> Iterator[None]:
+    """Register resources without the Python stack trace the SDK captures for each one.
+
+    The engine keeps it (with the source position) for its diagnostics and the state; neither the
+    mock monitor nor a policy pack sees it (an AnalyzeRequest has no such field), and walking the
+    stack is a tenth of the program run (`traceback.extract_stack` per resource).
+    """
+    module = pulumi.runtime.resource
+    original = getattr(module, "_get_stack_trace", None)
+    if original is None:
+        yield
+        return
+    setattr(module, "_get_stack_trace", _no_stack_trace)  # noqa: B010 (a private function)
+    try:
+        yield
+    finally:
+        setattr(module, "_get_stack_trace", original)  # noqa: B010
+
+
 # Young-generation threshold while a program runs (CPython's default is 700).
 _RUN_GC_THRESHOLD = (50_000, 20, 20)
 
@@ -430,16 +443,20 @@ def run_in_mocks(
     region: str | None = None,
     secret_keys: list[str] | None = None,
     preview: bool = False,
+    on_record: Callable[[RegisteredResource], None] | None = None,
 ) -> ProgramRun:
     """Run `program` under MockCloud and return what it registered.
 
     The SDK's global state is reset before and after, so this can run many times in one
     process. Exceptions of the program propagate unchanged (with their traceback).
-    `region` defaults to the `aws:region` config value, else us-east-1.
+    `region` defaults to the `aws:region` config value, else us-east-1. `on_record` is called
+    with each registration as it is recorded, in the order of `ProgramRun.analyzed` (with the
+    inputs, options and provider it has there; its outputs there are only final for custom
+    resources: components and the stack get theirs when the program ends).
     """
     values = dict(config or {})
     cloud = MockCloud(region=region or values.get("aws:region") or "us-east-1", preview=preview)
-    monitor = _RecordingMonitor(cloud, values)
+    monitor = _RecordingMonitor(cloud, values, on_record)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_unretrieved)
     settings.reset_options(project=project, stack=stack, preview=preview)
@@ -458,7 +475,7 @@ def run_in_mocks(
                 callbacks=None,
             )
         )
-        with _transforms_refused(), _few_collections():
+        with _transforms_refused(), _stack_traces_skipped(), _few_collections():
             loop.run_until_complete(pulumi.runtime.stack.run_in_stack(_settling(program)))
     finally:
         _close_loop(loop)
@@ -542,12 +559,16 @@ def _installed(module_file: str) -> bool:
 
 
 def run_program_dir(
-    program_dir: Path | str, stack: str = "dev", *, preview: bool = False
+    program_dir: Path | str,
+    stack: str = "dev",
+    *,
+    preview: bool = False,
+    on_record: Callable[[RegisteredResource], None] | None = None,
 ) -> ProgramRun:
     """Run the Pulumi program in `program_dir` with the config of `Pulumi.<stack>.yaml`.
 
     Raises `ProjectError` for a missing/invalid project or stack file; the program's own
-    exceptions propagate unchanged.
+    exceptions propagate unchanged. `on_record`: see `run_in_mocks`.
     """
     project = load_project(program_dir)
     config = project.stack_config(stack)
@@ -564,4 +585,5 @@ def run_program_dir(
             config=config.values,
             secret_keys=config.secret_keys,
             preview=preview,
+            on_record=on_record,
         )

@@ -16,12 +16,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
+from tools.console import console_for as _console_for
 from tools.preview.analyzer import Remediation, Violation
 from tools.preview.guidance import Guidance
 from tools.preview.program import STACK_TYPE, RegisteredResource
-
-_UNBOUNDED_WIDTH = 100_000
-"""Console width without a terminal: CI logs and pipes get whole lines, never cut at 80."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,10 +120,7 @@ def _resource_tree(result: PreviewResult) -> Tree:
 
 def console_for(out: IO[str]) -> Console:
     """A rich console on `out`: as wide as the terminal, unbounded when `out` is not one."""
-    terminal = out.isatty()
-    return Console(
-        file=out, highlight=False, soft_wrap=True, width=None if terminal else _UNBOUNDED_WIDTH
-    )
+    return _console_for(out, highlight=False, soft_wrap=True)
 
 
 def write_human(result: PreviewResult, out: IO[str]) -> None:
