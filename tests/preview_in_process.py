@@ -6,12 +6,12 @@ published Node pack (`@pulumi/awsguard`) that start costs more CPU than previewi
 small test programs, and each subprocess also imports the Pulumi SDKs again; the tests that
 preview dozens of programs pay it dozens of times. `run_cli(...)` runs the CLI's own `main` (the
 same parsing, program runs, phases, report and exit status) in this process, and hands it a
-`PolicyPackProcess` that connects to a pack already running for the same pack folder, command,
-stack and phase instead of starting one. Everything else about the pack is per preview, as for a
-new process: the CLI still sends ConfigureStack (the program's project, stack, config and tags),
-GetAnalyzerInfo and Configure (its policy config) before any Analyze. What is shared is only the
-environment the process was started with (`PULUMI_PROJECT`, `PULUMI_CONFIG`), which neither this
-repository's pack nor awsguard reads.
+`PolicyPackProcess` that connects to a pack already running for the same pack folder, command
+and phase (dry run or not) instead of starting one. Everything else about the pack is per
+preview, as for a new process: the CLI still sends ConfigureStack (the program's project, stack,
+config and tags), GetAnalyzerInfo and Configure (its policy config) before any Analyze. What is
+shared is only the environment the process was started with (`PULUMI_PROJECT`, `PULUMI_STACK`,
+`PULUMI_CONFIG`), which neither this repository's pack nor awsguard reads.
 
 What needs a process of its own stays one: tests of how the CLI starts, fails, prints and exits,
 and at least one real `python -m tools.preview` run per pack that is compared with `run_cli`.
@@ -52,7 +52,7 @@ class _SharedPacks:
     def server(
         self, lease: PolicyPackProcess, command: list[str], runtime: str
     ) -> PolicyPackProcess:
-        key = (lease.pack_dir, tuple(command), runtime, lease.stack, lease.dry_run, lease.installed)
+        key = (lease.pack_dir, tuple(command), runtime, lease.dry_run, lease.installed)
         with self._lock:
             server = self._running.get(key)
             process = getattr(server, "_process", None)
