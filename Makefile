@@ -33,12 +33,15 @@ $(STAMP): $(REQUIREMENTS)
 	@echo "==> $(VENV) is ready"
 
 # The policy pack's own virtualenv (PulumiPolicy.yaml: virtualenv .venv), which the Pulumi CLI
-# runs the pack with for `--policy-pack policies`.
+# runs the pack with for `--policy-pack policies`, and so do the offline preview and the tests.
+# One recipe for every target: the virtualenv is layered on .venv (tools.preview.pack_venv, no
+# install and no network), then pip makes sure it holds what policies/requirements.txt lists
+# (satisfied through .venv, whose requirements-dev.txt includes that file: nothing downloads).
 PACK_PY := policies/.venv/bin/python
 PACK_STAMP := policies/.venv/.requirements-stamp
 
-$(PACK_STAMP): policies/requirements.txt
-	@test -x $(PACK_PY) || $(PYTHON) -m venv policies/.venv
+$(PACK_STAMP): policies/requirements.txt | $(STAMP)
+	$(PY) -m tools.preview.pack_venv policies
 	$(PACK_PY) -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
 	@touch $(PACK_STAMP)
 
@@ -48,13 +51,7 @@ dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
 
-# The same virtualenv for the offline preview and the tests: layered on .venv, so it needs no
-# install of its own (`make deps` installs the pack's requirements into it as well).
-PACK_VENV := $(PACK_PY)
-$(PACK_VENV): | $(STAMP)
-	$(PY) -m tools.preview.pack_venv policies
-
-preview: $(STAMP) $(PACK_VENV)
+preview: $(STAMP) $(PACK_STAMP)
 	$(PY) -m tools.preview --stack $(STACK)
 
 lint: $(STAMP) lint-workflows
@@ -84,7 +81,7 @@ cost: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m tools.docs
 
-bench: $(STAMP) $(PACK_VENV) fixtures
+bench: $(STAMP) $(PACK_STAMP) fixtures
 	$(PY) -m benchmarks
 
 clean:

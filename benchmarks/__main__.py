@@ -53,6 +53,12 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
         action="store_true",
         help="re-measure only the stack preview; the other figures are kept from --output",
     )
+    parser.add_argument(
+        "--pack-warm-ups",
+        type=int,
+        default=1,
+        help="unmeasured previews with each pack before the pairs",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--readme", type=Path, default=isolated.REPO_ROOT / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
@@ -146,7 +152,10 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     console.log(f"stack {args.stack}: whole pack vs a one-rule pack, paired previews")
     results["pack_cost"] = isolated.run_json(
         "benchmarks.pack_cost",
-        ["--stack", args.stack, "--pairs", str(args.pack_pairs)],
+        [
+            *("--stack", args.stack, "--pairs", str(args.pack_pairs)),
+            *("--warm-ups", str(args.pack_warm_ups)),
+        ],
         timeout=1800,
     )
 

@@ -87,17 +87,18 @@ def _rule_count() -> int:
     return len(all_rules())
 
 
-def measure(stack: str, pairs: int) -> dict[str, Any]:
+def measure(stack: str, pairs: int, warm_ups: int = 1) -> dict[str, Any]:
     """Paired whole-process previews of `stack`: full pack, then the one-rule pack, `pairs` times
-    (after one unmeasured warm-up of each)."""
+    (after `warm_ups` unmeasured previews with each)."""
     full_s: list[float] = []
     one_s: list[float] = []
     full_cpu: list[float] = []
     one_cpu: list[float] = []
     with tempfile.TemporaryDirectory(prefix="one-rule-pack-") as tmp:
         baseline = one_rule_pack(Path(tmp) / "policies")
-        _preview(stack, PACK)
-        _preview(stack, baseline)
+        for _ in range(warm_ups):
+            _preview(stack, PACK)
+            _preview(stack, baseline)
         resources = 0
         for _ in range(pairs):
             elapsed, cpu, report = _preview(stack, PACK)
@@ -136,9 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pack_cost", description=__doc__)
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument(
+        "--warm-ups", type=int, default=1, help="unmeasured previews with each pack first"
+    )
     parser.add_argument("--output", required=True, help="file to write the JSON result to")
     args = parser.parse_args(argv)
-    write_json(args.output, measure(args.stack, args.pairs))
+    write_json(args.output, measure(args.stack, args.pairs, args.warm_ups))
     return 0
 
 

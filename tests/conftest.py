@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """The repository's pack names a virtualenv (PulumiPolicy.yaml), which the engine and the
     preview require: layer it on the test environment once (`make` does the same)."""
     pack_venv.ensure(ROOT / "policies")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the pack processes the in-process previews shared (tests/preview_in_process.py)."""
+    shared = sys.modules.get("tests.preview_in_process")
+    if shared is not None:
+        shared.close_shared_packs()

@@ -44,6 +44,9 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
         "dev",
         "--pack-pairs",
         "1",
+        # The warm-up previews run the same code as the measured pair: none here.
+        "--pack-warm-ups",
+        "0",
         "--output",
         str(output),
         "--readme",

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.preview_in_process import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
@@ -160,22 +162,33 @@ def decided(violations: list[dict], policy: str) -> list[dict]:
     return [v for v in violations if v["policy"] == policy and CANT_RUN not in v["message"]]
 
 
-def _preview(program: str) -> tuple[int, dict]:
+def _preview_argv(program: str) -> list[str]:
     """The program in both phases: a finding that needs values only a deployed stack has (an
     ARN inside a JSON document) fires in `update`, as it would stop `pulumi up`."""
+    return ["--program", str(PROGRAMS / program), "--json", "--phase", "both"]
+
+
+def _preview(program: str) -> tuple[int, dict]:
+    """The CLI's run of the program, in this process with the session's pack process
+    (tests/preview_in_process.py); `test_the_cli_in_its_own_process_reports_the_same` checks
+    that a real `python -m tools.preview` run reports the same."""
+    result = run_cli(*_preview_argv(program))
+    assert result.status in (0, 1) and result.stdout, result.stderr
+    return result.status, json.loads(result.stdout)
+
+
+def test_the_cli_in_its_own_process_reports_the_same() -> None:
+    program = "sns-sqs-no-key-grant"
     result = subprocess.run(
-        [
-            *(sys.executable, "-m", "tools.preview", "--program", str(PROGRAMS / program)),
-            *("--json", "--phase", "both"),
-        ],
+        [sys.executable, "-m", "tools.preview", *_preview_argv(program)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    assert result.returncode in (0, 1) and result.stdout, result.stderr
-    return result.returncode, json.loads(result.stdout)
+    assert result.returncode == 1 and result.stdout, result.stderr
+    assert (result.returncode, json.loads(result.stdout)) == _preview(program)
 
 
 @pytest.mark.parametrize(

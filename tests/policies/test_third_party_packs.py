@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.preview_in_process import run_cli
 from tools.preview.analyzer import PolicyPackProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +94,8 @@ class Preview:
         return [v for v in self.document["violations"] if v["policy"] == policy]
 
 
-def _preview(*args: str, pack: Path = AWSGUARD) -> Preview:
+def _preview_process(*args: str, pack: Path = AWSGUARD) -> Preview:
+    """`python -m tools.preview ARGS --policy-pack PACK --json` in its own process."""
     result = subprocess.run(
         [sys.executable, "-m", "tools.preview", *args, "--policy-pack", str(pack), "--json"],
         cwd=ROOT,
@@ -104,6 +106,15 @@ def _preview(*args: str, pack: Path = AWSGUARD) -> Preview:
     )
     document = json.loads(result.stdout) if result.stdout.strip() else None
     return Preview(status=result.returncode, document=document, stderr=result.stderr)
+
+
+def _preview(*args: str, pack: Path = AWSGUARD) -> Preview:
+    """The same CLI run in this process, with the session's process of the pack
+    (tests/preview_in_process.py): a Node pack's start costs more than a small program's
+    preview. `test_key_without_rotation_...` compares it with a run in its own process."""
+    result = run_cli(*args, "--policy-pack", str(pack), "--json")
+    document = json.loads(result.stdout) if result.stdout.strip() else None
+    return Preview(status=result.status, document=document, stderr=result.stderr)
 
 
 @cache
@@ -170,7 +181,7 @@ def test_get_analyzer_info_lists_every_awsguard_policy_at_the_packs_level() -> N
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_awsguard_on_our_stack_finds_keys_rotated_and_tables_encrypted(stack: str) -> None:
-    # One test (one preview subprocess) per stack, so test workers never preview it twice.
+    # One test (one preview) per stack, so test workers never preview it twice.
     preview = _preview("--stack", stack)
     document = _assert_contract(preview, PACK_NAME)
     assert (document["project"], document["stack"]) == ("aws-platform", stack)
@@ -200,8 +211,15 @@ def test_awsguard_on_the_broken_programs(program: str) -> None:
 
 
 def test_key_without_rotation_is_the_same_finding_for_awsguard_and_our_pack() -> None:
-    theirs = _awsguard_on_program("kms-key-without-rotation")
-    ours = _preview("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=ROOT / "policies")
+    program = str(PROGRAMS / "kms-key-without-rotation")
+    # The real CLI in its own process, with its own awsguard process: what the in-process runs
+    # with the shared pack process report too.
+    theirs = _preview_process("--program", program)
+    assert (theirs.status, theirs.document) == (
+        _awsguard_on_program("kms-key-without-rotation").status,
+        _awsguard_on_program("kms-key-without-rotation").document,
+    )
+    ours = _preview("--program", program, pack=ROOT / "policies")
     key = theirs.urn("aws:kms/key:Key", "unrotated")
     [awsguard] = theirs.hits("cmk-backing-key-rotation-enabled")
     [own] = ours.hits("kms-key-rotation-enabled")
@@ -296,7 +314,7 @@ def test_awsguard_stack_policy_is_reached_and_its_failure_is_exit_2(tmp_path: Pa
         aws.acm.Certificate("site", domain_name="example.com", validation_method="DNS")
         """,
     )
-    preview = _preview("--program", str(program))
+    preview = _preview_process("--program", str(program))
     assert preview.status == 2, preview.stderr
     assert preview.document is None
     assert f"policy pack {AWSGUARD} failed on AnalyzeStack" in preview.stderr
@@ -370,7 +388,7 @@ def test_node_stack_policy_sees_property_dependencies(tmp_path: Path) -> None:
         rule("rules-only-http", rules_only)
         """,
     )
-    preview = _preview("--program", str(program), pack=pack)
+    preview = _preview_process("--program", str(program), pack=pack)
     document = _assert_contract(preview, "sg-rule-conflicts")
     assert [(v["policy"], v["enforcement"], v["urn"]) for v in document["violations"]] == [
         (
@@ -400,7 +418,7 @@ def _copy_fixture(target: Path, *, with_node_modules: bool) -> Path:
 
 def test_node_pack_without_its_dependencies_is_exit_2(tmp_path: Path) -> None:
     pack = _copy_fixture(tmp_path / "awsguard", with_node_modules=False)
-    preview = _preview("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=pack)
+    preview = _preview_process("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=pack)
     assert preview.status == 2
     assert preview.document is None
     assert "the pack's dependencies are not installed" in preview.stderr
@@ -413,7 +431,7 @@ def test_node_pack_that_exits_at_start_is_exit_2_with_its_stderr(tmp_path: Path)
     manifest = json.loads((pack / "package.json").read_text())
     del manifest["version"]
     (pack / "package.json").write_text(json.dumps(manifest))
-    preview = _preview("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=pack)
+    preview = _preview_process("--program", str(PROGRAMS / "kms-key-without-rotation"), pack=pack)
     assert preview.status == 2
     assert preview.document is None
     assert f"policy pack {pack} exited with status" in preview.stderr

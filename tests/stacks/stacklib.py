@@ -2,7 +2,7 @@
 
 `stack_run(name)` is the program run under the mock cloud (`run_program_dir`), with inputs and
 outputs of every resource; `stack_preview(name)` is `python -m tools.preview --stack NAME --json`
-in a subprocess (the policy pack with `policies/config/<stack>.json`). Both are cached for the
+(the policy pack with `policies/config/<stack>.json`), run in this process. Both are cached for the
 session because each takes seconds.
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from tests.preview_in_process import run_cli
 from tools.preview.program import ProgramRun, RegisteredResource, run_program_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,7 +74,12 @@ def stack_run(stack: str) -> ProgramRun:
 
 @cache
 def stack_preview(stack: str) -> Preview:
-    return run_preview_cli("--program", str(REPO), "--stack", stack)
+    """The same CLI run in this process, with the session's pack process
+    (tests/preview_in_process.py); tests/preview/test_output.py runs the CLI on a stack in its
+    own process."""
+    result = run_cli("--program", str(REPO), "--stack", stack, "--json")
+    document = json.loads(result.stdout) if result.stdout.strip() else None
+    return Preview(result.status, document, result.stderr)
 
 
 @cache

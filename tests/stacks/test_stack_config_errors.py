@@ -13,6 +13,9 @@ from stacklib import REPO, run_preview_cli
 _NOT_THE_PROGRAM = shutil.ignore_patterns(
     ".git",
     ".venv",
+    ".cache",  # tests/runtime's cached virtualenvs (hundreds of MB)
+    "dist",
+    "build",
     "node_modules",
     "__pycache__",
     ".*_cache",
