@@ -63,6 +63,8 @@ def _source_files() -> Iterator[Path]:
             if path.is_file() and "__pycache__" not in path.parts:
                 yield path
     yield from (REPO / name for name in _SOURCE_FILES)
+    # The `tools` package's own modules (the console helper) ship beside tools.preview/tools.ops.
+    yield from (path for path in (REPO / "tools").glob("*.py") if path.name != "__init__.py")
 
 
 def dependency_key() -> str:
