@@ -72,8 +72,12 @@ $(AWSGUARD)/node_modules/.installed: $(AWSGUARD)/package.json $(AWSGUARD)/packag
 	cd $(AWSGUARD) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Tests write bytecode even where the environment says not to (PYTHONDONTWRITEBYTECODE): the suite
+# starts ~100 Python processes (previews, packs, the CLIs) that would otherwise compile the
+# project's modules and pytest's rewritten test modules again each time. Work-stealing keeps
+# both workers busy to the end (a few tests take 10-40 s).
 test: lint fixtures
-	$(PY) -m pytest -n $(PYTEST_WORKERS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 cost: $(STAMP)
 	$(PY) -m tools.cost --stack $(STACK)

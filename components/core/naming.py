@@ -164,6 +164,8 @@ def physical_name(
     if not rule.edge_hyphen:
         clean_head = clean_head.lstrip("-")
         clean_tail = clean_tail.rstrip("-")
+        if not clean_tail:  # the head ends the name ("-" as a name gave "<prefix>--")
+            clean_head = clean_head.rstrip("-")
     budget = rule.max_length - len(rule.prefix)
     clean = clean_head + clean_tail + fifo_tail
     if not path and clean == intended and len(intended) <= budget:

@@ -2,7 +2,7 @@ import re
 
 import pulumi
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from components.core.context import PlatformContext
@@ -38,6 +38,7 @@ def _assert_valid(result: str, service: Service, fifo: bool) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(service=st.sampled_from(list(Service)), name=names, suffix=suffixes)
+@example(service=Service.ALB, name="-", suffix=None)  # once gave "aws-platform-staging--"
 def test_every_name_respects_the_service_rules(service, name, suffix):
     result = physical_name(CONTEXT, name, service, suffix=suffix)
     _assert_valid(result, service, fifo=False)
