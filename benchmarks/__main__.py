@@ -54,6 +54,12 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
         help="re-measure only the stack preview; the other figures are kept from --output",
     )
     parser.add_argument(
+        "--stack-warm-ups",
+        type=int,
+        default=1,
+        help="unmeasured previews of the stack before the timed ones",
+    )
+    parser.add_argument(
         "--pack-warm-ups",
         type=int,
         default=1,
@@ -147,7 +153,9 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         )
 
     console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack}")
-    results["prod_stack"] = commands.stack_preview(args.stack, args.repeat)
+    results["prod_stack"] = commands.stack_preview(
+        args.stack, args.repeat, warm_ups=args.stack_warm_ups
+    )
 
     console.log(f"stack {args.stack}: whole pack vs a one-rule pack, paired previews")
     results["pack_cost"] = isolated.run_json(
@@ -187,7 +195,7 @@ def run_stack_only(args: argparse.Namespace, console: Console) -> dict[str, Any]
     previous.pop("targets", None)
     load = _load()
     console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack} (only)")
-    stack = commands.stack_preview(args.stack, args.repeat)
+    stack = commands.stack_preview(args.stack, args.repeat, warm_ups=args.stack_warm_ups)
     previous["prod_stack"] = {
         **stack,
         "measured_alone_at": datetime.now(UTC).isoformat(timespec="seconds"),

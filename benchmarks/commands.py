@@ -25,7 +25,12 @@ def _tail(text: str, limit: int = 1500) -> str:
 
 
 def stack_preview(
-    stack: str, repeat: int, *, program_dir: Path = REPO_ROOT, timeout: float = 300.0
+    stack: str,
+    repeat: int,
+    *,
+    program_dir: Path = REPO_ROOT,
+    timeout: float = 300.0,
+    warm_ups: int = 1,
 ) -> dict[str, Any]:
     """Wall time of the offline preview of `stack` with the pack, `repeat` times.
 
@@ -44,8 +49,9 @@ def stack_preview(
     ]
     seconds: list[float] = []
     summary: dict[str, Any] = {"stack": stack, "command": " ".join(command[1:])}
-    _warm_up(command, timeout)
-    summary["warm_up"] = WARM_UP
+    for _ in range(warm_ups):
+        _warm_up(command, timeout)
+    summary["warm_up"] = WARM_UP if warm_ups else "none"
     for _ in range(repeat):
         try:
             elapsed, done = timed(

@@ -44,8 +44,10 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
         "dev",
         "--pack-pairs",
         "1",
-        # The warm-up previews run the same code as the measured pair: none here.
+        # The warm-up previews run the same code as the measured ones: none here.
         "--pack-warm-ups",
+        "0",
+        "--stack-warm-ups",
         "0",
         "--output",
         str(output),
@@ -214,7 +216,7 @@ def test_failures_and_skips_are_not_measured_not_passed() -> None:
 
 def test_failed_stack_preview_is_recorded_not_raised() -> None:
     program = REPO_ROOT / "tests" / "preview" / "programs" / "clean"
-    result = commands.stack_preview("no-such-stack", 1, program_dir=program)
+    result = commands.stack_preview("no-such-stack", 1, program_dir=program, warm_ups=0)
     assert result["exit_status"] == commands.PREVIEW_FAILED
     assert "no-such-stack" in result["error"]
     assert "min_s" not in result

@@ -23,7 +23,7 @@ def test_only_the_stack_row_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\n{report.BEGIN}\nold\n{report.END}\n")
     measured = {"stack": "prod", "min_s": 4.5, "median_s": 4.6, "resources": 339}
-    monkeypatch.setattr(commands, "stack_preview", lambda stack, repeat: dict(measured))
+    monkeypatch.setattr(commands, "stack_preview", lambda stack, repeat, **_: dict(measured))
     assert bench.main(["--stack-only", "--output", str(output), "--readme", str(readme)]) == 0
     results = json.loads(output.read_text())
     assert results["meta"] == earlier["meta"]
