@@ -190,7 +190,8 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
 
 def run_stack_only(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     """The previous results with the stack preview measured again (and said to be: its own
-    commit, time and load go with it, the rest of ``meta`` stays the earlier run's)."""
+    commit, time and load go with it, the rest of ``meta`` stays the earlier run's); with
+    ``--with-tests``, ``make test`` is timed again too."""
     previous = json.loads(args.output.read_text())
     previous.pop("targets", None)
     load = _load()
@@ -204,6 +205,9 @@ def run_stack_only(args: argparse.Namespace, console: Console) -> dict[str, Any]
         "load_average_start": load,
         "load_average_end": _load(),
     }
+    if args.with_tests:
+        console.log("make test")
+        previous["make_test"] = commands.make_test()
     return dict(previous)
 
 
