@@ -207,7 +207,10 @@ def run_stack_only(args: argparse.Namespace, console: Console) -> dict[str, Any]
     }
     if args.with_tests:
         console.log("make test")
-        previous["make_test"] = commands.make_test()
+        previous["make_test"] = {
+            **commands.make_test(),
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
     return dict(previous)
 
 
