@@ -17,7 +17,7 @@ import pulumi_aws as aws
 from components.containers.fargate_args import COMPONENT, FargateServiceArgs, SecretSource
 from components.containers.fargate_validation import Resolved
 from components.core.context import PlatformContext
-from components.core.iam import Statement, policy_document, service_role, service_trust_policy
+from components.core.iam import Statement, assumed_role, policy_document, service_role
 from components.core.naming import Service, physical_name
 
 __all__ = [
@@ -210,16 +210,14 @@ def task_roles(
             task=task.role,
             attachments=(execution.attachment, task.attachment),
         )
-    # A task role without a policy: service_role always attaches one, so the role is built here
-    # with the same trust policy.
-    bare_task_role = aws.iam.Role(
+    # A task role without a policy: nothing to attach.
+    bare_task_role = assumed_role(
         f"{name}-task-role",
-        name=task_role_name,
+        service=ECS_TASKS,
+        account_id=account_id,
+        role_name=task_role_name,
         description=task_role_description,
-        assume_role_policy=account_id.apply(
-            lambda account: json.dumps(service_trust_policy(ECS_TASKS, account), sort_keys=True)
-        ),
-        tags=dict(tags),
+        tags=tags,
         opts=child,
     )
     return TaskRoles(

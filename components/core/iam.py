@@ -320,6 +320,37 @@ def attach_managed_policy(
     return policy, attachment
 
 
+def assumed_role(
+    name: str,
+    *,
+    service: str,
+    account_id: pulumi.Input[str],
+    role_name: pulumi.Input[str],
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions | None = None,
+    description: str | None = None,
+    source_arn: pulumi.Input[str] | None = None,
+    source_arn_like: pulumi.Input[str] | None = None,
+) -> aws.iam.Role:
+    """Role ``name`` that only ``service`` acting for ``account_id`` may assume (narrowed to
+    ``source_arn``/``source_arn_like`` where AWS sends one), with no permissions yet; most
+    callers want ``service_role``, which also grants it a policy."""
+    trust = pulumi.Output.all(account_id, source_arn, source_arn_like).apply(
+        lambda v: json.dumps(
+            service_trust_policy(service, v[0], source_arn=v[1], source_arn_like=v[2]),
+            sort_keys=True,
+        )
+    )
+    return aws.iam.Role(
+        name,
+        name=role_name,
+        description=description,
+        assume_role_policy=trust,
+        tags=dict(tags),
+        opts=opts,
+    )
+
+
 @dataclass(frozen=True)
 class ServiceRole:
     """A role an AWS service assumes, with its customer-managed policy and the attachment that
@@ -352,19 +383,16 @@ def service_role(
 
     ``description`` describes the policy; ``role_description`` the role (none when omitted).
     """
-    trust = pulumi.Output.all(account_id, source_arn, source_arn_like).apply(
-        lambda v: json.dumps(
-            service_trust_policy(service, v[0], source_arn=v[1], source_arn_like=v[2]),
-            sort_keys=True,
-        )
-    )
-    role = aws.iam.Role(
+    role = assumed_role(
         name,
-        name=role_name,
+        service=service,
+        account_id=account_id,
+        role_name=role_name,
         description=role_description,
-        assume_role_policy=trust,
-        tags=dict(tags),
+        tags=tags,
         opts=opts,
+        source_arn=source_arn,
+        source_arn_like=source_arn_like,
     )
     policy, attachment = attach_managed_policy(
         policy_resource_name,
