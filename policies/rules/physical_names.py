@@ -9,7 +9,7 @@ either refuses the second create or lets it silently overwrite or share the firs
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..lib import Category, Context, Finding, Severity, Stack, StackResource, stack_rule
@@ -36,6 +36,20 @@ OVERWRITES = "the second silently overwrites the first (deleting either deletes 
 SHARES = "the second silently adopts the first when its settings match, else fails"
 
 
+def _last_segment(value: str) -> str:
+    """A bus, cluster or role given by ARN or by name, as its name."""
+    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+
+
+def _function_name(value: str) -> str:
+    """A Lambda function given by name, ARN or partial ARN (``123456789012:function:name``),
+    optionally qualified, as its name: CreateFunction, CreateAlias and AddPermission accept all
+    three forms for one function (Lambda API, CreateFunction FunctionName)."""
+    if ":function:" in value:
+        return value.split(":function:", 1)[1].split(":", 1)[0]
+    return value
+
+
 @dataclass(frozen=True)
 class NameSpace:
     """One AWS namespace of physical names.
@@ -43,7 +57,9 @@ class NameSpace:
     `types` share it; the name is input `prop`; names are unique per account and Region
     (`regional`), per account (IAM) or per partition (S3), and within the resource that
     `within` names when set (a rule's bus, a service's cluster). `source` is the AWS page that
-    says so; `effect` what AWS does with a second resource of the same name.
+    says so; `effect` what AWS does with a second resource of the same name. `name_form` and
+    `within_form` turn the forms a service accepts for one name (an ARN, a partial ARN) into
+    that name.
     """
 
     kind: str
@@ -55,6 +71,8 @@ class NameSpace:
     within_default: str = ""
     regional: bool = True
     case_insensitive: bool = False
+    name_form: Callable[[str], str] = str
+    within_form: Callable[[str], str] = _last_segment
 
 
 IAM_NAMES = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
@@ -109,6 +127,7 @@ NAMESPACES: tuple[NameSpace, ...] = (
         (FUNCTION,),
         "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
         FAILS,
+        name_form=_function_name,
     ),
     # Lambda aliases are unique per function (CreateAlias: ResourceConflictException).
     NameSpace(
@@ -117,6 +136,18 @@ NAMESPACES: tuple[NameSpace, ...] = (
         "https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html",
         FAILS,
         within="functionName",
+        within_form=_function_name,
+    ),
+    # A statement ID is unique in the function's resource-based policy (AddPermission:
+    # ResourceConflictException "The statement id (...) provided already exists").
+    NameSpace(
+        "Lambda permission statement",
+        ("aws:lambda/permission:Permission",),
+        "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
+        FAILS,
+        prop="statementId",
+        within="function",
+        within_form=_function_name,
     ),
     # "IAM user, group, role, and policy names must be unique within the account. Names are not
     # distinguished by case" (IAM quotas and name requirements); instance profiles likewise.
@@ -158,6 +189,25 @@ NAMESPACES: tuple[NameSpace, ...] = (
         regional=False,
         case_insensitive=True,
     ),
+    # PutUserPolicy / PutGroupPolicy likewise, on the user or group.
+    NameSpace(
+        "IAM inline user policy",
+        ("aws:iam/userPolicy:UserPolicy",),
+        "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html",
+        OVERWRITES,
+        within="user",
+        regional=False,
+        case_insensitive=True,
+    ),
+    NameSpace(
+        "IAM inline group policy",
+        ("aws:iam/groupPolicy:GroupPolicy",),
+        "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutGroupPolicy.html",
+        OVERWRITES,
+        within="group",
+        regional=False,
+        case_insensitive=True,
+    ),
     # CreateLogGroup: ResourceAlreadyExistsException.
     NameSpace(
         "CloudWatch Logs log group",
@@ -172,6 +222,31 @@ NAMESPACES: tuple[NameSpace, ...] = (
         "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html",
         OVERWRITES,
         within="logGroupName",
+    ),
+    # PutSubscriptionFilter creates or updates the filter of that name on the log group.
+    NameSpace(
+        "CloudWatch Logs subscription filter",
+        ("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",),
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html",
+        OVERWRITES,
+        within="logGroup",
+    ),
+    # CreateLogStream: ResourceAlreadyExistsException within the log group.
+    NameSpace(
+        "CloudWatch Logs log stream",
+        ("aws:cloudwatch/logStream:LogStream",),
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html",
+        FAILS,
+        within="logGroupName",
+    ),
+    # PutDashboard: "If a dashboard with this name already exists, this call modifies that
+    # dashboard, replacing its current contents."
+    NameSpace(
+        "CloudWatch dashboard",
+        ("aws:cloudwatch/dashboard:Dashboard",),
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+        OVERWRITES,
+        prop="dashboardName",
     ),
     # CreateEventBus / CreateArchive: ResourceAlreadyExistsException.
     NameSpace(
@@ -255,7 +330,8 @@ NAMESPACES: tuple[NameSpace, ...] = (
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html",
         FAILS,
     ),
-    # Security group names are unique per VPC (InvalidGroup.Duplicate).
+    # "Names are case-insensitive and must be unique within the VPC" (CreateSecurityGroup
+    # GroupName; InvalidGroup.Duplicate).
     NameSpace(
         "EC2 security group",
         ("aws:ec2/securityGroup:SecurityGroup",),
@@ -263,6 +339,7 @@ NAMESPACES: tuple[NameSpace, ...] = (
         FAILS,
         within="vpcId",
         within_default="(default VPC)",
+        case_insensitive=True,
     ),
     # Bucket names are unique across all accounts of a partition.
     NameSpace(
@@ -297,22 +374,68 @@ NAMESPACES: tuple[NameSpace, ...] = (
         "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html",
         FAILS,
     ),
+    # CreateStream / CreateDeliveryStream: ResourceInUseException for a name in use.
+    NameSpace(
+        "Kinesis data stream",
+        ("aws:kinesis/stream:Stream",),
+        "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html",
+        FAILS,
+    ),
+    NameSpace(
+        "Firehose stream",
+        ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",),
+        "https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html",
+        FAILS,
+    ),
+    # Schedules are unique within their schedule group ("default" if none); groups per Region.
+    NameSpace(
+        "EventBridge Scheduler schedule",
+        ("aws:scheduler/schedule:Schedule",),
+        "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
+        FAILS,
+        within="groupName",
+        within_default="default",
+    ),
+    NameSpace(
+        "EventBridge Scheduler schedule group",
+        ("aws:scheduler/scheduleGroup:ScheduleGroup",),
+        "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html",
+        FAILS,
+    ),
+    # RDS identifiers are "stored as a lowercase string" and unique per account and Region
+    # (CreateDBInstance DBInstanceIdentifier, CreateDBCluster DBClusterIdentifier).
+    NameSpace(
+        "RDS DB instance",
+        ("aws:rds/instance:Instance",),
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+        FAILS,
+        prop="identifier",
+        case_insensitive=True,
+    ),
+    NameSpace(
+        "RDS DB cluster",
+        ("aws:rds/cluster:Cluster",),
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
+        FAILS,
+        prop="clusterIdentifier",
+        case_insensitive=True,
+    ),
 )
 
 _BY_TYPE: dict[str, NameSpace] = {t: ns for ns in NAMESPACES for t in ns.types}
 
 
-def _last_segment(value: str) -> str:
-    """A bus, cluster or role given by ARN or by name, as its name."""
-    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
-
-
 def _scope_key(space: NameSpace, resource: StackResource) -> tuple[str, ...] | None:
     """(kind, region, within, name) identifying the physical name; None when it is unknown,
-    not set (the provider then generates a unique one) or its scope is unknown."""
+    not set or generated from a prefix (the provider then appends a unique suffix: a
+    ``namePrefix`` resource's name is unique whatever the prefix) or its scope is unknown."""
+    prefix = resource.props.get(f"{space.prop}Prefix")
+    if is_unknown(prefix) or (isinstance(prefix, str) and prefix):
+        return None
     name = resource.props.get(space.prop)
     if is_unknown(name) or not isinstance(name, str) or not name:
         return None
+    name = space.name_form(name)
     region = ""
     if space.regional:
         value = resource.props.get("region")
@@ -324,7 +447,9 @@ def _scope_key(space: NameSpace, resource: StackResource) -> tuple[str, ...] | N
         value = resource.props.get(space.within)
         if is_unknown(value):
             return None
-        within = _last_segment(value) if isinstance(value, str) and value else space.within_default
+        within = (
+            space.within_form(value) if isinstance(value, str) and value else space.within_default
+        )
     if space.case_insensitive:
         name, within = name.lower(), within.lower()
     return (space.kind, region, within, name)
@@ -342,13 +467,15 @@ def _scope_key(space: NameSpace, resource: StackResource) -> tuple[str, ...] | N
     "`<name>-throttles` alarm. AWS then fails the second create (KMS aliases, tables, "
     "functions, roles, log groups, buses), or silently overwrites or shares the first "
     "(alarms, rules, inline policies, queues, topics), and deleting either deletes both. "
-    "Names are compared per account and Region, per account for IAM (case-insensitive), per "
-    "partition for S3, and within their bus, cluster, role, log group or VPC where AWS scopes "
-    "them so.",
+    "Names are compared per account and Region, per account for IAM, per partition for S3, "
+    "and within their bus, cluster, function, role, log group, schedule group or VPC where AWS "
+    "scopes them so; without case where AWS ignores it (IAM, security groups, RDS), and as "
+    "the name a service reads from any form it accepts (a Lambda function by name or ARN). A "
+    "name generated from a prefix is unique and never compared.",
     fix="Give the resources distinct names: derive children's names from the owning "
     "component's full path or type (e.g. `order-billing-records` for the table next to the "
     "`order-billing` consumer), or leave the name out so the provider generates one.",
-    unknown="Skips a resource whose name, Region or scoping reference is unknown.",
+    unknown="Skips a resource whose name, name prefix, Region or scoping reference is unknown.",
 )
 def physical_names_unique(stack: Stack, ctx: Context) -> Iterator[Finding]:
     claims: dict[tuple[str, ...], list[tuple[StackResource, NameSpace]]] = defaultdict(list)

@@ -19,6 +19,13 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 TG_LB = "aws:lb/targetGroup:TargetGroup"
 TG_ALB = "aws:alb/targetGroup:TargetGroup"
 BUS_ARN = "arn:aws:events:us-east-1:123456789012:event-bus/orders"
+FUNCTION = "aws:lambda/function:Function"
+LAMBDA_ALIAS = "aws:lambda/alias:Alias"
+PERMISSION = "aws:lambda/permission:Permission"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+DB = "aws:rds/instance:Instance"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+FN_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
 
 # The D1 shape: a table and a consumer named "order-billing" each make an "<name>-key" alias.
 table_alias = res(ALIAS, "order-billing-table-key-alias", {"name": "alias/app-order-billing-key"})
@@ -114,5 +121,133 @@ CASES = [
         res(TG_ALB, "api-alb", {"name": "api-tg"}),
         on=lb,
         label="lb-and-alb-target-group",
+    ),
+    # A Lambda function is one function whether named by name, ARN or partial ARN.
+    Case.fails(
+        POLICY,
+        by_partial := res(FUNCTION, "by-partial-arn", {"name": "123456789012:function:worker"}),
+        res(FUNCTION, "by-arn", {"name": FN_ARN}),
+        on=by_partial,
+        label="lambda-function-by-arn-and-partial-arn",
+    ),
+    Case.fails(
+        POLICY,
+        partial := res(FUNCTION, "partial", {"name": "123456789012:function:worker"}),
+        res(FUNCTION, "bare", {"name": "worker"}),
+        on=partial,
+        label="lambda-function-by-partial-arn",
+    ),
+    Case.passes(
+        POLICY,
+        res(FUNCTION, "east-fn", {"name": "worker"}),
+        res(FUNCTION, "west-fn", {"name": "worker", "region": "eu-west-1"}),
+        res(FUNCTION, "other-fn", {"name": "arn:aws:lambda:us-east-1:123456789012:function:other"}),
+        label="lambda-functions-distinct",
+    ),
+    Case.fails(
+        POLICY,
+        res(LAMBDA_ALIAS, "alias-by-arn", {"name": "live", "functionName": FN_ARN}),
+        alias_by_name := res(
+            LAMBDA_ALIAS, "alias-by-name", {"name": "live", "functionName": "worker"}
+        ),
+        on=alias_by_name,
+        label="lambda-alias-function-by-arn",
+    ),
+    Case.passes(
+        POLICY,
+        res(LAMBDA_ALIAS, "live-a", {"name": "live", "functionName": FN_ARN}),
+        res(LAMBDA_ALIAS, "live-b", {"name": "live", "functionName": "other"}),
+        label="same-alias-other-function",
+    ),
+    Case.fails(
+        POLICY,
+        res(PERMISSION, "events", {"statementId": "Allow", "function": "worker"}),
+        sns := res(PERMISSION, "sns", {"statementId": "Allow", "function": FN_ARN}),
+        on=sns,
+        label="lambda-permission-statement-twice",
+    ),
+    Case.passes(
+        POLICY,
+        res(PERMISSION, "events-a", {"statementId": "Allow", "function": "worker"}),
+        res(PERMISSION, "events-b", {"statementId": "Allow", "function": "other"}),
+        label="same-statement-other-function",
+    ),
+    # A name generated from a prefix gets a unique suffix: never a clash, whatever the mocks
+    # or the prefix.
+    Case.passes(
+        POLICY,
+        res(
+            ROLE,
+            "prefixed-a",
+            {"namePrefix": "app-"},
+            outputs={"name": "app-1", "namePrefix": "app-"},
+        ),
+        res(
+            ROLE,
+            "prefixed-b",
+            {"namePrefix": "app-"},
+            outputs={"name": "app-1", "namePrefix": "app-"},
+        ),
+        res(QUEUE, "prefixed-q", {"namePrefix": "q-"}, outputs={"name": "q-1", "namePrefix": "q-"}),
+        res(
+            QUEUE, "prefixed-q2", {"namePrefix": "q-"}, outputs={"name": "q-1", "namePrefix": "q-"}
+        ),
+        label="name-prefix-never-clashes",
+    ),
+    Case.passes(
+        POLICY,
+        res(QUEUE, "fifo", {"name": "jobs.fifo", "fifoQueue": True}),
+        res(QUEUE, "standard", {"name": "jobs"}),
+        res(QUEUE, "Upper", {"name": "Jobs"}),
+        label="fifo-suffix-and-case-distinguish-queues",
+    ),
+    Case.fails(
+        POLICY,
+        res(QUEUE, "fifo-1", {"name": "jobs.fifo", "fifoQueue": True}),
+        fifo_2 := res(QUEUE, "fifo-2", {"name": "jobs.fifo", "fifoQueue": True}),
+        on=fifo_2,
+        label="fifo-queue-twice",
+    ),
+    # Security group names are case-insensitive within a VPC.
+    Case.fails(
+        POLICY,
+        res(SG, "Web", {"name": "Web", "vpcId": "vpc-aaaa"}),
+        sg_lower := res(SG, "web", {"name": "web", "vpcId": "vpc-aaaa"}),
+        on=sg_lower,
+        label="security-group-case-insensitive",
+    ),
+    Case.fails(
+        POLICY,
+        res(DASHBOARD, "ops", {"dashboardName": "ops"}),
+        ops_2 := res(DASHBOARD, "ops-2", {"dashboardName": "ops"}),
+        on=ops_2,
+        label="dashboard-twice",
+    ),
+    Case.passes(
+        POLICY,
+        res(DASHBOARD, "ops-east", {"dashboardName": "ops"}),
+        res(DASHBOARD, "ops-west", {"dashboardName": "ops", "region": "eu-west-1"}),
+        label="dashboard-other-region",
+    ),
+    # RDS stores identifiers in lowercase.
+    Case.fails(
+        POLICY,
+        res(DB, "Orders", {"identifier": "Orders"}),
+        db_lower := res(DB, "orders", {"identifier": "orders"}),
+        on=db_lower,
+        label="rds-identifier-case-insensitive",
+    ),
+    Case.fails(
+        POLICY,
+        implicit_group := res(SCHEDULE, "implicit-group", {"name": "nightly"}),
+        res(SCHEDULE, "explicit-group", {"name": "nightly", "groupName": "default"}),
+        on=implicit_group,
+        label="schedule-default-group",
+    ),
+    Case.passes(
+        POLICY,
+        res(SCHEDULE, "default-group", {"name": "nightly"}),
+        res(SCHEDULE, "reports-group", {"name": "nightly", "groupName": "reports"}),
+        label="schedule-other-group",
     ),
 ]
