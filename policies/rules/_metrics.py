@@ -11,18 +11,20 @@ dimension set AWS adds later is a table gap, fixed here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DimensionSet = frozenset[str]
 
 
 @dataclass(frozen=True)
 class Namespace:
-    """The metrics of one AWS namespace: name -> the dimension sets it is published with."""
+    """The metrics of one AWS namespace: name -> the dimension sets it is published with, and
+    `value_prefixes`: dimension -> the prefix every value AWS publishes for it starts with."""
 
     name: str
     source: str
     metrics: Mapping[str, frozenset[DimensionSet]]
+    value_prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 def _sets(*sets: Iterable[str]) -> frozenset[DimensionSet]:
@@ -38,6 +40,13 @@ def _table(published: Iterable[tuple[Iterable[str], frozenset[DimensionSet]]]) -
 
 
 NONE: tuple[str, ...] = ()
+
+# Every dimension of these tables carries a name or an ID (each page: "QueueName: the name of
+# the queue", "FunctionName", "TableName", "ClusterName", "RuleName", "EventBusName", ...), or
+# for ELB the final portion of an ARN (value_prefixes below), never a whole ARN or a URL: a
+# value that is one (a queue's `url`, a function's `arn`, an ECS cluster's `id`, which is its
+# ARN) names a metric that is never published.
+NEVER_VALUE_PREFIXES = ("arn:", "https://", "http://")
 
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
 # "The only dimension that Amazon SQS sends to CloudWatch is QueueName."
@@ -333,7 +342,15 @@ APPLICATION_ELB = Namespace(
     "AWS/ApplicationELB",
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
     "load-balancer-cloudwatch-metrics.html",
-    _table(
+    value_prefixes={
+        # "LoadBalancer: ... the final portion of the load balancer ARN
+        # (app/load-balancer-name/1234567890123456)" (the provider's `arn_suffix`).
+        "LoadBalancer": "app/",
+        # "TargetGroup: ... the final portion of the target group ARN
+        # (targetgroup/target-group-name/1234567890123456)".
+        "TargetGroup": "targetgroup/",
+    },
+    metrics=_table(
         [
             (
                 (

@@ -36,7 +36,7 @@ from ._common import (
     METRIC_ALARM,
     TOPIC,
 )
-from ._metrics import NAMESPACES, DimensionSet, Namespace
+from ._metrics import NAMESPACES, NEVER_VALUE_PREFIXES, DimensionSet, Namespace
 
 ALARMS = (METRIC_ALARM, COMPOSITE_ALARM)
 
@@ -284,9 +284,38 @@ def _problem(
             f"{namespace.name} {metric.name} is published with {_describe(published)}, "
             f"never with {shown}"
         )
+    for key in sorted(keys):
+        problem = _value_problem(namespace, key, metric.dimensions[key])
+        if problem is not None:
+            return problem
     if namespace.name == "AWS/Events" and "RuleName" in keys:
         return _rule_bus_problem(stack, alarm, metric)
     return None
+
+
+def _value_problem(namespace: Namespace, key: str, value: object) -> str | None:
+    """Why a known dimension value is never one AWS publishes (an ARN or URL where the page
+    names a name or an ARN suffix), if so."""
+    if not isinstance(value, str) or is_unknown(value):
+        return None
+    prefix = namespace.value_prefixes.get(key)
+    if prefix is not None and not value.startswith(prefix):
+        return (
+            f"{namespace.name} publishes {key} as {prefix}<name>/<id> (the final portion of "
+            f"its ARN, the provider's arn_suffix), never as {value!r}"
+        )
+    if value.startswith(NEVER_VALUE_PREFIXES):
+        return f"{namespace.name} publishes {key} as a name, never as an ARN or URL ({value!r})"
+    return None
+
+
+# CloudWatch matches namespaces exactly; AWS services publish to the spellings of "AWS services
+# that publish CloudWatch metrics" only.
+SERVICE_NAMESPACES = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
+    "aws-services-cloudwatch-metrics.html"
+)
+_BY_FOLDED_NAME = {name.casefold(): name for name in NAMESPACES}
 
 
 @stack_rule(
@@ -300,21 +329,32 @@ def _problem(
     "the exact combination AWS publishes: DynamoDB ThrottledRequests exists only per TableName "
     "and Operation, and EventBridge metrics of a rule on a custom bus carry EventBusName and "
     "RuleName (RuleName alone means the default bus). An alarm on a combination that is never "
-    "published gets no data and, with notBreaching, never fires. Checked against AWS's metric "
+    "published gets no data and, with notBreaching, never fires; so does one whose namespace "
+    "differs from an AWS namespace in case only, or whose dimension value is an ARN or URL where "
+    "AWS publishes a name (or, for ELB, the ARN's final portion). Checked against AWS's metric "
     "pages for AWS/SQS, AWS/SNS, AWS/Lambda, AWS/DynamoDB, AWS/Events, AWS/ECS, "
     "AWS/ApplicationELB, AWS/AutoScaling, AWS/EC2 and AWS/Logs (cited per table in "
     "policies/rules/_metrics.py); other namespaces are skipped.",
     fix="Use a dimension set the metric's AWS page lists: for DynamoDB throttles alarm on "
     "ReadThrottleEvents and WriteThrottleEvents per TableName (or ThrottledRequests per "
-    "TableName and Operation); for a rule on a custom bus add EventBusName next to RuleName.",
-    unknown="Skips a metric whose namespace, name or dimension keys are unknown, and the bus "
-    "check while the rule or its bus is unknown.",
+    "TableName and Operation); for a rule on a custom bus add EventBusName next to RuleName; "
+    "pass a resource's name (or an ELB's arn_suffix), not its ARN, id or URL.",
+    unknown="Skips a metric whose namespace, name or dimension keys are unknown, a dimension "
+    "value while it is unknown, and the bus check while the rule or its bus is unknown.",
 )
 def cloudwatch_alarm_metric_exists(stack: Stack, ctx: Context) -> Iterator[Finding]:
     for alarm in stack.of_type(METRIC_ALARM):
         for metric in _watched(alarm):
             namespace = NAMESPACES.get(metric.namespace)
             if namespace is None:
+                meant = _BY_FOLDED_NAME.get(metric.namespace.casefold())
+                if meant is not None:
+                    yield Finding.on(
+                        alarm,
+                        f"alarm {alarm.name}{metric.label} never gets data: namespace "
+                        f"{metric.namespace!r} is not {meant!r}, the one AWS publishes "
+                        f"{metric.name} to ({SERVICE_NAMESPACES})",
+                    )
                 continue  # a custom namespace, or one without a table
             problem = _problem(stack, alarm, metric, namespace)
             if problem is not None:

@@ -278,6 +278,105 @@ CASES = [
         on=pending,
         label="unknown-rule-name-resolved-by-dependency",
     ),
+    # Namespaces match exactly: a namespace that differs from an AWS one in case only.
+    Case.fails(
+        POLICY,
+        alarm("ns-case", "AWS/Sqs", "ApproximateAgeOfOldestMessage", {"QueueName": "jobs"}),
+        label="namespace-case",
+    ),
+    Case.fails(
+        POLICY,
+        math_alarm(
+            "ns-lower-math",
+            ("aws/lambda", "Errors", {"FunctionName": "worker"}),
+            ("AWS/Lambda", "Invocations", {"FunctionName": "worker"}),
+        ),
+        label="namespace-case-in-metric-math",
+    ),
+    # Dimension values are names (or, for ELB, the ARN's final portion), never ARNs or URLs.
+    Case.fails(
+        POLICY,
+        alarm(
+            "fn-by-arn",
+            "AWS/Lambda",
+            "Errors",
+            {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:worker"},
+        ),
+        label="dimension-value-arn",
+    ),
+    Case.fails(
+        POLICY,
+        alarm(
+            "queue-by-url",
+            "AWS/SQS",
+            "ApproximateAgeOfOldestMessage",
+            {"QueueName": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"},
+        ),
+        label="dimension-value-url",
+    ),
+    Case.fails(
+        POLICY,
+        alarm(
+            "cluster-by-arn",
+            "AWS/ECS",
+            "CPUUtilization",
+            {
+                "ClusterName": "arn:aws:ecs:us-east-1:123456789012:cluster/main",
+                "ServiceName": "web",
+            },
+        ),
+        label="ecs-cluster-by-arn",
+    ),
+    Case.fails(
+        POLICY,
+        alarm(
+            "lb-by-name", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", {"LoadBalancer": "api"}
+        ),
+        label="alb-by-name-not-arn-suffix",
+    ),
+    Case.fails(
+        POLICY,
+        alarm(
+            "bus-by-arn",
+            "AWS/Events",
+            "FailedInvocations",
+            {"RuleName": "shipments", "EventBusName": BUS_ARN},
+        ),
+        custom_bus_rule,
+        label="event-bus-dimension-by-arn",
+    ),
+    Case.passes(
+        POLICY,
+        alarm(
+            "alb-suffixes",
+            "AWS/ApplicationELB",
+            "TargetResponseTime",
+            {"LoadBalancer": "app/api/50dc6c495c0c9188", "TargetGroup": "targetgroup/api/6d0ecf"},
+            extendedStatistic="p99",
+        ),
+        alarm("account-concurrency", "AWS/Lambda", "ConcurrentExecutions", None),
+        alarm("account-unreserved", "AWS/Lambda", "UnreservedConcurrentExecutions", {}),
+        alarm(
+            "alias-errors",
+            "AWS/Lambda",
+            "Errors",
+            {"FunctionName": "worker", "Resource": "worker:live"},
+        ),
+        alarm(
+            "service-memory",
+            "AWS/ECS",
+            "MemoryUtilization",
+            {"ClusterName": "main", "ServiceName": "web"},
+        ),
+        alarm("custom-aws-like", "Orders/AWS", "Late", {"Arn": "arn:aws:sqs:x"}),
+        alarm(
+            "unknown-value",
+            "AWS/Lambda",
+            "Errors",
+            {"FunctionName": UNKNOWN_STRING},
+        ),
+        label="published-forms",
+    ),
     # Small linked stacks (stack rules).
     Case.passes("cloudwatch-alarm-actions-target-stack-topic", FN_ALARM, TOPIC),
     Case.fails(
