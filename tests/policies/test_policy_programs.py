@@ -119,6 +119,18 @@ EXPECTED = [
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "desktops-rdp-udp",
     ),
+    (
+        "names-lambda-alias-by-arn",
+        "physical-names-unique",
+        "aws:lambda/alias:Alias",
+        "worker-release-live",
+    ),
+    (
+        "alarm-ecs-cluster-arn-dimension",
+        "cloudwatch-alarm-metric-exists",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "cluster-cpu",
+    ),
 ]
 
 # Correct programs in unusual forms, and the policies that must stay silent on them.
@@ -143,6 +155,8 @@ CORRECT = [
             "required-tags",
         ),
     ),
+    ("names-correct-scopes", ("physical-names-unique",)),
+    ("alarm-correct-forms", ("cloudwatch-alarm-metric-exists",)),
 ]
 
 
