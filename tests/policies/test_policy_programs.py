@@ -119,6 +119,13 @@ EXPECTED = [
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "desktops-rdp-udp",
     ),
+    # key policies and prod protection
+    (
+        "prod-bucket-beside-protected-component",
+        "prod-stateful-resources-protected",
+        "aws:s3/bucketV2:BucketV2",
+        "order-exports",
+    ),
 ]
 
 # Correct programs in unusual forms, and the policies that must stay silent on them.
