@@ -126,6 +126,18 @@ EXPECTED = [
         "aws:s3/bucketV2:BucketV2",
         "order-exports",
     ),
+    (
+        "keys-log-group-global-logs-principal",
+        "kms-key-policy-fits-integrations",
+        "aws:kms/key:Key",
+        "audit-logs",
+    ),
+    (
+        "keys-queue-key-deny-cancels-sns",
+        "kms-key-grants-producer-service",
+        "aws:kms/key:Key",
+        "fanout-key",
+    ),
 ]
 
 # Correct programs in unusual forms, and the policies that must stay silent on them.
@@ -148,6 +160,16 @@ CORRECT = [
             "dynamodb-table-point-in-time-recovery",
             "dynamodb-table-customer-managed-key",
             "required-tags",
+        ),
+    ),
+    # key policies and prod protection
+    (
+        "keys-correct-unusual-key-policies",
+        (
+            "kms-key-policy-fits-integrations",
+            "kms-key-grants-producer-service",
+            "kms-key-policy-no-public-principal",
+            "prod-stateful-resources-protected",
         ),
     ),
 ]
