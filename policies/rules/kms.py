@@ -20,6 +20,7 @@ from ._common import (
     EVENT_ARCHIVE,
     EVENT_BUS,
     EVENT_TARGET,
+    FUNCTION,
     KMS_ALIAS,
     KMS_KEY,
     KMS_KEY_POLICY,
@@ -27,6 +28,7 @@ from ._common import (
     METRIC_ALARM,
     QUEUE,
     SUBSCRIPTION,
+    TABLE,
     TOPIC,
     key_documents,
     key_for,
@@ -234,6 +236,11 @@ def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, str]]:
         yield dest, _PRODUCER_INTEGRATIONS[(dest.type, service)], "kmsMasterKeyId"
     for group in stack.of_type(LOG_GROUP):
         yield group, "logs", "kmsKeyId"
+    for table in stack.of_type(TABLE):
+        if table.props.flag("serverSideEncryption.enabled") is True:
+            yield table, "dynamodb", "serverSideEncryption.kmsKeyArn"
+    for function in stack.of_type(FUNCTION):
+        yield function, "lambda", "kmsKeyArn"
 
 
 def _key_of(stack: Stack, user: StackResource, prop: str) -> StackResource | Unknown | None:
@@ -242,7 +249,8 @@ def _key_of(stack: Stack, user: StackResource, prop: str) -> StackResource | Unk
     reference = user.props.get(prop)
     if not is_unknown(reference):
         return key_for(stack, reference) if reference else None
-    referenced = stack.referenced(user, prop, KMS_KEY, KMS_ALIAS)
+    # The engine records dependencies per top-level input property.
+    referenced = stack.referenced(user, prop.split(".")[0], KMS_KEY, KMS_ALIAS)
     if not isinstance(referenced, list) or not referenced:
         return UNKNOWN
     first = referenced[0]
@@ -284,7 +292,8 @@ def _problems(
         return UNKNOWN
     integration = KEY_INTEGRATIONS[name]
     region = _region(stack, user, key)
-    if service_principal(integration, region if isinstance(region, str) else None) is None:
+    known = region if isinstance(region, str) else None
+    if service_principal(integration, known) is None or (integration.via_service and not known):
         return UNKNOWN if region is UNKNOWN else []
     return integration_problems(
         docs, integration, region=region if isinstance(region, str) else None
@@ -294,9 +303,10 @@ def _problems(
 @stack_rule(
     name="kms-key-policy-fits-integrations",
     description="The key of every service integration (an encrypted event bus or archive, an"
-    " SQS/SNS destination of EventBridge, SNS or CloudWatch alarms, an encrypted log group) gives"
-    " that service's principal every action it calls, in an Allow statement whose conditions"
-    " those calls can satisfy, and no Deny takes it back.",
+    " SQS/SNS destination of EventBridge, SNS or CloudWatch alarms, an encrypted log group, a"
+    " DynamoDB table or Lambda environment) gives the principal that calls KMS every action it"
+    " calls, in an Allow statement whose conditions those calls can satisfy, and no Deny takes"
+    " it back.",
     severity=Severity.HIGH,
     category=Category.RELIABILITY,
     anchors=("stack-gap", "deploy-review D2", "deploy-review S4", "deploy-review S5"),
@@ -306,8 +316,10 @@ def _problems(
     " (kms:ReEncrypt*), and its calls for SQS/SNS targets carry no aws:SourceAccount or"
     " aws:SourceArn (AWS documents them as unsupported for encrypted topics); SNS and CloudWatch"
     " need GenerateDataKey*/Decrypt on the key of the queue/topic they deliver to; CloudWatch"
-    " Logs needs the regional principal logs.<region>.amazonaws.com. A grant the call cannot"
-    " match fails CreateEventBus/CreateArchive/CreateLogGroup, or drops every delivery silently"
+    " Logs needs the regional principal logs.<region>.amazonaws.com; DynamoDB and Lambda use"
+    " the key for the account's principals, with kms:ViaService naming the service. A grant"
+    " the call cannot match fails CreateEventBus/CreateArchive/CreateLogGroup/CreateTable, or"
+    " drops every delivery silently"
     " (EventBridge eb-encryption-key-policy, encryption-archives; SNS sns-key-management,"
     " sns-enable-encryption-for-topic-sqs-queue-subscriptions; CloudWatch Logs"
     " encrypt-log-data-kms). A condition on a key the call carries is trusted to match.",
@@ -318,10 +330,13 @@ def _problems(
     " aws:sns:topicArn, not by aws:SourceAccount/aws:SourceArn. SNS/CloudWatch: allow"
     " sns.amazonaws.com / cloudwatch.amazonaws.com GenerateDataKey*/Decrypt. Log group key: allow"
     " logs.<region>.amazonaws.com Encrypt*/Decrypt*/ReEncrypt*/GenerateDataKey*/Describe*"
-    " scoped by kms:EncryptionContext:aws:logs:arn. Remove Deny statements that cover these"
-    " calls.",
-    unknown="Says it cannot decide (advisory) while a key reference, the key policy or a log"
-    " group's Region is unknown; a key outside the stack is trusted.",
+    " scoped by kms:EncryptionContext:aws:logs:arn. Table/function key: let the account (root)"
+    " use the key, or allow its principals the actions with kms:ViaService"
+    " dynamodb/lambda.<region>.amazonaws.com. Remove Deny statements that cover these calls.",
+    unknown="Says it cannot decide (advisory) while a key reference, the key policy or the"
+    " Region a regional principal or kms:ViaService needs is unknown; a key outside the stack"
+    " is trusted, and so is a condition on a key the call carries with a value the pack does"
+    " not know.",
 )
 def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()

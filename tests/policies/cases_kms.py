@@ -627,3 +627,111 @@ CASES += [
         res(LOG_GROUP, "logs-unknown", {"kmsKeyId": UNKNOWN_STRING}),
     ),
 ]
+
+# --- Keys the account's principals use through a service (kms:ViaService): DynamoDB tables
+# and Lambda environment variables.
+TABLE = "aws:dynamodb/table:Table"
+FUNCTION = "aws:lambda/function:Function"
+KEY_ADMINS_ONLY = {
+    "Sid": "KeyAdministrators",
+    "Effect": "Allow",
+    "Principal": {"AWS": ROOT},
+    "Action": [
+        "kms:Create*",
+        "kms:Describe*",
+        "kms:Enable*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Update*",
+        "kms:Revoke*",
+        "kms:Disable*",
+        "kms:Get*",
+        "kms:Delete*",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+    ],
+    "Resource": "*",
+}
+TABLE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:CreateGrant",
+    "kms:DescribeKey",
+]
+
+
+def _via(service: str, operator: str = "StringEquals") -> dict:
+    condition: dict = {"StringEquals": {"kms:CallerAccount": ACCOUNT}}
+    condition.setdefault(operator, {})["kms:ViaService"] = service
+    return {
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": TABLE_ACTIONS,
+        "Resource": "*",
+        "Condition": condition,
+    }
+
+
+def _table_stack(name: str, *statements: dict) -> list:
+    table_key = res(
+        KEY,
+        f"{name}-key",
+        {**GOOD_KEY, "policy": doc(*statements)},
+    )
+    table = res(
+        TABLE,
+        name,
+        {
+            "hashKey": "id",
+            "serverSideEncryption": {"enabled": True, "kmsKeyArn": out(table_key, "arn")},
+        },
+    )
+    return [table_key, table]
+
+
+def _function_stack(name: str, *statements: dict) -> list:
+    function_key = key(f"{name}-key", policy=doc(ADMIN, *statements))
+    function = res(
+        FUNCTION,
+        name,
+        {
+            "role": "arn:aws:iam::123456789012:role/fn",
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "kmsKeyArn": out(function_key, "arn"),
+            "environment": {"variables": {"MODE": "batch"}},
+        },
+    )
+    return [function_key, function]
+
+
+_DENY_UNLESS_SQS = {
+    "Effect": "Deny",
+    "Principal": {"AWS": "*"},
+    "Action": "kms:*",
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"kms:ViaService": "sqs.us-east-1.amazonaws.com"}},
+}
+CASES += [
+    Case.fails(_FIT, *_table_stack("table-admins-only", KEY_ADMINS_ONLY), label="table-admins"),
+    Case.fails(
+        _FIT,
+        *_table_stack("table-via-sqs", KEY_ADMINS_ONLY, _via("sqs.us-east-1.amazonaws.com")),
+        label="table-wrong-via-service",
+    ),
+    Case.passes(
+        _FIT,
+        *_table_stack("table-via-like", KEY_ADMINS_ONLY, _via("dynamodb.*", "StringLike")),
+    ),
+    Case.passes(_FIT, *_table_stack("table-root", ADMIN)),
+    Case.fails(_FIT, *_function_stack("fn-deny-unless-sqs", _DENY_UNLESS_SQS), label="fn-deny"),
+    Case.passes(
+        _FIT,
+        *_function_stack(
+            "fn-deny-unless-lambda",
+            {**_DENY_UNLESS_SQS, "Condition": {"StringNotLike": {"kms:ViaService": "lambda.*"}}},
+        ),
+    ),
+]
