@@ -42,13 +42,23 @@ STATEFUL = (
     BUCKET_V2,
 )
 """Resources whose deletion loses data: keys, replica and imported keys (everything they
-encrypted), tables and their global-table replicas (their items: deleting a TableReplica deletes
-that Region's copy), queues and dead-letter queues, FIFO ones too (their messages), archives
-(their events), log groups (their logs) and S3 buckets (their objects). A topic stores nothing
-(SNS delivers and forgets) unless it is a FIFO topic with an archive policy, which keeps
-messages for replay (SNS Developer Guide, "FIFO topic message archiving and replay",
+encrypted; AWS KMS Developer Guide, "Deleting AWS KMS keys",
+https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html), tables and their
+global-table replicas (their items: removing a replica deletes that Region's copy; DynamoDB
+Developer Guide, "Global tables",
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html), queues and
+dead-letter queues, FIFO ones too (their messages), archives (their events), log groups (their
+logs) and S3 buckets (their objects). A topic stores nothing (SNS pushes each message to its
+subscriptions) unless it is a FIFO topic with an archive policy, which keeps messages for replay
+(SNS Developer Guide, "FIFO topic message archiving and replay",
 https://docs.aws.amazon.com/sns/latest/dg/fifo-message-archiving-replay.html): such a topic
-counts too."""
+counts too.
+
+`protect` is the option the engine sends (AnalyzerResourceOptions: protect, ignoreChanges,
+deleteBeforeReplace, additionalSecretOutputs, aliases, customTimeouts, parent; no
+retainOnDelete, so `retain_on_delete` cannot be checked). A child that sets no `protect` gets
+its parent's: the Python SDK copies it at registration (``pulumi/resource.py``, "Infer
+protection from parent"), so a protected component's children arrive protected."""
 
 PROD_NAMES = frozenset({"prod", "production"})
 """Environment values that mean production, compared case-insensitively after trimming
