@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..lib.key_integrations import KEY_INTEGRATIONS, integration_problems
+from ..lib.key_integrations import KEY_INTEGRATIONS, integration_problems, service_principal
 from ..lib.policy_document import PolicyDocument, parse_policy
 from ..lib.rule import Category, Context, Finding, Resource, Severity, resource_rule, stack_rule
 from ..lib.stack import Stack, StackResource
@@ -20,14 +20,16 @@ from ._common import (
     EVENT_ARCHIVE,
     EVENT_BUS,
     EVENT_TARGET,
+    FUNCTION,
     KMS_ALIAS,
     KMS_KEY,
     KMS_KEY_POLICY,
+    LOG_GROUP,
     METRIC_ALARM,
     QUEUE,
     SUBSCRIPTION,
+    TABLE,
     TOPIC,
-    grants_service,
     key_documents,
     key_for,
     target_dead_letter_queues,
@@ -220,7 +222,9 @@ def _queue_at(stack: Stack, resource: StackResource, block: str) -> StackResourc
 
 
 def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, str]]:
-    """(resource, integration name, its key property) for every EventBridge use of a key."""
+    """(resource, integration name, its key property) for every service integration's use of a
+    key: EventBridge buses, archives and their SQS/SNS destinations, SNS and CloudWatch alarms
+    delivering to encrypted queues/topics, and encrypted log groups."""
     for bus in stack.of_type(EVENT_BUS):
         yield bus, "events-bus", "kmsKeyIdentifier"
         dlq = _queue_at(stack, bus, "deadLetterConfig")
@@ -228,15 +232,15 @@ def _key_users(stack: Stack) -> Iterator[tuple[StackResource, str, str]]:
             yield dlq, "sqs-from-events", "kmsMasterKeyId"
     for archive in stack.of_type(EVENT_ARCHIVE):
         yield archive, "events-archive", "kmsKeyIdentifier"
-    for target in stack.of_type(EVENT_TARGET):
-        found = stack.referenced(target, "arn", QUEUE, TOPIC)
-        destinations = list(found) if isinstance(found, list) else []
-        dlq = _queue_at(stack, target, "deadLetterConfig")
-        if dlq is not None:
-            destinations.append(dlq)
-        for dest in destinations:
-            kind = "sqs-from-events" if dest.type == QUEUE else "sns-from-events"
-            yield dest, kind, "kmsMasterKeyId"
+    for dest, service in _producer_edges(stack):
+        yield dest, _PRODUCER_INTEGRATIONS[(dest.type, service)], "kmsMasterKeyId"
+    for group in stack.of_type(LOG_GROUP):
+        yield group, "logs", "kmsKeyId"
+    for table in stack.of_type(TABLE):
+        if table.props.flag("serverSideEncryption.enabled") is True:
+            yield table, "dynamodb", "serverSideEncryption.kmsKeyArn"
+    for function in stack.of_type(FUNCTION):
+        yield function, "lambda", "kmsKeyArn"
 
 
 def _key_of(stack: Stack, user: StackResource, prop: str) -> StackResource | Unknown | None:
@@ -245,34 +249,94 @@ def _key_of(stack: Stack, user: StackResource, prop: str) -> StackResource | Unk
     reference = user.props.get(prop)
     if not is_unknown(reference):
         return key_for(stack, reference) if reference else None
-    referenced = stack.referenced(user, prop, KMS_KEY, KMS_ALIAS)
+    # The engine records dependencies per top-level input property.
+    referenced = stack.referenced(user, prop.split(".")[0], KMS_KEY, KMS_ALIAS)
     if not isinstance(referenced, list) or not referenced:
         return UNKNOWN
     first = referenced[0]
     return first if first.type == KMS_KEY else key_for(stack, first.props.get("name"))
 
 
+_PRODUCER_INTEGRATIONS = {
+    (QUEUE, "sns.amazonaws.com"): "sqs-from-sns",
+    (QUEUE, "events.amazonaws.com"): "sqs-from-events",
+    (TOPIC, "events.amazonaws.com"): "sns-from-events",
+    (TOPIC, "cloudwatch.amazonaws.com"): "sns-from-cloudwatch",
+}
+"""The integration of each (destination type, delivering service) edge of `_producer_edges`."""
+
+
+def _region(stack: Stack, user: StackResource, key: StackResource) -> str | Unknown | None:
+    """The Region a resource lives in: its `region` (set by the provider), else that of its ARN
+    or of its key's ARN (arn:partition:service:region:...)."""
+    region = user.props.get("region")
+    if isinstance(region, str) and region and not is_unknown(region):
+        return region
+    unknown = is_unknown(region)
+    for arn in (user.props.get("arn"), key.props.get("arn")):
+        if isinstance(arn, str) and not is_unknown(arn) and arn.startswith("arn:"):
+            parts = arn.split(":")
+            if len(parts) > 3 and parts[3]:
+                return parts[3]
+        unknown = unknown or is_unknown(arn)
+    return UNKNOWN if unknown else None
+
+
+def _problems(
+    stack: Stack, user: StackResource, name: str, key: StackResource
+) -> list[str] | Unknown:
+    """What `key`'s policy lacks for integration `name` of `user`; `UNKNOWN` while the policy
+    (or the Region a regional service principal needs) is unknown."""
+    docs = key_documents(stack, key)
+    if not isinstance(docs, list):
+        return UNKNOWN
+    integration = KEY_INTEGRATIONS[name]
+    region = _region(stack, user, key)
+    known = region if isinstance(region, str) else None
+    if service_principal(integration, known) is None or (integration.via_service and not known):
+        return UNKNOWN if region is UNKNOWN else []
+    return integration_problems(
+        docs, integration, region=region if isinstance(region, str) else None
+    )
+
+
 @stack_rule(
     name="kms-key-policy-fits-integrations",
-    description="The key of an encrypted event bus, archive, or SQS/SNS destination of"
-    " EventBridge gives events.amazonaws.com every action that integration calls, in a"
-    " statement whose conditions those calls can satisfy.",
+    description="The key of every service integration (an encrypted event bus or archive, an"
+    " SQS/SNS destination of EventBridge, SNS or CloudWatch alarms, an encrypted log group, a"
+    " DynamoDB table or Lambda environment) gives the principal that calls KMS every action it"
+    " calls, in an Allow statement whose conditions those calls can satisfy, and no Deny takes"
+    " it back.",
     severity=Severity.HIGH,
     category=Category.RELIABILITY,
     anchors=("stack-gap", "deploy-review D2", "deploy-review S4", "deploy-review S5"),
-    rationale="KMS evaluates each call against the key policy: EventBridge calls"
-    " kms:DescribeKey (without an encryption context) when a bus or archive is created, archives"
-    " re-encrypt (kms:ReEncrypt*), and its calls for SQS/SNS targets carry no aws:SourceAccount"
-    " or aws:SourceArn (AWS documents them as unsupported for encrypted topics). A grant the"
-    " call cannot match fails CreateEventBus/CreateArchive, or drops every delivery silently"
-    " (EventBridge eb-encryption-key-policy, encryption-archives; SNS sns-key-management).",
+    rationale="KMS evaluates each call against the key policy, and an explicit Deny overrides"
+    " any Allow (IAM policy evaluation logic): EventBridge calls kms:DescribeKey (without an"
+    " encryption context) when a bus or archive is created, archives re-encrypt"
+    " (kms:ReEncrypt*), and its calls for SQS/SNS targets carry no aws:SourceAccount or"
+    " aws:SourceArn (AWS documents them as unsupported for encrypted topics); SNS and CloudWatch"
+    " need GenerateDataKey*/Decrypt on the key of the queue/topic they deliver to; CloudWatch"
+    " Logs needs the regional principal logs.<region>.amazonaws.com; DynamoDB and Lambda use"
+    " the key for the account's principals, with kms:ViaService naming the service. A grant"
+    " the call cannot match fails CreateEventBus/CreateArchive/CreateLogGroup/CreateTable, or"
+    " drops every delivery silently"
+    " (EventBridge eb-encryption-key-policy, encryption-archives; SNS sns-key-management,"
+    " sns-enable-encryption-for-topic-sqs-queue-subscriptions; CloudWatch Logs"
+    " encrypt-log-data-kms). A condition on a key the call carries is trusted to match.",
     fix="Bus/archive key: one unconditioned statement allowing events.amazonaws.com"
     " kms:DescribeKey, plus GenerateDataKey/Decrypt (archives also kms:ReEncryptFrom/To) scoped"
     " by kms:EncryptionContext:aws:events:event-bus:arn. Target queue/topic key: allow"
     " GenerateDataKey*/Decrypt scoped by kms:EncryptionContext:aws:sqs:arn or"
-    " aws:sns:topicArn, not by aws:SourceAccount/aws:SourceArn.",
-    unknown="Says it cannot decide (advisory) while a key reference or the key policy is"
-    " unknown; a key outside the stack is trusted.",
+    " aws:sns:topicArn, not by aws:SourceAccount/aws:SourceArn. SNS/CloudWatch: allow"
+    " sns.amazonaws.com / cloudwatch.amazonaws.com GenerateDataKey*/Decrypt. Log group key: allow"
+    " logs.<region>.amazonaws.com Encrypt*/Decrypt*/ReEncrypt*/GenerateDataKey*/Describe*"
+    " scoped by kms:EncryptionContext:aws:logs:arn. Table/function key: let the account (root)"
+    " use the key, or allow its principals the actions with kms:ViaService"
+    " dynamodb/lambda.<region>.amazonaws.com. Remove Deny statements that cover these calls.",
+    unknown="Says it cannot decide (advisory) while a key reference, the key policy or the"
+    " Region a regional principal or kms:ViaService needs is unknown; a key outside the stack"
+    " is trusted, and so is a condition on a key the call carries with a value the pack does"
+    " not know.",
 )
 def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
@@ -283,16 +347,13 @@ def key_policy_fits_integrations(stack: Stack, ctx: Context) -> Iterator[Finding
             continue
         if not isinstance(key, StackResource) or (key.urn, name) in reported:
             continue
-        docs = key_documents(stack, key)
-        if not isinstance(docs, list):
+        problems = _problems(stack, user, name, key)
+        if not isinstance(problems, list):
             undecided(f"the key policy of {key.name}")
             continue
         reported.add((key.urn, name))
-        for problem in integration_problems(docs, KEY_INTEGRATIONS[name]):
+        for problem in problems:
             yield Finding.on(key, f"key {key.name} (used by {user.name}, {name}): {problem}")
-
-
-KMS_PRODUCER_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
 
 def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
@@ -323,16 +384,19 @@ def _producer_edges(stack: Stack) -> Iterator[tuple[StackResource, str]]:
 @stack_rule(
     name="kms-key-grants-producer-service",
     description="The CMK of a queue/topic fed by SNS, EventBridge or CloudWatch grants that "
-    "service kms:GenerateDataKey* and kms:Decrypt.",
+    "service kms:GenerateDataKey* and kms:Decrypt, and no Deny takes them back.",
     severity=Severity.HIGH,
     category=Category.RELIABILITY,
     anchors=("stack-gap",),
     rationale="The service encrypts the message with the destination's key; without the grant "
     "deliveries fail silently. AWS-managed keys (alias/aws/sqs, alias/aws/sns) can never be "
     "granted: their key policies are fixed (DESIGN deploy-time traps; SNS Developer Guide, "
-    "key management).",
+    "key management). A grant counts only in an Allow whose conditions the service's calls can "
+    "satisfy, and an explicit Deny covering the service overrides it (IAM policy evaluation "
+    "logic).",
     fix="Add a key policy statement for Service <service> with kms:GenerateDataKey* and "
-    "kms:Decrypt (conditioned on aws:SourceArn), or use such a key.",
+    "kms:Decrypt (conditioned on aws:SourceArn for SNS and CloudWatch; on the queue's/topic's "
+    "encryption context for EventBridge), or use such a key.",
     unknown="Says it cannot decide (advisory) "
     "for a destination while its key reference or key policy is unknown; a key "
     "outside the stack is trusted.",
@@ -364,15 +428,15 @@ def kms_key_grants_producer_service(stack: Stack, ctx: Context) -> Iterator[Find
             if key is UNKNOWN:
                 undecided(f"the key of {dest.name}")
             continue
-        docs = key_documents(stack, key)
-        if docs is UNKNOWN:
+        problems = _problems(stack, dest, _PRODUCER_INTEGRATIONS[(dest.type, service)], key)
+        if not isinstance(problems, list):
             undecided(f"the policy of key {key.name}")
             continue
-        if not grants_service(docs, service, KMS_PRODUCER_ACTIONS):  # type: ignore[arg-type]
+        if problems:
             yield Finding.on(
                 key,
                 f"key {key.name} (used by {dest.name}) does not grant {service} "
-                "kms:GenerateDataKey* and kms:Decrypt",
+                f"kms:GenerateDataKey* and kms:Decrypt: {'; '.join(problems)}",
             )
 
 

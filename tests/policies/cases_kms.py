@@ -420,3 +420,318 @@ CASES = [
         label="ok-action-aws-sns-key-arn",
     ),
 ]
+
+# --- Variations of key policies for service integrations: Deny statements, conditions a call
+# without the key still satisfies, SNS/CloudWatch edges, and encrypted log groups.
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+SNS_SERVICE = {"Service": "sns.amazonaws.com"}
+LOGS_ACTIONS = [
+    "kms:Encrypt*",
+    "kms:Decrypt*",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:Describe*",
+]
+LOGS_CONTEXT = {
+    "ArnLike": {
+        "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*"
+    }
+}
+
+
+def _logs_grant(service: str, condition: dict | None = LOGS_CONTEXT) -> dict:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": LOGS_ACTIONS,
+        "Resource": "*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _log_stack(name: str, *statements: dict) -> list:
+    log_key = key(f"{name}-key", policy=doc(ADMIN, *statements))
+    group = res(LOG_GROUP, name, {"retentionInDays": 30, "kmsKeyId": out(log_key, "arn")})
+    return [log_key, group]
+
+
+def _sns_stack(name: str, *statements: dict) -> list:
+    queue_key = key(f"{name}-key", policy=doc(ADMIN, *statements))
+    topic = res(TOPIC, f"{name}-topic", {})
+    queue = res(QUEUE, name, {"kmsMasterKeyId": out(queue_key, "arn")})
+    sub = res(
+        SUB,
+        f"{name}-sub",
+        {"topic": out(topic, "arn"), "protocol": "sqs", "endpoint": out(queue, "arn")},
+    )
+    return [queue_key, topic, queue, sub]
+
+
+SNS_GRANT = {"Effect": "Allow", "Principal": SNS_SERVICE, "Action": PRODUCER, "Resource": "*"}
+DENY_ALL_BUT_ROOT = {
+    "Sid": "OnlyTheAccount",
+    "Effect": "Deny",
+    "NotPrincipal": {"AWS": ROOT},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+_DENY_DECRYPT = {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}
+_DENY_UNLESS_TLS = {
+    **_DENY_DECRYPT,
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+_DENY_OTHER_ACCOUNTS = {
+    **_DENY_DECRYPT,
+    "Condition": {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}},
+}
+
+_SNS_DENIED = _sns_stack("sns-denied", SNS_GRANT, _DENY_DECRYPT)
+_SNS_NOT_PRINCIPAL = _sns_stack("sns-not-principal", SNS_GRANT, DENY_ALL_BUT_ROOT)
+_SNS_UNGRANTED = _sns_stack("sns-ungranted")
+_EVENTS_DENY_SOURCE = _target_stack("events-deny-source", QUEUE, _events_to(SQS_CONTEXT))
+_EVENTS_DENY_SOURCE[0] = key(
+    "events-deny-source-key", policy=doc(ADMIN, _events_to(SQS_CONTEXT), _DENY_OTHER_ACCOUNTS)
+)
+_EVENTS_DENY_SOURCE[1] = res(
+    QUEUE, "events-deny-source", {"kmsMasterKeyId": out(_EVENTS_DENY_SOURCE[0], "arn")}
+)
+_EVENTS_DENY_SOURCE[3] = res(
+    TARGET,
+    "events-deny-source-target",
+    {"rule": out(_EVENTS_DENY_SOURCE[2], "name"), "arn": out(_EVENTS_DENY_SOURCE[1], "arn")},
+)
+_BUS_DESCRIBE_DENIED = _bus_stack(
+    "describe-denied",
+    DESCRIBE,
+    BUS_CRYPTO,
+    {"Effect": "Deny", "Principal": EVENTS, "Action": "kms:Describe*", "Resource": "*"},
+    archive=False,
+)
+_LOGS_UNGRANTED = _log_stack("logs-ungranted")
+_LOGS_GLOBAL = _log_stack("logs-global", _logs_grant("logs.amazonaws.com"))
+_LOGS_SEPARATE_KEY = key("logs-separate-key", policy=None)
+_LOGS_SEPARATE_POLICY = res(
+    KEY_POLICY,
+    "logs-separate-policy",
+    {
+        "keyId": out(_LOGS_SEPARATE_KEY, "keyId"),
+        # get_policy_document's argument form, one statement object.
+        "policy": json.dumps(
+            {
+                "statements": [
+                    {
+                        "principals": [
+                            {"type": "Service", "identifiers": ["logs.us-east-1.amazonaws.com"]}
+                        ],
+                        "actions": ["kms:*"],
+                        "resources": ["*"],
+                    }
+                ]
+            }
+        ),
+    },
+)
+_LOGS_SEPARATE = res(LOG_GROUP, "logs-separate", {"kmsKeyId": out(_LOGS_SEPARATE_KEY, "arn")})
+_ALARM_KEY = key("alarm-topic-key", policy=doc(ADMIN))
+_ALARM_TOPIC = res(TOPIC, "alarm-topic", {"kmsMasterKeyId": out(_ALARM_KEY, "arn")})
+
+CASES += [
+    # An explicit Deny overrides the Allow; a NotPrincipal Deny that exempts only the account
+    # root denies the service principal too.
+    Case.fails(_FIT, *_SNS_DENIED, label="sns-deny-decrypt"),
+    Case.fails(KEY_GRANT, *_SNS_DENIED, label="grant-sns-deny-decrypt"),
+    Case.fails(_FIT, *_SNS_NOT_PRINCIPAL, label="sns-deny-not-principal"),
+    Case.fails(KEY_GRANT, *_SNS_NOT_PRINCIPAL, label="grant-sns-deny-not-principal"),
+    Case.fails(_FIT, *_BUS_DESCRIBE_DENIED, label="bus-describe-denied"),
+    # A negated condition on a key EventBridge's calls lack holds: the Deny applies.
+    Case.fails(_FIT, *_EVENTS_DENY_SOURCE, label="events-deny-other-source-accounts"),
+    # A Deny whose condition the pack cannot decide is not reported.
+    Case.passes(_FIT, *_sns_stack("sns-deny-tls", SNS_GRANT, _DENY_UNLESS_TLS)),
+    Case.passes(KEY_GRANT, *_sns_stack("grant-sns-deny-tls", SNS_GRANT, _DENY_UNLESS_TLS)),
+    # Conditions a call without the key satisfies: ...IfExists, Null true, ForAllValues.
+    Case.passes(
+        _FIT,
+        *_target_stack(
+            "sqs-source-if-exists",
+            QUEUE,
+            _events_to({"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}}),
+        ),
+    ),
+    Case.passes(
+        KEY_GRANT,
+        *_target_stack(
+            "grant-sqs-source-null",
+            QUEUE,
+            _events_to({"Null": {"aws:SourceArn": "true"}}),
+        ),
+    ),
+    Case.fails(
+        _FIT,
+        *_target_stack(
+            "sqs-source-present", QUEUE, _events_to({"Null": {"aws:SourceArn": "false"}})
+        ),
+        label="sqs-source-must-exist",
+    ),
+    Case.passes(
+        _FIT,
+        *_bus_stack(
+            "describe-context-if-exists",
+            {
+                **BUS_CRYPTO,
+                "Action": ["kms:DescribeKey", *PRODUCER, "kms:ReEncrypt*"],
+                "Condition": {"ArnLikeIfExists": BUS_CONTEXT["ArnLike"]},
+            },
+        ),
+    ),
+    # SNS -> encrypted SQS and CloudWatch alarms -> encrypted SNS are integrations too.
+    Case.fails(_FIT, *_SNS_UNGRANTED, label="sns-to-sqs-ungranted"),
+    Case.passes(
+        _FIT,
+        *_sns_stack(
+            "sns-source-arn",
+            {**SNS_GRANT, "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:1:*"}}},
+        ),
+    ),
+    Case.fails(
+        _FIT,
+        _ALARM_KEY,
+        _ALARM_TOPIC,
+        _alarm("alarm-to-cmk-topic", _ALARM_TOPIC),
+        label="cloudwatch-to-sns-ungranted",
+    ),
+    # Encrypted log groups need the regional logs principal.
+    Case.fails(_FIT, *_LOGS_UNGRANTED, label="log-group-ungranted"),
+    Case.fails(_FIT, *_LOGS_GLOBAL, label="log-group-global-principal"),
+    Case.passes(_FIT, *_log_stack("logs-regional", _logs_grant("logs.us-east-1.amazonaws.com"))),
+    Case.passes(
+        _FIT,
+        *_log_stack(
+            "logs-service-list",
+            {
+                **_logs_grant("x"),
+                "Principal": {"Service": ["sns.amazonaws.com", "logs.us-east-1.amazonaws.com"]},
+                "Action": "kms:*",
+            },
+        ),
+    ),
+    Case.passes(_FIT, _LOGS_SEPARATE_KEY, _LOGS_SEPARATE_POLICY, _LOGS_SEPARATE),
+    Case.passes(
+        _FIT,
+        res(LOG_GROUP, "logs-foreign-key", {"kmsKeyId": "arn:aws:kms:us-east-1:1:key/abc"}),
+    ),
+    Case.passes(
+        _FIT,
+        key("logs-unknown-policy-key", policy=UNKNOWN_STRING),
+        res(LOG_GROUP, "logs-unknown", {"kmsKeyId": UNKNOWN_STRING}),
+    ),
+]
+
+# --- Keys the account's principals use through a service (kms:ViaService): DynamoDB tables
+# and Lambda environment variables.
+TABLE = "aws:dynamodb/table:Table"
+FUNCTION = "aws:lambda/function:Function"
+KEY_ADMINS_ONLY = {
+    "Sid": "KeyAdministrators",
+    "Effect": "Allow",
+    "Principal": {"AWS": ROOT},
+    "Action": [
+        "kms:Create*",
+        "kms:Describe*",
+        "kms:Enable*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Update*",
+        "kms:Revoke*",
+        "kms:Disable*",
+        "kms:Get*",
+        "kms:Delete*",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+    ],
+    "Resource": "*",
+}
+TABLE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:CreateGrant",
+    "kms:DescribeKey",
+]
+
+
+def _via(service: str, operator: str = "StringEquals") -> dict:
+    condition: dict = {"StringEquals": {"kms:CallerAccount": ACCOUNT}}
+    condition.setdefault(operator, {})["kms:ViaService"] = service
+    return {
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": TABLE_ACTIONS,
+        "Resource": "*",
+        "Condition": condition,
+    }
+
+
+def _table_stack(name: str, *statements: dict) -> list:
+    table_key = res(
+        KEY,
+        f"{name}-key",
+        {**GOOD_KEY, "policy": doc(*statements)},
+    )
+    table = res(
+        TABLE,
+        name,
+        {
+            "hashKey": "id",
+            "serverSideEncryption": {"enabled": True, "kmsKeyArn": out(table_key, "arn")},
+        },
+    )
+    return [table_key, table]
+
+
+def _function_stack(name: str, *statements: dict) -> list:
+    function_key = key(f"{name}-key", policy=doc(ADMIN, *statements))
+    function = res(
+        FUNCTION,
+        name,
+        {
+            "role": "arn:aws:iam::123456789012:role/fn",
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "kmsKeyArn": out(function_key, "arn"),
+            "environment": {"variables": {"MODE": "batch"}},
+        },
+    )
+    return [function_key, function]
+
+
+_DENY_UNLESS_SQS = {
+    "Effect": "Deny",
+    "Principal": {"AWS": "*"},
+    "Action": "kms:*",
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"kms:ViaService": "sqs.us-east-1.amazonaws.com"}},
+}
+CASES += [
+    Case.fails(_FIT, *_table_stack("table-admins-only", KEY_ADMINS_ONLY), label="table-admins"),
+    Case.fails(
+        _FIT,
+        *_table_stack("table-via-sqs", KEY_ADMINS_ONLY, _via("sqs.us-east-1.amazonaws.com")),
+        label="table-wrong-via-service",
+    ),
+    Case.passes(
+        _FIT,
+        *_table_stack("table-via-like", KEY_ADMINS_ONLY, _via("dynamodb.*", "StringLike")),
+    ),
+    Case.passes(_FIT, *_table_stack("table-root", ADMIN)),
+    Case.fails(_FIT, *_function_stack("fn-deny-unless-sqs", _DENY_UNLESS_SQS), label="fn-deny"),
+    Case.passes(
+        _FIT,
+        *_function_stack(
+            "fn-deny-unless-lambda",
+            {**_DENY_UNLESS_SQS, "Condition": {"StringNotLike": {"kms:ViaService": "lambda.*"}}},
+        ),
+    ),
+]

@@ -131,6 +131,25 @@ EXPECTED = [
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         "cluster-cpu",
     ),
+    # key policies and prod protection
+    (
+        "prod-bucket-beside-protected-component",
+        "prod-stateful-resources-protected",
+        "aws:s3/bucketV2:BucketV2",
+        "order-exports",
+    ),
+    (
+        "keys-log-group-global-logs-principal",
+        "kms-key-policy-fits-integrations",
+        "aws:kms/key:Key",
+        "audit-logs",
+    ),
+    (
+        "keys-queue-key-deny-cancels-sns",
+        "kms-key-grants-producer-service",
+        "aws:kms/key:Key",
+        "fanout-key",
+    ),
 ]
 
 # Correct programs in unusual forms, and the policies that must stay silent on them.
@@ -157,6 +176,16 @@ CORRECT = [
     ),
     ("names-correct-scopes", ("physical-names-unique",)),
     ("alarm-correct-forms", ("cloudwatch-alarm-metric-exists",)),
+    # key policies and prod protection
+    (
+        "keys-correct-unusual-key-policies",
+        (
+            "kms-key-policy-fits-integrations",
+            "kms-key-grants-producer-service",
+            "kms-key-policy-no-public-principal",
+            "prod-stateful-resources-protected",
+        ),
+    ),
 ]
 
 
