@@ -58,17 +58,25 @@ AWS_MANAGED_KEY = re.compile(r"(?:^|:)(alias/aws/[\w-]+)$")
 def documents(
     stack: Stack, resource: StackResource, inline_prop: str, policy_type: str, link_prop: str
 ) -> list[PolicyDocument] | Unknown:
-    """Every policy document attached to `resource`: its inline property plus the policy
-    resources of `policy_type` whose `link_prop` refers to it. `UNKNOWN` when any is unknown."""
-    docs: list[PolicyDocument] = []
-    raw = [resource.props.get(inline_prop)]
+    """The policy documents in effect on `resource`: those of the policy resources of
+    `policy_type` whose `link_prop` refers to it, else its inline property. `UNKNOWN` when any
+    is unknown.
+
+    A queue, topic or key holds one policy, and a separate policy resource replaces it: it is
+    created after the resource and sets the same attribute (SQS SetQueueAttributes `Policy`,
+    SNS SetTopicAttributes `Policy`, KMS PutKeyPolicy; "Every KMS key must have exactly one key
+    policy", https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html). Two
+    separate policies for one resource overwrite each other in no set order; both are kept.
+    """
+    separate: list[object] = []
     for policy in stack.of_type(policy_type):
         refs = stack.referenced(policy, link_prop, resource.type)
         if refs is UNKNOWN:
             return UNKNOWN
         if isinstance(refs, list) and resource in refs:
-            raw.append(policy.props.get("policy"))
-    for value in raw:
+            separate.append(policy.props.get("policy"))
+    docs: list[PolicyDocument] = []
+    for value in separate or [resource.props.get(inline_prop)]:
         doc = parse_policy(value)
         if doc is UNKNOWN:
             return UNKNOWN
@@ -204,20 +212,6 @@ def key_for(stack: Stack, reference: object) -> StackResource | Unknown | None:
 
 def key_documents(stack: Stack, key: StackResource) -> list[PolicyDocument] | Unknown:
     return documents(stack, key, "policy", KMS_KEY_POLICY, "keyId")
-
-
-def grants_service(docs: Iterable[PolicyDocument], service: str, actions: Iterable[str]) -> bool:
-    """Whether some Allow statement lets `service` (a principal) perform every one of `actions`."""
-    for action in actions:
-        if not any(
-            s.allows
-            and (service in s.principal_values("Service") or s.has_wildcard_principal)
-            and s.covers_action(action)
-            for doc in docs
-            for s in doc.statements
-        ):
-            return False
-    return True
 
 
 def alarm_targets(stack: Stack, alarm: StackResource) -> list[str]:

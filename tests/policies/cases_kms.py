@@ -106,6 +106,12 @@ SQS_CONTEXT = {"ArnLike": {"kms:EncryptionContext:aws:sqs:arn": "arn:aws:sqs:us-
 SNS_CONTEXT = {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:*"}}
 _GOOD_BUS = _bus_stack("good", DESCRIBE, BUS_CRYPTO)
 _NO_DESCRIBE = _bus_stack("no-describe", BUS_CRYPTO)
+# The key's own policy fits, but a KeyPolicy resource replaces it (PutKeyPolicy: a key has
+# exactly one key policy).
+_REPLACED = _bus_stack("replaced", DESCRIBE, BUS_CRYPTO)
+_REPLACED_POLICY = res(
+    KEY_POLICY, "replaced-policy", {"keyId": out(_REPLACED[0], "keyId"), "policy": doc(ADMIN)}
+)
 _DESCRIBE_UNDER_CONTEXT = _bus_stack(
     "describe-in-context", {**BUS_CRYPTO, "Action": ["kms:DescribeKey", *PRODUCER]}, archive=False
 )
@@ -123,6 +129,7 @@ _INTEGRATION_CASES = [
     Case.passes(_FIT, *_target_stack("sqs-context", QUEUE, _events_to(SQS_CONTEXT))),
     Case.passes(_FIT, *_target_stack("sns-context", TOPIC, _events_to(SNS_CONTEXT))),
     Case.fails(_FIT, *_NO_DESCRIBE, on=_NO_DESCRIBE[0], label="no-describe-key"),
+    Case.fails(_FIT, *_REPLACED, _REPLACED_POLICY, on=_REPLACED[0], label="key-policy-replaced"),
     Case.fails(
         _FIT, *_DESCRIBE_UNDER_CONTEXT, on=_DESCRIBE_UNDER_CONTEXT[0], label="describe-in-context"
     ),

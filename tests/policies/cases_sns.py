@@ -103,6 +103,26 @@ SUB_QUEUE_POLICY_UNSCOPED = res(
     },
 )
 
+# A queue whose inline policy admits the topic, replaced by a QueuePolicy that does not.
+SUB_QUEUE_INLINE = res(
+    Q,
+    "fanout-inline",
+    {
+        "kmsMasterKeyId": out(KEY_OK, "arn"),
+        "policy": doc(send_from("sns.amazonaws.com", "*", ALERTS_ARN)),
+    },
+)
+SUBSCRIPTION_INLINE = res(
+    SUB,
+    "fanout-inline-sub",
+    {"topic": ALERTS_ARN, "protocol": "sqs", "endpoint": out(SUB_QUEUE_INLINE, "arn")},
+)
+SUB_QUEUE_INLINE_REPLACED = res(
+    QP,
+    "fanout-inline-replaced",
+    {"queueUrl": out(SUB_QUEUE_INLINE, "url"), "policy": doc(tls_deny("sqs", "*"))},
+)
+
 # Fixtures of the policy-semantics cases.
 ACCOUNT = "123456789012"
 
@@ -225,6 +245,23 @@ CASES = [
         SUB_QUEUE_POLICY_UNSCOPED,
         on=SUB_QUEUE,
         label="no-source-arn",
+    ),
+    Case.passes(
+        "sns-subscribed-queue-policy",
+        TOPIC,
+        SUB_QUEUE_INLINE,
+        SUBSCRIPTION_INLINE,
+        label="inline-policy",
+    ),
+    # A QueuePolicy replaces the queue's inline policy (SetQueueAttributes Policy).
+    Case.fails(
+        "sns-subscribed-queue-policy",
+        TOPIC,
+        SUB_QUEUE_INLINE,
+        SUBSCRIPTION_INLINE,
+        SUB_QUEUE_INLINE_REPLACED,
+        on=SUB_QUEUE_INLINE,
+        label="inline-policy-replaced",
     ),
     # Policy semantics: conditions judged by operator and value, resources by meaning,
     # NotAction/NotResource/NotPrincipal shapes. An evasion the pack once missed fails; a correct
