@@ -74,10 +74,12 @@ $(AWSGUARD)/node_modules/.installed: $(AWSGUARD)/package.json $(AWSGUARD)/packag
 
 # Tests write bytecode even where the environment says not to (PYTHONDONTWRITEBYTECODE): the suite
 # starts ~100 Python processes (previews, packs, the CLIs) that would otherwise compile the
-# project's modules and pytest's rewritten test modules again each time. Work-stealing keeps
-# both workers busy to the end (a few tests take 10-40 s).
+# project's modules and pytest's rewritten test modules again each time. Each test file runs
+# on one worker (--dist loadfile): the fixtures a file's tests share (a stack's program run, a
+# pack process, a moto server) are then built once rather than once per worker, which saves
+# about a sixth of the suite's CPU over spreading single tests.
 test: lint fixtures
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 cost: $(STAMP)
 	$(PY) -m tools.cost --stack $(STACK)

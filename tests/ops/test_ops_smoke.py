@@ -265,7 +265,7 @@ def test_a_broken_consumer_a_failing_endpoint_and_a_firing_alarm_each_fail_their
     with consuming(stack, skip=("billing",)):
         run = smoke_cli(
             stack.write_outputs(tmp_path / "outputs.json"),
-            "--timeout", "5", "--api-url", "https://tracking.example.org/health",
+            "--timeout", "2", "--api-url", "https://tracking.example.org/health",
             health=HealthEndpoint(503),
         )  # fmt: skip
 

@@ -205,6 +205,6 @@ def test_a_pack_that_prints_no_port_is_reported_with_its_output(tmp_path: Path) 
         time.sleep(60)
         """,
     )
-    process = PolicyPackProcess(pack, port_timeout=8.0)
-    with pytest.raises(PackStartError, match=r"printed no port within 8 s:\nloading rules"):
+    process = PolicyPackProcess(pack, port_timeout=3.0)
+    with pytest.raises(PackStartError, match=r"printed no port within 3 s:\nloading rules"):
         process.start()
