@@ -4,10 +4,7 @@ pack, their exact trust policies, and permissions that stay inside each environm
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
@@ -16,6 +13,7 @@ from typing import Any
 import pytest
 from wheelenv import REPO
 
+from tests.preview_in_process import CliRun, run_cli
 from tools.preview.program import ProgramRun, RegisteredResource, run_program_dir
 
 BOOTSTRAP = REPO / "bootstrap"
@@ -26,25 +24,9 @@ ISSUER = "token.actions.githubusercontent.com"
 ROLE, POLICY = "aws:iam/role:Role", "aws:iam/policy:Policy"
 
 
-def _preview(program: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tools.preview",
-            "--program",
-            str(program),
-            "--stack",
-            STACK,
-            "--json",
-        ],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+def _preview(program: Path) -> CliRun:
+    """`python -m tools.preview` on `program`, in this process with the session's pack."""
+    return run_cli("--program", str(program), "--stack", STACK, "--json")
 
 
 @cache
@@ -79,7 +61,7 @@ def test_bootstrap_previews_with_no_mandatory_violation() -> None:
     completed = _preview(BOOTSTRAP)
     document = json.loads(completed.stdout)
     mandatory = [v for v in document["violations"] if v["enforcement"] == "mandatory"]
-    assert (completed.returncode, mandatory) == (0, []), completed.stderr
+    assert (completed.status, mandatory) == (0, []), completed.stderr
     types = [r["type"] for r in document["resources"]]
     assert types.count("aws:iam/openIdConnectProvider:OpenIdConnectProvider") == 1
     assert types.count(ROLE) == len(TIERS) + 1
@@ -200,7 +182,7 @@ def test_settings_problems_are_reported_together(tmp_path: Path) -> None:
     text = text.replace('["dev", "staging", "prod"]', '["dev", "qa"]')
     stack_file.write_text(text + "  aws-platform-bootstrap:branch: main\n")
     completed = _preview(program)
-    assert completed.returncode == 2, completed.stderr
+    assert completed.status == 2, completed.stderr
     for problem in (
         "aws-platform-bootstrap:githubRepository: 'not a repository'",
         "aws-platform-bootstrap:environments: ['qa']",

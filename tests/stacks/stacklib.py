@@ -9,9 +9,6 @@ session because each takes seconds.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -46,18 +43,12 @@ class Preview:
 
 
 def run_preview_cli(*args: str, cwd: Path = REPO) -> Preview:
-    """`python -m tools.preview ARGS --json` in a fresh process, as an operator runs it."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "tools.preview", *args, "--json"],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    document = json.loads(completed.stdout) if completed.stdout.strip() else None
-    return Preview(completed.returncode, document, completed.stderr)
+    """`python -m tools.preview ARGS --json` run from `cwd`, in this process with the session's
+    pack process (tests/preview_in_process.py); tests/preview/test_output.py runs the CLI in its
+    own process."""
+    result = run_cli(*args, "--json", cwd=cwd)
+    document = json.loads(result.stdout) if result.stdout.strip() else None
+    return Preview(result.status, document, result.stderr)
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
@@ -74,12 +65,8 @@ def stack_run(stack: str) -> ProgramRun:
 
 @cache
 def stack_preview(stack: str) -> Preview:
-    """The same CLI run in this process, with the session's pack process
-    (tests/preview_in_process.py); tests/preview/test_output.py runs the CLI on a stack in its
-    own process."""
-    result = run_cli("--program", str(REPO), "--stack", stack, "--json")
-    document = json.loads(result.stdout) if result.stdout.strip() else None
-    return Preview(result.status, document, result.stderr)
+    """`run_preview_cli` on a stack of this repository, once per session."""
+    return run_preview_cli("--program", str(REPO), "--stack", stack)
 
 
 @cache
