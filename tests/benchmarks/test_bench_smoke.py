@@ -15,6 +15,8 @@ import pytest
 
 from benchmarks import commands, report
 
+pytestmark = pytest.mark.slow
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 README_TEXT = (
     "# project\n\nIntro.\n\n## Performance\n\n{BEGIN}\nold figures\n{END}\n\n## After\n\nKept.\n"

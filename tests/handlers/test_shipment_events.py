@@ -25,6 +25,8 @@ from sqs_events import (
     sqs_record,
 )
 
+pytestmark = pytest.mark.slow
+
 NINETY_DAYS = 90 * 86400
 
 

@@ -20,6 +20,8 @@ from ops_helpers import count, drain, fill, make_pair, run_cli
 from tools.ops import aws, dlq
 from tools.ops.dlq import RedriveMethod, RedriveOptions
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 

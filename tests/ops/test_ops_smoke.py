@@ -36,6 +36,8 @@ import shipment_events  # noqa: E402
 from sqs_events import FakeLambdaContext  # noqa: E402
 from sqs_source import SqsEventSource  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 PREFIX = "aws-platform-dev-"
 SUBSCRIBERS = {
     # name: (filter policy as environments/orders.py, handler, table variable)

@@ -12,6 +12,8 @@ import pytest
 from tests.policies.harness import PHASES, Case, check_case
 from tools.preview.analyzer import PolicyPackProcess
 
+pytestmark = pytest.mark.slow
+
 
 def _all_cases() -> list[Case]:
     cases: list[Case] = []

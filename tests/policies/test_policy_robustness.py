@@ -21,6 +21,8 @@ from policies.rules import all_rules
 from tests.policies.harness import UNKNOWNS, evaluate, res
 from tools.preview.analyzer import PolicyPackProcess
 
+pytestmark = pytest.mark.slow
+
 
 def _keys(value: Any, into: set[str]) -> None:
     if isinstance(value, dict):
@@ -83,7 +85,7 @@ props = st.dictionaries(st.sampled_from(VOCABULARY), values, max_size=8)
 
 
 @pytest.mark.parametrize("type_", TYPES)
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(inputs=props)
 def test_resource_rules_never_fail(pack: PolicyPackProcess, type_: str, inputs: dict) -> None:
     resource = res(type_, "fuzz", inputs, outputs=inputs)

@@ -23,7 +23,6 @@ from tools.preview.analyzer import PolicyPackProcess
 ROOT = Path(__file__).resolve().parents[2]
 AWSGUARD = ROOT / "tests" / "fixtures" / "awsguard"
 PROGRAMS = Path(__file__).resolve().parent / "programs"
-STACKS = ("dev", "staging", "prod")
 PACK_NAME = "pulumi-awsguard"
 
 pytestmark = [
@@ -179,9 +178,9 @@ def test_get_analyzer_info_lists_every_awsguard_policy_at_the_packs_level() -> N
 # -- this repository's stacks ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_awsguard_on_our_stack_finds_keys_rotated_and_tables_encrypted(stack: str) -> None:
-    # One test (one preview) per stack, so test workers never preview it twice.
+def test_awsguard_on_our_stack_finds_keys_rotated_and_tables_encrypted() -> None:
+    # prod: every component the other stacks use, with the most instances.
+    stack = "prod"
     preview = _preview("--stack", stack)
     document = _assert_contract(preview, PACK_NAME)
     assert (document["project"], document["stack"]) == ("aws-platform", stack)

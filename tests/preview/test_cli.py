@@ -14,6 +14,8 @@ import pytest
 
 from tools.preview.cli import main
 
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
 PROGRAMS = HERE / "programs"
