@@ -46,6 +46,12 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=200, help="events through the handler")
     parser.add_argument("--stack", default="prod", help="stack previewed end to end")
     parser.add_argument(
+        "--program",
+        type=Path,
+        default=isolated.REPO_ROOT,
+        help="program folder whose stack is previewed (default: this repository)",
+    )
+    parser.add_argument(
         "--pack-pairs", type=int, default=3, help="paired previews, whole pack vs one rule"
     )
     parser.add_argument(
@@ -154,7 +160,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
 
     console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack}")
     results["prod_stack"] = commands.stack_preview(
-        args.stack, args.repeat, warm_ups=args.stack_warm_ups
+        args.stack, args.repeat, program_dir=args.program, warm_ups=args.stack_warm_ups
     )
 
     console.log(f"stack {args.stack}: whole pack vs a one-rule pack, paired previews")
@@ -162,7 +168,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         "benchmarks.pack_cost",
         [
             *("--stack", args.stack, "--pairs", str(args.pack_pairs)),
-            *("--warm-ups", str(args.pack_warm_ups)),
+            *("--warm-ups", str(args.pack_warm_ups), "--program", str(args.program)),
         ],
         timeout=1800,
     )
@@ -196,7 +202,9 @@ def run_stack_only(args: argparse.Namespace, console: Console) -> dict[str, Any]
     previous.pop("targets", None)
     load = _load()
     console.log(f"stack {args.stack}: python -m tools.preview --stack {args.stack} (only)")
-    stack = commands.stack_preview(args.stack, args.repeat, warm_ups=args.stack_warm_ups)
+    stack = commands.stack_preview(
+        args.stack, args.repeat, program_dir=args.program, warm_ups=args.stack_warm_ups
+    )
     previous["prod_stack"] = {
         **stack,
         "measured_alone_at": datetime.now(UTC).isoformat(timespec="seconds"),

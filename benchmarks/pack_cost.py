@@ -7,7 +7,7 @@ rule, so it pays the process start, the gRPC protocol and the pack framework but
 other rules (nor the libraries only they import). Both wall time and the CPU time of the whole
 process tree (preview, program and pack) are recorded: on a shared machine the CPU ratio is the
 steadier figure. Run alone with ``python -m benchmarks.pack_cost --output FILE [--stack prod]
-[--pairs 5]``; ``make bench`` includes it.
+[--pairs 5] [--program DIR]``; ``make bench`` includes it.
 """
 
 from __future__ import annotations
@@ -57,12 +57,14 @@ def _children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _preview(stack: str, pack: Path) -> tuple[float, float, dict[str, Any]]:
+def _preview(stack: str, pack: Path, program: Path) -> tuple[float, float, dict[str, Any]]:
     """Wall seconds, CPU seconds of the process tree, and the JSON report of one preview."""
     command = [
         sys.executable,
         "-m",
         "tools.preview",
+        "--program",
+        str(program),
         "--stack",
         stack,
         "--policy-pack",
@@ -87,9 +89,9 @@ def _rule_count() -> int:
     return len(all_rules())
 
 
-def measure(stack: str, pairs: int, warm_ups: int = 1) -> dict[str, Any]:
-    """Paired whole-process previews of `stack`: full pack, then the one-rule pack, `pairs` times
-    (after `warm_ups` unmeasured previews with each)."""
+def measure(stack: str, pairs: int, warm_ups: int = 1, program: Path = REPO_ROOT) -> dict[str, Any]:
+    """Paired whole-process previews of `program`'s `stack`: full pack, then the one-rule pack,
+    `pairs` times (after `warm_ups` unmeasured previews with each)."""
     full_s: list[float] = []
     one_s: list[float] = []
     full_cpu: list[float] = []
@@ -97,15 +99,15 @@ def measure(stack: str, pairs: int, warm_ups: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="one-rule-pack-") as tmp:
         baseline = one_rule_pack(Path(tmp) / "policies")
         for _ in range(warm_ups):
-            _preview(stack, PACK)
-            _preview(stack, baseline)
+            _preview(stack, PACK, program)
+            _preview(stack, baseline, program)
         resources = 0
         for _ in range(pairs):
-            elapsed, cpu, report = _preview(stack, PACK)
+            elapsed, cpu, report = _preview(stack, PACK, program)
             full_s.append(elapsed)
             full_cpu.append(cpu)
             resources = len(report["resources"])
-            elapsed, cpu, _ = _preview(stack, baseline)
+            elapsed, cpu, _ = _preview(stack, baseline, program)
             one_s.append(elapsed)
             one_cpu.append(cpu)
     full, one = Samples.of(full_s), Samples.of(one_s)
@@ -140,9 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--warm-ups", type=int, default=1, help="unmeasured previews with each pack first"
     )
+    parser.add_argument(
+        "--program", type=Path, default=REPO_ROOT, help="program folder (default: this repository)"
+    )
     parser.add_argument("--output", required=True, help="file to write the JSON result to")
     args = parser.parse_args(argv)
-    write_json(args.output, measure(args.stack, args.pairs, args.warm_ups))
+    write_json(args.output, measure(args.stack, args.pairs, args.warm_ups, args.program))
     return 0
 
 

@@ -18,6 +18,7 @@ from benchmarks import commands, report
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SMALL_PROGRAM = REPO_ROOT / "tests" / "preview" / "programs" / "clean"
 README_TEXT = (
     "# project\n\nIntro.\n\n## Performance\n\n{BEGIN}\nold figures\n{END}\n\n## After\n\nKept.\n"
 )
@@ -25,7 +26,7 @@ README_TEXT = (
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    """One tiny end-to-end run of the CLI: N=1, one run each, two events, dev stack."""
+    """One tiny end-to-end run of the CLI: N=1, one run each, two events, a small program."""
     scratch = tmp_path_factory.mktemp("bench")
     readme = scratch / "README.md"
     readme.write_text(README_TEXT.format(BEGIN=report.BEGIN, END=report.END))
@@ -44,6 +45,9 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str
         "2",
         "--stack",
         "dev",
+        # A five-resource program: the stack sections run their code paths, not a stack's size.
+        "--program",
+        str(SMALL_PROGRAM),
         "--pack-pairs",
         "1",
         # The warm-up previews run the same code as the measured ones: none here.
@@ -75,7 +79,9 @@ def test_pack_cost_pairs_the_whole_pack_with_a_one_rule_copy(
     bench: tuple[dict[str, Any], str],
 ) -> None:
     cost = bench[0]["pack_cost"]
-    assert cost["stack"] == "dev" and cost["rules"] > 1 and cost["resources"] > 0
+    assert cost["stack"] == "dev" and cost["rules"] > 1
+    # --program reached both stack sections: the small program's 4 resources, not the stack's.
+    assert cost["resources"] == bench[0]["prod_stack"]["resources"] == 4
     assert len(cost["full_pack_cpu_s"]) == len(cost["one_rule_pack_cpu_s"]) == 1
     assert cost["rules_per_s"] > 0
 
