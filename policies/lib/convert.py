@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .stack import Stack, StackResource
-from .values import Props, plain
+from .values import Props, is_unknown, parse_json, plain
 
 # Each stack policy walks every resource of the request in order, so an LRU smaller than a
 # request's working set (one or two entries per resource) misses on every pass: at 8,192 entries
@@ -100,9 +100,31 @@ def _build_stack(resources: list[Any]) -> Stack:
                     k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()
                 },
                 protect=bool(getattr(r.opts, "protect", False)),
+                account=provider_account(getattr(r, "provider", None)),
             )
         )
     return Stack(views)
+
+
+def provider_account(provider: Any) -> str:
+    """The account an AWS provider deploys into when its config names one: the account of the
+    role it assumes (`assumeRoles[0].roleArn`, or the older `assumeRole.roleArn`), else its
+    only allowed account (`allowedAccountIds`); "" otherwise, or while unknown. Object-valued
+    provider config arrives as a JSON string (pulumi-aws provider configuration:
+    https://www.pulumi.com/registry/packages/aws/api-docs/provider/)."""
+    props = getattr(provider, "props", None)
+    if not isinstance(props, Mapping):
+        return ""
+    for key in ("assumeRoles", "assumeRole"):
+        roles = parse_json(props.get(key))
+        role = roles[0] if isinstance(roles, list) and roles else roles
+        arn = role.get("roleArn") if isinstance(role, Mapping) else None
+        if isinstance(arn, str) and not is_unknown(arn) and arn.count(":") >= 5:
+            return arn.split(":")[4]
+    allowed = parse_json(props.get("allowedAccountIds"))
+    if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+        return "" if is_unknown(allowed[0]) else allowed[0]
+    return ""
 
 
 class _CachingJsonFormat:

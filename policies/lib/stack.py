@@ -33,6 +33,9 @@ class StackResource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     protect: bool = False
     """The `protect` resource option, which the engine sends with every resource."""
+    account: str = ""
+    """The AWS account the resource's provider deploys into when the provider's config names
+    one (see `convert.provider_account`); "" when the deployer's credentials decide."""
 
     def identities(self) -> set[str]:
         """The known strings other resources may use to refer to this one."""

@@ -70,6 +70,7 @@ class NameSpace:
     within: str | None = None
     within_default: str = ""
     regional: bool = True
+    per_account: bool = True
     case_insensitive: bool = False
     name_form: Callable[[str], str] = str
     within_form: Callable[[str], str] = _last_segment
@@ -349,6 +350,7 @@ NAMESPACES: tuple[NameSpace, ...] = (
         FAILS,
         prop="bucket",
         regional=False,
+        per_account=False,
     ),
     NameSpace(
         "Secrets Manager secret",
@@ -455,6 +457,13 @@ def _scope_key(space: NameSpace, resource: StackResource) -> tuple[str, ...] | N
     return (space.kind, region, within, name)
 
 
+def _same_account(space: NameSpace, a: StackResource, b: StackResource) -> bool:
+    """Whether `a` and `b` may be in one account: names of a partition-wide namespace always
+    are; otherwise unless their providers name two different accounts (a provider that names
+    none deploys with the deployer's credentials, which may be either)."""
+    return not space.per_account or not a.account or not b.account or a.account == b.account
+
+
 @stack_rule(
     name="physical-names-unique",
     description="No two resources of one AWS namespace (alias, alarm, queue, topic, table, "
@@ -467,7 +476,8 @@ def _scope_key(space: NameSpace, resource: StackResource) -> tuple[str, ...] | N
     "`<name>-throttles` alarm. AWS then fails the second create (KMS aliases, tables, "
     "functions, roles, log groups, buses), or silently overwrites or shares the first "
     "(alarms, rules, inline policies, queues, topics), and deleting either deletes both. "
-    "Names are compared per account and Region, per account for IAM, per partition for S3, "
+    "Names are compared per account and Region (providers that assume roles in two accounts, "
+    "or allow one account each, deploy apart), per account for IAM, per partition for S3, "
     "and within their bus, cluster, function, role, log group, schedule group or VPC where AWS "
     "scopes them so; without case where AWS ignores it (IAM, security groups, RDS), and as "
     "the name a service reads from any form it accepts (a Lambda function by name or ARN). A "
@@ -490,8 +500,12 @@ def physical_names_unique(stack: Stack, ctx: Context) -> Iterator[Finding]:
         if len(owners) < 2:
             continue
         owners.sort(key=lambda owner: owner[0].urn)  # the same report whatever the order
-        first, _space = owners[0]
-        for resource, space in owners[1:]:
+        for i, (resource, space) in enumerate(owners):
+            first = next(
+                (other for other, _ in owners[:i] if _same_account(space, other, resource)), None
+            )
+            if first is None:
+                continue
             name = resource.props.get(space.prop)
             where = f" in {region}" if region else ""
             scope = f" (within {space.within} {within})" if space.within else ""

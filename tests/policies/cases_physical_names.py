@@ -5,6 +5,8 @@ The violation is on every claimant but the one with the smallest URN (a stable c
 
 from __future__ import annotations
 
+import json
+
 from tests.policies.harness import UNKNOWN_STRING, Case, res
 
 POLICY = "physical-names-unique"
@@ -249,5 +251,53 @@ CASES = [
         res(SCHEDULE, "default-group", {"name": "nightly"}),
         res(SCHEDULE, "reports-group", {"name": "nightly", "groupName": "reports"}),
         label="schedule-other-group",
+    ),
+]
+
+
+# --- Accounts: providers that assume roles in two accounts deploy apart; a provider that names
+# no account deploys with the deployer's credentials, which may be either.
+def _provider(name: str, **config: object) -> object:
+    return res("pulumi:providers:aws", name, {"region": "us-east-1", **config})
+
+
+def _assuming(account: str) -> str:
+    return json.dumps([{"roleArn": f"arn:aws:iam::{account}:role/deploy"}])
+
+
+_ACCOUNT_A = _provider("account-a", assumeRoles=_assuming("111111111111"))
+_ACCOUNT_B = _provider("account-b", assumeRoles=_assuming("222222222222"))
+_ACCOUNT_A_PINNED = _provider("account-a-pinned", allowedAccountIds=["111111111111"])
+_ROLE_A = res(ROLE, "deployer-a", {"name": "deployer"}, provider=_ACCOUNT_A)
+_ROLE_B = res(ROLE, "deployer-b", {"name": "deployer"}, provider=_ACCOUNT_B)
+_ROLE_A_PINNED = res(ROLE, "deployer-pinned", {"name": "deployer"}, provider=_ACCOUNT_A_PINNED)
+_ROLE_OWN = res(ROLE, "deployer-own", {"name": "deployer"})
+BUCKET = "aws:s3/bucketV2:BucketV2"
+_BUCKET_A = res(BUCKET, "exports-a", {"bucket": "acme-exports"}, provider=_ACCOUNT_A)
+_BUCKET_B = res(BUCKET, "exports-b", {"bucket": "acme-exports"}, provider=_ACCOUNT_B)
+
+CASES += [
+    Case.passes(POLICY, _ACCOUNT_A, _ACCOUNT_B, _ROLE_A, _ROLE_B, label="role-in-two-accounts"),
+    Case.fails(
+        POLICY,
+        _ACCOUNT_A,
+        _ACCOUNT_A_PINNED,
+        _ROLE_A,
+        _ROLE_A_PINNED,
+        on=_ROLE_A_PINNED,
+        label="role-twice-in-one-account",
+    ),
+    Case.fails(
+        POLICY, _ACCOUNT_A, _ROLE_A, _ROLE_OWN, on=_ROLE_OWN, label="role-maybe-one-account"
+    ),
+    # Bucket names are unique across every account of the partition.
+    Case.fails(
+        POLICY,
+        _ACCOUNT_A,
+        _ACCOUNT_B,
+        _BUCKET_A,
+        _BUCKET_B,
+        on=_BUCKET_B,
+        label="bucket-two-accounts",
     ),
 ]
