@@ -1,4 +1,5 @@
-"""One policy pack process for the whole test session."""
+"""One policy pack process for the whole test session; the provider schemas the cases read are
+kept for the next session (tests/policies/harness.py)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,9 @@ PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 def pack() -> Iterator[PolicyPackProcess]:
     with PolicyPackProcess(PACK_DIR) as process:
         yield process
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.policies import harness
+
+    harness.save_schema_cache()

@@ -30,16 +30,25 @@ update a failing case must fail.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
 from tools.preview.analyzer import PolicyPackProcess, Violation
 from tools.preview.mock_cloud import MockCloud
-from tools.preview.program import RegisteredResource, ResourceOptions
-from tools.preview.provider_check import ProviderConfig, check
+from tools.preview.program import RegisteredResource, ResourceOptions, installed_version
+from tools.preview.provider_check import (
+    ProviderConfig,
+    check,
+    preload_schemas,
+    schema_snapshot,
+)
 
 PROJECT, STACK = "aws-platform", "dev"
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -53,6 +62,39 @@ CANT_RUN = "can't run policy"
 # What the pack's rules say when they cannot decide on an unknown value (policies/lib/values.py).
 UNDECIDED = "is not known before the resource is created"
 
+# The provider Check reads each type's inputs from pulumi_aws's generated classes, which means
+# importing their modules (about 5 s for the types the cases use, in every test worker, at
+# collection). Those facts only change with the installed pulumi-aws, so they are kept in a file
+# named after its version, like tests/runtime's virtualenvs (a cold run reads the SDK itself).
+SCHEMA_CACHE = (
+    Path(__file__).resolve().parents[2]
+    / ".cache"
+    / "provider-schemas"
+    / f"pulumi-aws-{installed_version('pulumi-aws')}.json"
+)
+
+
+def _load_schema_cache() -> None:
+    # No cache yet, or an unreadable one: the SDK is read instead.
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        preload_schemas(json.loads(SCHEMA_CACHE.read_text()))
+
+
+def save_schema_cache() -> None:
+    """Write the schemas read so far (at the end of the session), atomically."""
+    snapshot = schema_snapshot()
+    try:
+        if json.loads(SCHEMA_CACHE.read_text()) == snapshot:
+            return
+    except (OSError, ValueError):
+        pass
+    SCHEMA_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    partial = SCHEMA_CACHE.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(snapshot, indent=1, sort_keys=True))
+    os.replace(partial, SCHEMA_CACHE)
+
+
+_load_schema_cache()
 _MOCK = MockCloud()
 _PROVIDER = ProviderConfig(region="us-east-1")
 PHASES = ("preview", "update")

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tools.preview import provider_check
 from tools.preview.identifiers import UNKNOWN
 from tools.preview.provider_check import CheckFailure, ProviderConfig, check
 
@@ -81,3 +82,26 @@ def test_schema_defaults_fill_only_what_is_missing() -> None:
 def test_non_aws_types_pass_unchanged() -> None:
     inputs = {"length": 8}
     assert _check("random:index/randomString:RandomString", "s", inputs) == inputs
+
+
+def test_a_schema_snapshot_preloads_the_same_checks_without_the_sdk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(provider_check, "_SCHEMAS", dict(provider_check._SCHEMAS))
+    queue = "aws:sqs/queue:Queue"
+    _check(queue, "q", {})  # read from pulumi_aws
+    snapshot = provider_check.schema_snapshot()
+    assert snapshot[queue]["tagsAll"] is True and "name" in snapshot[queue]["inputs"]
+    assert json.loads(json.dumps(snapshot)) == snapshot
+    # A type the SDK does not have is checked as the snapshot says once preloaded.
+    made_up = "aws:madeup/widget:Widget"
+    assert _check(made_up, "w", {"tags": {"a": "b"}}) == {"tags": {"a": "b"}}
+    del provider_check._SCHEMAS[made_up]  # read as absent; this test's copy forgets it
+    provider_check.preload_schemas({made_up: {"inputs": ["name", "tags"], "tagsAll": True}})
+    checked = _check(made_up, "w", {"tags": {"a": "b"}})
+    assert checked["tagsAll"] == {"Owner": "ops", "a": "b"}
+    assert checked["name"].startswith("w-")
+    assert provider_check.schema_snapshot()[made_up] == {
+        "inputs": ["name", "tags"],
+        "tagsAll": True,
+    }

@@ -25,7 +25,6 @@ preview's output is reproducible.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import keyword
@@ -182,8 +181,40 @@ class _Schema:
     has_tags_all: bool
 
 
-@functools.cache
+_SCHEMAS: dict[str, _Schema | None] = {}
+
+
 def _schema(type_token: str) -> _Schema | None:
+    """Input properties and `tagsAll` of an aws type (read once per process)."""
+    if type_token not in _SCHEMAS:
+        _SCHEMAS[type_token] = _read_schema(type_token)
+    return _SCHEMAS[type_token]
+
+
+def schema_snapshot() -> dict[str, Any]:
+    """The schemas read so far, as JSON data: a cache of them is valid for as long as the same
+    provider SDK version is installed (`preload_schemas`)."""
+    return {
+        token: None
+        if schema is None
+        else {"inputs": sorted(schema.inputs), "tagsAll": schema.has_tags_all}
+        for token, schema in sorted(_SCHEMAS.items())
+    }
+
+
+def preload_schemas(snapshot: Mapping[str, Any]) -> None:
+    """Schemas from a `schema_snapshot` taken with the same provider SDK version, so that
+    reading them needs no import of the SDK's modules (seconds for the large ones)."""
+    for token, schema in snapshot.items():
+        _SCHEMAS.setdefault(
+            token,
+            None
+            if schema is None
+            else _Schema(inputs=frozenset(schema["inputs"]), has_tags_all=bool(schema["tagsAll"])),
+        )
+
+
+def _read_schema(type_token: str) -> _Schema | None:
     """Input properties and `tagsAll` of an aws type, from its generated Python SDK class."""
     try:
         package, module_path, class_name = type_token.split(":")
