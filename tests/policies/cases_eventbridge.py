@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.policies.case_documents import doc, send_from
 from tests.policies.harness import Case, out, res
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
@@ -77,22 +78,6 @@ QP = "aws:sqs/queuePolicy:QueuePolicy"
 FN = "aws:lambda/function:Function"
 
 PERM = "aws:lambda/permission:Permission"
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def send_from(service: str, queue_arn: str, source_arn: str | None) -> dict:
-    statement: dict = {
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": "sqs:SendMessage",
-        "Resource": queue_arn,
-    }
-    if source_arn:
-        statement["Condition"] = {"ArnEquals": {"aws:SourceArn": source_arn}}
-    return statement
 
 
 # --- consumer timing

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from tests.policies.case_documents import doc
 from tests.policies.harness import UNKNOWN_STRING, Case, res
 
 ROLE = "aws:iam/role:Role"
@@ -22,10 +23,6 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/orders-task"
 CUSTOM_POLICY = "arn:aws:iam::123456789012:policy/orders-consumer"
 GITHUB_AUD = "token.actions.githubusercontent.com:aud"
 OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def allow(action: object, resource: object = QUEUE_ARN, **extra: object) -> dict:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 
+from tests.policies.case_documents import doc, key_policy
 from tests.policies.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Case, out, res
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 
 ROOT = "arn:aws:iam::123456789012:root"
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 ADMIN = {
@@ -160,27 +157,6 @@ Q = "aws:sqs/queue:Queue"
 T = "aws:sns/topic:Topic"
 
 SUB = "aws:sns/topicSubscription:TopicSubscription"
-
-
-def key_policy(*services: str) -> str:
-    statements = [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-    ]
-    for service in services:
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-                "Resource": "*",
-            }
-        )
-    return doc(*statements)
 
 
 ALERTS_TOPIC = res(T, "alerts", {})

@@ -3,8 +3,7 @@ and a function's alarm, log group, failure destination and role."""
 
 from __future__ import annotations
 
-import json
-
+from tests.policies.case_documents import ALERTS_TOPIC, alarm, doc
 from tests.policies.harness import UNKNOWN_STRING, Case, out, res
 
 FN = "aws:lambda/function:Function"
@@ -62,37 +61,7 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
 
 
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def alarm(
-    name: str,
-    namespace: str,
-    metric: str,
-    dimension: str,
-    value: str,
-    actions: list[str] | None = None,
-) -> object:
-    return res(
-        ALARM,
-        name,
-        {
-            "namespace": namespace,
-            "metricName": metric,
-            "dimensions": {dimension: value},
-            "comparisonOperator": "GreaterThanThreshold",
-            "threshold": 0,
-            "evaluationPeriods": 1,
-            "period": 60,
-            "statistic": "Sum",
-            "alarmActions": actions if actions is not None else [ALERTS_ARN],
-        },
-    )
-
-
-TOPIC = res(T, "alerts", {})
-ALERTS_ARN = out(TOPIC, "arn")
+TOPIC = ALERTS_TOPIC
 
 # --- queues and DLQs
 DLQ = res(Q, "orders-dlq", {"messageRetentionSeconds": 1209600})

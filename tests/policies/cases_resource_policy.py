@@ -3,8 +3,7 @@ admits, and how it scopes them."""
 
 from __future__ import annotations
 
-import json
-
+from tests.policies.case_documents import doc
 from tests.policies.harness import Case, res
 
 ACCOUNT = "123456789012"
@@ -14,10 +13,6 @@ QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders"
 QUEUE_URL = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/orders"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:shipments"
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def send(principal: object, condition: dict | None = None, **extra: object) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.policies.case_documents import doc, key_policy, send_from, tls_deny
 from tests.policies.harness import Case, out, res
 
 T = "aws:sns/topic:Topic"
@@ -14,58 +15,11 @@ QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:orders"
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts"
 
 
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
 # Fixtures of the linked-stack cases.
 Q = "aws:sqs/queue:Queue"
 QP = "aws:sqs/queuePolicy:QueuePolicy"
 
 KMS_KEY = "aws:kms/key:Key"
-
-
-def tls_deny(service: str, arn: str) -> dict:
-    return {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": f"{service}:*",
-        "Resource": arn,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def send_from(service: str, queue_arn: str, source_arn: str | None) -> dict:
-    statement: dict = {
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": "sqs:SendMessage",
-        "Resource": queue_arn,
-    }
-    if source_arn:
-        statement["Condition"] = {"ArnEquals": {"aws:SourceArn": source_arn}}
-    return statement
-
-
-def key_policy(*services: str) -> str:
-    statements = [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-    ]
-    for service in services:
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-                "Resource": "*",
-            }
-        )
-    return doc(*statements)
 
 
 TOPIC = res(T, "alerts", {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.policies.case_documents import ALERTS_TOPIC, alarm, doc, tls_deny
 from tests.policies.harness import UNKNOWN_STRING, Case, out, res
 
 Q = "aws:sqs/queue:Queue"
@@ -14,10 +15,6 @@ RP = "aws:sqs/redrivePolicy:RedrivePolicy"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1111"
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:orders"
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts"
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 TLS_DENY = {
@@ -53,47 +50,11 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 BUS = "aws:cloudwatch/eventBus:EventBus"
 
 
-def tls_deny(service: str, arn: str) -> dict:
-    return {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": f"{service}:*",
-        "Resource": arn,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
 def redrive(dlq: object, count: int = 3) -> str:
     return json.dumps({"deadLetterTargetArn": out(dlq, "arn"), "maxReceiveCount": count})
 
 
-def alarm(
-    name: str,
-    namespace: str,
-    metric: str,
-    dimension: str,
-    value: str,
-    actions: list[str] | None = None,
-) -> object:
-    return res(
-        ALARM,
-        name,
-        {
-            "namespace": namespace,
-            "metricName": metric,
-            "dimensions": {dimension: value},
-            "comparisonOperator": "GreaterThanThreshold",
-            "threshold": 0,
-            "evaluationPeriods": 1,
-            "period": 60,
-            "statistic": "Sum",
-            "alarmActions": actions if actions is not None else [ALERTS_ARN],
-        },
-    )
-
-
-TOPIC = res(T, "alerts", {})
-ALERTS_ARN = out(TOPIC, "arn")
+TOPIC = ALERTS_TOPIC
 
 # --- queues and DLQs
 DLQ = res(Q, "orders-dlq", {"messageRetentionSeconds": 1209600})
